@@ -60,3 +60,10 @@ pub async fn start(options: DemoOptions) -> anyhow::Result<RunningDemo> {
     let _ = options;
     anyhow::bail!("the demo org is not written yet")
 }
+
+/// `oktash demo serve`: seeds, prints the base URL and both tokens as its first lines on stdout,
+/// serves until Ctrl-C or SIGTERM, then stops cleanly.
+pub async fn serve_foreground(options: DemoOptions) -> anyhow::Result<()> {
+    let _ = options;
+    anyhow::bail!("the demo org is not written yet")
+}
