@@ -3,6 +3,14 @@
 //! Flow: line → parse (`lang`) → evaluate (`eval`) → request (`http`) → store (`session`) →
 //! render (`render`). `repl` drives it interactively; `demo` is the built-in demo org.
 
+pub mod config;
 pub mod demo;
+pub mod eval;
+pub mod http;
 pub mod lang;
+pub mod okta;
 pub mod postman;
+pub mod render;
+pub mod repl;
+pub mod session;
+pub mod startup;

@@ -5,7 +5,11 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "oktash", version, about = "A line-editing shell for the Okta management APIs")]
+#[command(
+    name = "oktash",
+    version,
+    about = "A line-editing shell for the Okta management APIs"
+)]
 struct Cli {
     /// Start the built-in demo org on loopback and use it as environment "demo".
     #[arg(long)]
@@ -68,11 +72,67 @@ fn main() -> ExitCode {
         Some(Sub::Demo {
             action: DemoAction::Serve(args),
         }) => serve_demo(args),
-        None => {
-            eprintln!("oktash: the shell is not written yet");
-            ExitCode::FAILURE
+        None => match run_shell(&cli) {
+            Ok(code) => code,
+            Err(e) => {
+                eprintln!("oktash: {e:#}");
+                ExitCode::FAILURE
+            }
+        },
+    }
+}
+
+/// The shell in one of its modes: `-c`, a script file, piped stdin, or interactive.
+fn run_shell(cli: &Cli) -> anyhow::Result<ExitCode> {
+    use std::io::IsTerminal;
+
+    let runtime = tokio::runtime::Runtime::new()?;
+    let mut shell =
+        oktash::eval::Shell::new(oktash::session::Session::new(Default::default()), runtime)?;
+    shell.assume_yes = cli.yes;
+    oktash::startup::load_environments(&mut shell);
+    if cli.demo {
+        shell.start_demo(oktash::demo::DemoOptions::default())?;
+    }
+    if let Some(name) = &cli.env {
+        if let Err(failure) = shell.run_line(&format!("use {}", oktash::startup::quote_word(name)))
+        {
+            oktash::repl::report(&failure);
+            return Ok(ExitCode::FAILURE);
         }
     }
+    let script = match (&cli.commands, &cli.script) {
+        (Some(commands), _) => Some((commands.clone(), "-c".to_string())),
+        (None, Some(path)) if path == "-" => Some((read_stdin()?, "stdin".to_string())),
+        (None, Some(path)) => match std::fs::read_to_string(path) {
+            Ok(text) => Some((text, path.clone())),
+            Err(e) => anyhow::bail!("cannot read {path}: {e}"),
+        },
+        (None, None) if !std::io::stdin().is_terminal() => {
+            Some((read_stdin()?, "stdin".to_string()))
+        }
+        (None, None) => None,
+    };
+    match script {
+        Some((text, name)) => match shell.run_script(&text, &name) {
+            Ok(_) => Ok(ExitCode::SUCCESS),
+            Err(failure) => {
+                oktash::repl::report(&failure);
+                Ok(ExitCode::FAILURE)
+            }
+        },
+        None => {
+            oktash::repl::run(&mut shell)?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn read_stdin() -> anyhow::Result<String> {
+    use std::io::Read;
+    let mut text = String::new();
+    std::io::stdin().read_to_string(&mut text)?;
+    Ok(text)
 }
 
 fn serve_demo(args: ServeArgs) -> ExitCode {

@@ -1,0 +1,160 @@
+//! Where oktash keeps things on disk, and the environments found at start-up: the saved ones
+//! (a 0600 file in the config directory) and `OKTA_CLIENT_ORGURL` / `OKTA_CLIENT_TOKEN`.
+
+use std::fs::OpenOptions;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde_json::{json, Value};
+
+use crate::session::{Auth, AuthScheme, EnvOrigin, Environment, Secret, TokenSource};
+
+/// `$OKTASH_CONFIG_DIR` or the platform's config directory, plus `oktash/`.
+pub fn config_dir() -> Option<PathBuf> {
+    std::env::var_os("OKTASH_CONFIG_DIR")
+        .map(PathBuf::from)
+        .or_else(|| dirs::config_dir().map(|d| d.join("oktash")))
+}
+
+/// `$OKTASH_DATA_DIR` or the platform's data directory, plus `oktash/`.
+pub fn data_dir() -> Option<PathBuf> {
+    std::env::var_os("OKTASH_DATA_DIR")
+        .map(PathBuf::from)
+        .or_else(|| dirs::data_dir().map(|d| d.join("oktash")))
+}
+
+pub fn environments_path() -> Option<PathBuf> {
+    config_dir().map(|d| d.join("environments.json"))
+}
+
+pub fn history_path() -> Option<PathBuf> {
+    data_dir().map(|d| d.join("history"))
+}
+
+/// Creates (or truncates) a file readable by its owner only, creating its directory.
+pub fn create_private(path: &Path) -> std::io::Result<std::fs::File> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let mut options = OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let file = options.open(path)?;
+    restrict(path)?;
+    Ok(file)
+}
+
+/// Makes an existing file 0600 (a file made by an older version, or by another program).
+pub fn restrict(path: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
+    }
+    let _ = path;
+    Ok(())
+}
+
+/// Saves the environments the user added (not those from the demo, env vars or imports).
+pub fn save_environments(path: &Path, environments: &[Environment]) -> std::io::Result<()> {
+    let saved: Vec<Value> = environments
+        .iter()
+        .filter(|e| e.origin == EnvOrigin::Config)
+        .map(|e| {
+            let auth = e.auth.as_ref().map(|a| {
+                let (key, value) = match &a.token {
+                    TokenSource::Literal(s) => ("token", s.expose().to_string()),
+                    TokenSource::EnvVar(v) => ("tokenEnv", v.clone()),
+                };
+                json!({"scheme": a.scheme.as_str(), key: value})
+            });
+            json!({"name": e.name, "url": e.url, "auth": auth, "protected": e.protected})
+        })
+        .collect();
+    let text = serde_json::to_string_pretty(&saved).unwrap_or_else(|_| "[]".into());
+    let mut file = create_private(path)?;
+    file.write_all(text.as_bytes())?;
+    file.write_all(b"\n")
+}
+
+/// Reads saved environments; a damaged file is reported and skipped, never fatal.
+pub fn load_environments(path: &Path) -> Result<Vec<Environment>, String> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
+    };
+    let value: Value = serde_json::from_str(&text).map_err(|e| {
+        format!(
+            "{} is damaged ({e}); its environments were not loaded",
+            path.display()
+        )
+    })?;
+    let list = value
+        .as_array()
+        .ok_or_else(|| format!("{} is not a list of environments", path.display()))?;
+    let mut out = Vec::new();
+    for item in list {
+        let (Some(name), Some(url)) = (
+            item.get("name").and_then(Value::as_str),
+            item.get("url").and_then(Value::as_str),
+        ) else {
+            continue;
+        };
+        let auth = item.get("auth").filter(|a| a.is_object()).and_then(|a| {
+            let scheme = if a.get("scheme").and_then(Value::as_str) == Some("Bearer") {
+                AuthScheme::Bearer
+            } else {
+                AuthScheme::Ssws
+            };
+            let token = match (
+                a.get("token").and_then(Value::as_str),
+                a.get("tokenEnv").and_then(Value::as_str),
+            ) {
+                (Some(t), _) => TokenSource::Literal(Secret::new(t)),
+                (None, Some(v)) => TokenSource::EnvVar(v.to_string()),
+                _ => return None,
+            };
+            Some(Auth { scheme, token })
+        });
+        out.push(Environment {
+            name: name.to_string(),
+            url: url.trim_end_matches('/').to_string(),
+            auth,
+            origin: EnvOrigin::Config,
+            protected: item
+                .get("protected")
+                .and_then(Value::as_bool)
+                .unwrap_or(false),
+            variables: Vec::new(),
+        });
+    }
+    Ok(out)
+}
+
+/// `OKTA_CLIENT_ORGURL` + `OKTA_CLIENT_TOKEN` (the Okta SDKs' convention) as environment `env`.
+/// The token stays in the variable: it is read at each request and never written anywhere.
+pub fn from_process_env() -> Option<Environment> {
+    let url = std::env::var("OKTA_CLIENT_ORGURL")
+        .ok()
+        .filter(|u| !u.is_empty())?;
+    let auth = std::env::var("OKTA_CLIENT_TOKEN")
+        .ok()
+        .filter(|t| !t.is_empty())
+        .map(|_| Auth {
+            scheme: AuthScheme::Ssws,
+            token: TokenSource::EnvVar("OKTA_CLIENT_TOKEN".into()),
+        });
+    Some(Environment {
+        name: "env".into(),
+        url: url.trim_end_matches('/').to_string(),
+        auth,
+        origin: EnvOrigin::EnvVars,
+        protected: false,
+        variables: Vec::new(),
+    })
+}

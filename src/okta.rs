@@ -1,0 +1,193 @@
+//! What is Okta-specific: resource names and paths, id prefixes, error envelopes, org URL checks.
+
+use serde_json::Value;
+use url::Url;
+
+/// Resource names offered by `ls` and completion (paths under `/api/v1/`).
+pub const RESOURCES: &[&str] = &[
+    "users",
+    "groups",
+    "apps",
+    "logs",
+    "groups/rules",
+    "authorizationServers",
+    "idps",
+    "policies",
+    "trustedOrigins",
+    "zones",
+    "eventHooks",
+    "inlineHooks",
+    "meta/types/user",
+    "meta/schemas/user/default",
+    "devices",
+    "brands",
+    "domains",
+    "authenticators",
+    "org",
+];
+
+/// Okta ids start with a prefix that names their kind.
+const ID_PREFIXES: &[(&str, &str)] = &[
+    ("00u", "users"),
+    ("00g", "groups"),
+    ("0oa", "apps"),
+    ("0pr", "groups/rules"),
+    ("aus", "authorizationServers"),
+    ("00p", "policies"),
+    ("nzo", "zones"),
+    ("who", "eventHooks"),
+    ("cal", "inlineHooks"),
+    ("oty", "meta/types/user"),
+];
+
+/// The collection an Okta id belongs to, when its prefix says so (`00u…` → `users`).
+pub fn resource_for_id(word: &str) -> Option<&'static str> {
+    if word.len() < 15 || word.len() > 24 || !word.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return None;
+    }
+    ID_PREFIXES
+        .iter()
+        .find(|(prefix, _)| word.starts_with(prefix))
+        .map(|(_, resource)| *resource)
+}
+
+/// What a list holds, judged by the path it came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Users,
+    Groups,
+    Apps,
+    Logs,
+    Other,
+}
+
+impl Kind {
+    pub fn of_path(path: &str) -> Kind {
+        let path = path.split('?').next().unwrap_or("");
+        let last = path.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+        match last {
+            "users" | "members" => Kind::Users,
+            "groups" => Kind::Groups,
+            "apps" => Kind::Apps,
+            "logs" => Kind::Logs,
+            _ => Kind::Other,
+        }
+    }
+
+    /// Plural noun for footers: `200 users`.
+    pub fn noun(self) -> &'static str {
+        match self {
+            Kind::Users => "users",
+            Kind::Groups => "groups",
+            Kind::Apps => "apps",
+            Kind::Logs => "events",
+            Kind::Other => "items",
+        }
+    }
+}
+
+/// An Okta error envelope as one line: status, code, summary, causes, request id.
+pub fn error_line(status: u16, body: &Value, request_id: Option<&str>) -> Option<String> {
+    let code = body.get("errorCode")?.as_str()?;
+    let summary = body
+        .get("errorSummary")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    let mut line = format!("{status} {code}: {summary}");
+    let causes: Vec<&str> = body
+        .get("errorCauses")
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|c| c.get("errorSummary")?.as_str())
+                .collect()
+        })
+        .unwrap_or_default();
+    if !causes.is_empty() {
+        line.push_str(&format!(" ({})", causes.join("; ")));
+    }
+    if let Some(id) = request_id {
+        line.push_str(&format!(" [request {id}]"));
+    }
+    if code == "E0000011" {
+        line.push_str(" — the token is wrong, expired (30 idle days) or revoked");
+    }
+    Some(line)
+}
+
+/// Checks an org URL the way Okta's SDKs do, and normalises it (no trailing slash).
+pub fn check_org_url(text: &str) -> Result<Url, String> {
+    if text.contains("{yourOktaDomain}") || text.contains("{{") {
+        return Err(format!(
+            "`{text}` still holds a placeholder: put your org's domain in its place"
+        ));
+    }
+    let url = Url::parse(text).map_err(|e| {
+        format!("`{text}` is not a URL ({e}); write it as https://YOUR-ORG.okta.com")
+    })?;
+    let host = url.host_str().unwrap_or("").to_ascii_lowercase();
+    for domain in ["okta.com", "oktapreview.com", "okta-emea.com"] {
+        if host.ends_with(&format!("-admin.{domain}")) {
+            return Err(format!(
+                "`{host}` is the Admin Console; the API lives at the org URL without `-admin` ({})",
+                host.replacen("-admin.", ".", 1)
+            ));
+        }
+    }
+    if host.contains(".com.com") {
+        return Err(format!("`{host}` looks mistyped (.com.com)"));
+    }
+    match url.scheme() {
+        "https" => {}
+        "http" if crate::http::is_loopback(&url) => {}
+        "http" => {
+            return Err(format!(
+                "plain http is refused except to loopback: use https://{host}"
+            ))
+        }
+        other => return Err(format!("`{other}:` URLs are not supported; use https://")),
+    }
+    let mut base = url;
+    base.set_query(None);
+    base.set_fragment(None);
+    let path = base.path().trim_end_matches('/').to_string();
+    base.set_path(&path);
+    Ok(base)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_route_by_prefix() {
+        assert_eq!(resource_for_id("00u1a2b3c4d5e6f7g8h9"), Some("users"));
+        assert_eq!(resource_for_id("00g1a2b3c4d5e6f7g8h9"), Some("groups"));
+        assert_eq!(resource_for_id("00u"), None);
+        assert_eq!(resource_for_id("users"), None);
+    }
+
+    #[test]
+    fn org_urls_are_checked() {
+        assert!(check_org_url("https://acme-admin.okta.com")
+            .unwrap_err()
+            .contains("acme.okta.com"));
+        assert!(check_org_url("http://acme.okta.com").is_err());
+        assert!(check_org_url("http://127.0.0.1:8080/").is_ok());
+        assert!(check_org_url("https://{yourOktaDomain}").is_err());
+        assert_eq!(
+            check_org_url("https://acme.okta.com/").unwrap().as_str(),
+            "https://acme.okta.com/"
+        );
+    }
+
+    #[test]
+    fn error_envelope_is_one_line() {
+        let body = serde_json::json!({"errorCode":"E0000001","errorSummary":"Api validation failed: login",
+            "errorCauses":[{"errorSummary":"login: An object with this field already exists"}]});
+        assert_eq!(
+            error_line(400, &body, Some("abc")).unwrap(),
+            "400 E0000001: Api validation failed: login (login: An object with this field already exists) [request abc]"
+        );
+    }
+}

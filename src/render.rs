@@ -1,0 +1,257 @@
+//! Output people read: colored JSON, tables of users/groups/apps/events, history lines.
+//! When stdout is not a terminal (or `NO_COLOR` is set) JSON is plain.
+
+use std::time::Duration;
+
+use comfy_table::{presets, ContentArrangement, Table};
+use serde_json::Value;
+
+use crate::okta::Kind;
+use crate::session::{Body, Entry};
+
+/// How output should look: decided once, from the terminal and `NO_COLOR`.
+#[derive(Debug, Clone, Copy)]
+pub struct Style {
+    /// stdout is a terminal: tables for lists, pretty JSON.
+    pub terminal: bool,
+    pub color: bool,
+}
+
+impl Style {
+    pub fn detect() -> Style {
+        use std::io::IsTerminal;
+        let terminal = std::io::stdout().is_terminal();
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        Style {
+            terminal,
+            color: terminal && !no_color,
+        }
+    }
+}
+
+/// JSON for a person (pretty, colored when allowed) or a program (plain, one document).
+pub fn json(value: &Value, style: Style) -> String {
+    if style.color {
+        if let Ok(text) = colored_json::to_colored_json(value, colored_json::ColorMode::On) {
+            return text;
+        }
+    }
+    serde_json::to_string_pretty(value).unwrap_or_default()
+}
+
+/// The one-line summary of a history entry:
+/// `#3 GET /api/v1/users?limit=2  200  2 users  4 ms`.
+pub fn entry_line(entry: &Entry) -> String {
+    format!(
+        "#{} {} {}  {}  {}  {}",
+        entry.number,
+        entry.method,
+        entry.url,
+        entry.status,
+        body_summary(&entry.body, Kind::of_path(&entry.url)),
+        millis(entry.elapsed)
+    )
+}
+
+fn millis(d: Duration) -> String {
+    let ms = d.as_secs_f64() * 1000.0;
+    if ms < 10.0 {
+        format!("{ms:.1} ms")
+    } else {
+        format!("{ms:.0} ms")
+    }
+}
+
+pub fn body_summary(body: &Body, kind: Kind) -> String {
+    match body {
+        Body::Empty => "no content".into(),
+        Body::Text(t) if looks_like_html(t) => format!("HTML page, {} bytes", t.len()),
+        Body::Text(t) => format!("text, {} bytes", t.len()),
+        Body::Json(Value::Array(items)) => format!("{} {}", items.len(), kind.noun()),
+        Body::Json(Value::Object(map)) if map.contains_key("errorCode") => map
+            .get("errorCode")
+            .and_then(Value::as_str)
+            .unwrap_or("error")
+            .to_string(),
+        Body::Json(Value::Object(map)) => match map.get("id").and_then(Value::as_str) {
+            Some(id) => id.to_string(),
+            None => "object".into(),
+        },
+        Body::Json(other) => other.to_string(),
+    }
+}
+
+pub fn looks_like_html(text: &str) -> bool {
+    let head: String = text
+        .trim_start()
+        .chars()
+        .take(100)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    head.starts_with("<!doctype html") || head.starts_with("<html") || head.contains("<head")
+}
+
+/// A column: its header and how to get its cell from an object.
+type Column = (&'static str, fn(&Value) -> String);
+
+/// A table for a list of Okta objects, or `None` when the list is not made of objects.
+pub fn table(items: &[Value], kind: Kind, style: Style) -> Option<String> {
+    if items.is_empty() || !items.iter().all(Value::is_object) {
+        return None;
+    }
+    let kind = if kind == Kind::Other {
+        guess_kind(&items[0])
+    } else {
+        kind
+    };
+    let columns: Vec<Column> = match kind {
+        Kind::Users => vec![
+            ("ID", |v| text(v, &["id"])),
+            ("STATUS", |v| text(v, &["status"])),
+            ("LOGIN", |v| text(v, &["profile", "login"])),
+            ("NAME", |v| {
+                format!(
+                    "{} {}",
+                    text(v, &["profile", "firstName"]),
+                    text(v, &["profile", "lastName"])
+                )
+                .trim()
+                .to_string()
+            }),
+            ("LAST LOGIN", |v| date(&text(v, &["lastLogin"]))),
+        ],
+        Kind::Groups => vec![
+            ("ID", |v| text(v, &["id"])),
+            ("TYPE", |v| text(v, &["type"])),
+            ("NAME", |v| text(v, &["profile", "name"])),
+            ("DESCRIPTION", |v| text(v, &["profile", "description"])),
+        ],
+        Kind::Apps => vec![
+            ("ID", |v| text(v, &["id"])),
+            ("STATUS", |v| text(v, &["status"])),
+            ("LABEL", |v| text(v, &["label"])),
+            ("NAME", |v| text(v, &["name"])),
+            ("SIGN-ON", |v| text(v, &["signOnMode"])),
+        ],
+        Kind::Logs => vec![
+            ("PUBLISHED", |v| text(v, &["published"])),
+            ("EVENT TYPE", |v| text(v, &["eventType"])),
+            ("ACTOR", |v| text(v, &["actor", "alternateId"])),
+            ("OUTCOME", |v| text(v, &["outcome", "result"])),
+            ("TARGET", |v| {
+                v.get("target")
+                    .and_then(Value::as_array)
+                    .and_then(|t| t.first())
+                    .map(|t| text(t, &["alternateId"]))
+                    .unwrap_or_default()
+            }),
+        ],
+        Kind::Other => return generic_table(items, style),
+    };
+    let mut table = new_table(style);
+    table.set_header(columns.iter().map(|(name, _)| *name));
+    for item in items {
+        table.add_row(columns.iter().map(|(_, cell)| cell(item)));
+    }
+    Some(table.to_string())
+}
+
+/// Columns for objects of unknown kind: `id` first, then the first few scalar fields.
+fn generic_table(items: &[Value], style: Style) -> Option<String> {
+    let first = items[0].as_object()?;
+    let mut keys: Vec<&String> = first
+        .keys()
+        .filter(|k| {
+            first[k.as_str()].is_string()
+                || first[k.as_str()].is_number()
+                || first[k.as_str()].is_boolean()
+        })
+        .collect();
+    keys.sort_by_key(|k| *k != "id");
+    keys.truncate(5);
+    if keys.is_empty() {
+        return None;
+    }
+    let mut table = new_table(style);
+    table.set_header(keys.iter().map(|k| k.to_uppercase()));
+    for item in items {
+        table.add_row(keys.iter().map(|k| match item.get(k.as_str()) {
+            Some(Value::String(s)) => s.clone(),
+            Some(Value::Null) | None => String::new(),
+            Some(other) => other.to_string(),
+        }));
+    }
+    Some(table.to_string())
+}
+
+fn guess_kind(item: &Value) -> Kind {
+    let id = item.get("id").and_then(Value::as_str).unwrap_or("");
+    if item.get("eventType").is_some() {
+        Kind::Logs
+    } else if id.starts_with("00u") || item.pointer("/profile/login").is_some() {
+        Kind::Users
+    } else if id.starts_with("00g") {
+        Kind::Groups
+    } else if id.starts_with("0oa") && item.get("signOnMode").is_some() {
+        Kind::Apps
+    } else {
+        Kind::Other
+    }
+}
+
+fn new_table(style: Style) -> Table {
+    let mut table = Table::new();
+    table.load_preset(presets::NOTHING);
+    table.set_content_arrangement(if style.terminal {
+        ContentArrangement::Dynamic
+    } else {
+        ContentArrangement::Disabled
+    });
+    table
+}
+
+fn text(value: &Value, path: &[&str]) -> String {
+    let mut v = value;
+    for key in path {
+        match v.get(key) {
+            Some(next) => v = next,
+            None => return String::new(),
+        }
+    }
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+/// `2024-05-01T10:20:30.000Z` → `2024-05-01 10:20`.
+fn date(iso: &str) -> String {
+    if iso.len() >= 16 {
+        format!("{} {}", &iso[..10], &iso[11..16])
+    } else {
+        iso.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn users_table_has_the_usual_columns() {
+        let users = vec![
+            json!({"id":"00u1","status":"ACTIVE","lastLogin":"2024-05-01T10:20:30.000Z",
+            "profile":{"login":"ann@example.com","firstName":"Ann","lastName":"Lee"}}),
+        ];
+        let style = Style {
+            terminal: false,
+            color: false,
+        };
+        let out = table(&users, Kind::Users, style).unwrap();
+        assert!(out.contains("LOGIN"), "{out}");
+        assert!(out.contains("Ann Lee"), "{out}");
+        assert!(out.contains("2024-05-01 10:20"), "{out}");
+    }
+}

@@ -1,0 +1,211 @@
+//! The interactive shell: rustyline with a prompt naming the environment, completion of
+//! commands, resources, `$` references, variables and the ids seen in recent responses, and a
+//! persistent command history (0600, tokens masked).
+
+use std::cell::RefCell;
+use std::path::PathBuf;
+use std::rc::Rc;
+
+use rustyline::completion::{Completer, Pair};
+use rustyline::error::ReadlineError;
+use rustyline::history::{FileHistory, History as _};
+use rustyline::{CompletionType, Config, Context, Editor, Helper, Highlighter, Hinter, Validator};
+use serde_json::Value;
+
+use crate::eval::{mask_secrets, Failure, Flow, Shell};
+use crate::{config, lang, okta};
+
+/// What completion offers, refreshed from the session before each prompt.
+#[derive(Default)]
+struct Candidates {
+    variables: Vec<String>,
+    entries: Vec<u64>,
+    ids: Vec<String>,
+    environments: Vec<String>,
+    requests: Vec<String>,
+}
+
+#[derive(Helper, Hinter, Highlighter, Validator)]
+struct ShellHelper {
+    candidates: Rc<RefCell<Candidates>>,
+}
+
+impl Completer for ShellHelper {
+    type Candidate = Pair;
+
+    fn complete(
+        &self,
+        line: &str,
+        pos: usize,
+        _ctx: &Context<'_>,
+    ) -> rustyline::Result<(usize, Vec<Pair>)> {
+        let before = &line[..pos];
+        let start = before
+            .rfind(|c: char| c.is_whitespace() || c == ';' || c == '=' || c == '"' || c == '\'')
+            .map_or(0, |i| i + 1);
+        let word = &before[start..];
+        // The command of this segment: the first word after the last `;`.
+        let segment = &before[before.rfind(';').map_or(0, |i| i + 1)..start];
+        let command = segment.split_whitespace().next();
+        let data = self.candidates.borrow();
+        let mut options: Vec<String> = Vec::new();
+        if let Some(stripped) = word.strip_prefix('$') {
+            let _ = stripped;
+            options.push("$last".into());
+            options.extend(data.entries.iter().rev().map(|n| format!("${n}")));
+            options.extend(data.variables.iter().map(|v| format!("${v}")));
+        } else if command.is_none() {
+            options.extend(lang::COMMAND_NAMES.iter().map(|c| c.to_string()));
+        } else {
+            match command {
+                Some("use") => options.extend(data.environments.iter().cloned()),
+                Some("run") => options.extend(data.requests.iter().cloned()),
+                Some("ls") => options.extend(okta::RESOURCES.iter().map(|r| r.to_string())),
+                Some("help") => options.extend(lang::COMMAND_NAMES.iter().map(|c| c.to_string())),
+                _ => {}
+            }
+            if matches!(
+                command,
+                Some(
+                    "get" | "ls" | "post" | "put" | "patch" | "delete" | "echo" | "set" | "follow"
+                )
+            ) {
+                // Ids, also after a path prefix: users/00u… completes the id part.
+                let id_start = word.rfind('/').map_or(0, |i| i + 1);
+                let prefix = &word[..id_start];
+                options.extend(data.ids.iter().map(|id| format!("{prefix}{id}")));
+            }
+        }
+        let mut seen = std::collections::HashSet::new();
+        let pairs = options
+            .into_iter()
+            .filter(|o| o.starts_with(word) && seen.insert(o.clone()))
+            .map(|o| Pair {
+                display: o.clone(),
+                replacement: o,
+            })
+            .collect();
+        Ok((start, pairs))
+    }
+}
+
+fn refresh(shell: &Shell, candidates: &RefCell<Candidates>) {
+    let mut data = candidates.borrow_mut();
+    let session = &shell.session;
+    data.variables = session.variables.keys().cloned().collect();
+    data.entries = session.history.iter().map(|e| e.number).collect();
+    data.environments = session
+        .environments
+        .iter()
+        .map(|e| e.name.clone())
+        .collect();
+    data.requests = shell.request_names();
+    // Ids of the newest responses first, a bounded number of them.
+    let mut ids = Vec::new();
+    for entry in session.history.iter().rev().take(20) {
+        if let Some(body) = entry.body.as_json() {
+            collect_ids(body, &mut ids, 0);
+        }
+        if ids.len() > 2000 {
+            break;
+        }
+    }
+    data.ids = ids;
+}
+
+fn collect_ids(value: &Value, out: &mut Vec<String>, depth: usize) {
+    if depth > 3 {
+        return;
+    }
+    match value {
+        Value::Array(items) => items.iter().for_each(|v| collect_ids(v, out, depth + 1)),
+        Value::Object(map) => {
+            if let Some(Value::String(id)) = map.get("id") {
+                out.push(id.clone());
+            }
+            if let Some(Value::String(login)) = map.get("profile").and_then(|p| p.get("login")) {
+                out.push(login.clone());
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Runs the interactive loop until `exit` or Ctrl-D.
+pub fn run(shell: &mut Shell) -> anyhow::Result<()> {
+    let config = Config::builder()
+        .auto_add_history(false)
+        .history_ignore_space(true)
+        .max_history_size(10_000)?
+        .completion_type(CompletionType::List)
+        .build();
+    let candidates = Rc::new(RefCell::new(Candidates::default()));
+    let mut editor: Editor<ShellHelper, FileHistory> = Editor::with_config(config)?;
+    editor.set_helper(Some(ShellHelper {
+        candidates: candidates.clone(),
+    }));
+    let history_path = prepare_history(&mut editor);
+    shell.interactive = true;
+    loop {
+        refresh(shell, &candidates);
+        match editor.readline(&shell.prompt()) {
+            Ok(line) => {
+                if !line.trim().is_empty() {
+                    let _ = editor.add_history_entry(mask_secrets(&line));
+                    if let Some(path) = &history_path {
+                        // Saved after every line, so nothing typed is lost on a crash.
+                        let _ = editor.append_history(path);
+                        let _ = config::restrict(path);
+                    }
+                }
+                match shell.run_line(&line) {
+                    Ok(Flow::Exit) => break,
+                    Ok(Flow::Continue) => {}
+                    Err(failure) => report(&failure),
+                }
+            }
+            Err(ReadlineError::Interrupted) => continue,
+            Err(ReadlineError::Eof) => break,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(())
+}
+
+/// Loads the command history, creating its file 0600 first so it is never world-readable.
+fn prepare_history(editor: &mut Editor<ShellHelper, FileHistory>) -> Option<PathBuf> {
+    let path = config::history_path()?;
+    if !path.exists() {
+        if let Err(e) = config::create_private(&path) {
+            eprintln!(
+                "note: command history is not kept ({}: {e})",
+                path.display()
+            );
+            return None;
+        }
+    }
+    let _ = config::restrict(&path);
+    if editor.load_history(&path).is_err() {
+        eprintln!(
+            "note: could not read the command history at {}",
+            path.display()
+        );
+    }
+    let _ = editor.history().len();
+    Some(path)
+}
+
+/// Prints a failed command's message (a parse error already carries its caret).
+pub fn report(failure: &Failure) {
+    match failure {
+        Failure::Reported => {}
+        Failure::Interrupted => eprintln!("interrupted; everything so far is kept"),
+        Failure::Message(m) if m.contains('\n') => eprintln!("{m}"),
+        Failure::Message(m) => eprintln!("error: {m}"),
+    }
+}
+
+/// Reads one line from the terminal without echo (for tokens).
+pub fn read_hidden_line() -> std::io::Result<String> {
+    rpassword::read_password()
+}

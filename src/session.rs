@@ -1,0 +1,392 @@
+//! Session state: environments, the active one, variables, the response history and the
+//! imported collections. Nothing here talks to the network or the terminal.
+
+use std::collections::{BTreeMap, VecDeque};
+use std::fmt;
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::postman;
+
+/// A credential. `Debug` and `Display` never show it; `masked()` shows its last four characters.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Secret {
+        Secret(value.into())
+    }
+
+    /// The secret itself, for the one place that needs it: the Authorization header.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// `••••k2Qa`: enough to tell tokens apart, never enough to use one.
+    pub fn masked(&self) -> String {
+        let chars: Vec<char> = self.0.chars().collect();
+        let tail: String = if chars.len() >= 12 {
+            chars[chars.len() - 4..].iter().collect()
+        } else {
+            String::new()
+        };
+        format!("••••{tail}")
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(redacted)")
+    }
+}
+
+/// Where a token comes from: typed in (kept in memory and the 0600 config file), or read from
+/// an environment variable at each use (never written anywhere).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TokenSource {
+    Literal(Secret),
+    EnvVar(String),
+}
+
+impl TokenSource {
+    /// `env:VAR` names a variable; anything else is the token itself.
+    pub fn parse(text: &str) -> TokenSource {
+        match text.strip_prefix("env:") {
+            Some(var) if !var.is_empty() => TokenSource::EnvVar(var.to_string()),
+            _ => TokenSource::Literal(Secret::new(text)),
+        }
+    }
+
+    pub fn resolve(&self) -> Result<Secret, String> {
+        match self {
+            TokenSource::Literal(s) => Ok(s.clone()),
+            TokenSource::EnvVar(var) => std::env::var(var)
+                .ok()
+                .filter(|v| !v.is_empty())
+                .map(Secret::new)
+                .ok_or_else(|| format!("the token variable {var} is not set")),
+        }
+    }
+
+    pub fn describe(&self) -> String {
+        match self {
+            TokenSource::Literal(s) => s.masked(),
+            TokenSource::EnvVar(var) => format!("env:{var}"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthScheme {
+    Ssws,
+    Bearer,
+}
+
+impl AuthScheme {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuthScheme::Ssws => "SSWS",
+            AuthScheme::Bearer => "Bearer",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Auth {
+    pub scheme: AuthScheme,
+    pub token: TokenSource,
+}
+
+/// Where an environment was found, shown by `env`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EnvOrigin {
+    Config,
+    OktaYaml,
+    EnvVars,
+    Demo,
+    Postman(String),
+    Session,
+}
+
+impl fmt::Display for EnvOrigin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            EnvOrigin::Config => f.write_str("config"),
+            EnvOrigin::OktaYaml => f.write_str("~/.okta/okta.yaml"),
+            EnvOrigin::EnvVars => f.write_str("OKTA_CLIENT_*"),
+            EnvOrigin::Demo => f.write_str("--demo"),
+            EnvOrigin::Postman(file) => write!(f, "import {file}"),
+            EnvOrigin::Session => f.write_str("this session"),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Environment {
+    pub name: String,
+    /// The org's base URL, without a trailing slash: `https://acme.okta.com`.
+    pub url: String,
+    pub auth: Option<Auth>,
+    pub origin: EnvOrigin,
+    pub protected: bool,
+    /// Variables from an imported Postman environment (`{{name}}`).
+    pub variables: Vec<(String, String)>,
+}
+
+/// A response body as it came back.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Body {
+    Empty,
+    Json(Value),
+    /// Not JSON (an HTML error page, plain text).
+    Text(String),
+}
+
+impl Body {
+    /// The value `$N` yields: JSON as is, text as a string, nothing as null.
+    pub fn value(&self) -> Value {
+        match self {
+            Body::Empty => Value::Null,
+            Body::Json(v) => v.clone(),
+            Body::Text(t) => Value::String(t.clone()),
+        }
+    }
+
+    pub fn as_json(&self) -> Option<&Value> {
+        match self {
+            Body::Json(v) => Some(v),
+            _ => None,
+        }
+    }
+}
+
+/// One response kept in the history. The URL never holds a secret (tokens go in headers only).
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub number: u64,
+    pub method: String,
+    pub url: String,
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Body,
+    pub elapsed: Duration,
+    /// The request body that was sent, for `as curl`.
+    pub request_body: Option<String>,
+    /// Size counted against the history's byte budget.
+    pub size: usize,
+}
+
+impl Entry {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn header_values<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.headers
+            .iter()
+            .filter(move |(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Bounds on what the history keeps; the oldest entries go first.
+#[derive(Debug, Clone, Copy)]
+pub struct HistoryLimits {
+    pub max_entries: usize,
+    pub max_bytes: usize,
+}
+
+impl Default for HistoryLimits {
+    fn default() -> Self {
+        HistoryLimits {
+            max_entries: 1000,
+            max_bytes: 256 * 1024 * 1024,
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct History {
+    entries: VecDeque<Entry>,
+    next_number: u64,
+    bytes: usize,
+    limits: HistoryLimits,
+}
+
+impl History {
+    pub fn new(limits: HistoryLimits) -> History {
+        History {
+            entries: VecDeque::new(),
+            next_number: 1,
+            bytes: 0,
+            limits,
+        }
+    }
+
+    /// The number the next entry will get.
+    pub fn next_number(&self) -> u64 {
+        self.next_number
+    }
+
+    /// Stores an entry (its number is assigned here) and returns its number and a notice for
+    /// each old entry dropped to stay within the limits.
+    pub fn push(&mut self, mut entry: Entry) -> (u64, Vec<String>) {
+        entry.number = self.next_number;
+        self.next_number += 1;
+        self.bytes += entry.size;
+        let number = entry.number;
+        self.entries.push_back(entry);
+        let mut notices = Vec::new();
+        while self.entries.len() > 1
+            && (self.entries.len() > self.limits.max_entries || self.bytes > self.limits.max_bytes)
+        {
+            if let Some(old) = self.entries.pop_front() {
+                self.bytes -= old.size;
+                notices.push(format!(
+                    "history: dropped #{} to stay within {} entries / {} MB",
+                    old.number,
+                    self.limits.max_entries,
+                    self.limits.max_bytes / (1024 * 1024)
+                ));
+            }
+        }
+        (number, notices)
+    }
+
+    pub fn last(&self) -> Option<&Entry> {
+        self.entries.back()
+    }
+
+    pub fn get(&self, number: u64) -> Option<&Entry> {
+        let first = self.entries.front()?.number;
+        let index = number.checked_sub(first)?;
+        self.entries.get(usize::try_from(index).ok()?)
+    }
+
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = &Entry> {
+        self.entries.iter()
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// `#3..#9`, or "empty", for error messages.
+    pub fn range_text(&self) -> String {
+        match (self.entries.front(), self.entries.back()) {
+            (Some(a), Some(b)) if a.number == b.number => format!("#{}", a.number),
+            (Some(a), Some(b)) => format!("#{}..#{}", a.number, b.number),
+            _ => "none yet".to_string(),
+        }
+    }
+}
+
+/// The last rate-limit figures an org sent, for the prompt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimit {
+    pub remaining: u64,
+    pub limit: u64,
+    /// Epoch seconds.
+    pub reset: u64,
+}
+
+pub struct Session {
+    pub environments: Vec<Environment>,
+    pub active: Option<usize>,
+    pub variables: BTreeMap<String, Value>,
+    pub history: History,
+    pub collections: Vec<postman::Collection>,
+    pub rate_limit: Option<RateLimit>,
+}
+
+impl Session {
+    pub fn new(limits: HistoryLimits) -> Session {
+        Session {
+            environments: Vec::new(),
+            active: None,
+            variables: BTreeMap::new(),
+            history: History::new(limits),
+            collections: Vec::new(),
+            rate_limit: None,
+        }
+    }
+
+    pub fn active_env(&self) -> Option<&Environment> {
+        self.active.and_then(|i| self.environments.get(i))
+    }
+
+    pub fn find_env(&self, name: &str) -> Option<usize> {
+        self.environments.iter().position(|e| e.name == name)
+    }
+
+    /// Adds or replaces an environment by name and returns its index.
+    pub fn upsert_env(&mut self, env: Environment) -> usize {
+        match self.find_env(&env.name) {
+            Some(i) => {
+                self.environments[i] = env;
+                i
+            }
+            None => {
+                self.environments.push(env);
+                self.environments.len() - 1
+            }
+        }
+    }
+
+    pub fn env_names(&self) -> Vec<&str> {
+        self.environments.iter().map(|e| e.name.as_str()).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(size: usize) -> Entry {
+        Entry {
+            number: 0,
+            method: "GET".into(),
+            url: "/".into(),
+            status: 200,
+            headers: vec![],
+            body: Body::Empty,
+            elapsed: Duration::ZERO,
+            request_body: None,
+            size,
+        }
+    }
+
+    #[test]
+    fn history_drops_oldest_beyond_limits() {
+        let mut h = History::new(HistoryLimits {
+            max_entries: 2,
+            max_bytes: 100,
+        });
+        assert_eq!(h.push(entry(10)).0, 1);
+        h.push(entry(10));
+        let (n, notices) = h.push(entry(10));
+        assert_eq!(n, 3);
+        assert_eq!(notices.len(), 1);
+        assert!(h.get(1).is_none());
+        assert_eq!(h.get(2).unwrap().number, 2);
+        let (_, notices) = h.push(entry(95));
+        assert_eq!(notices.len(), 2, "the entry limit drops #2, the byte budget #3");
+        assert_eq!(h.range_text(), "#4");
+    }
+
+    #[test]
+    fn secrets_do_not_print() {
+        let s = Secret::new("00abcdefghijklmnopk2Qa");
+        assert_eq!(format!("{s:?}"), "Secret(redacted)");
+        assert_eq!(s.masked(), "••••k2Qa");
+        assert_eq!(Secret::new("short").masked(), "••••");
+    }
+}
