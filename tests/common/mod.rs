@@ -1,0 +1,108 @@
+//! Shared by the black-box tests: the real binary, isolated from the user's files, and the demo
+//! org as a separate process when a test needs its URL.
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_oktash");
+
+/// A home of its own for one test: config and data directories that start empty.
+pub struct Home {
+    pub dir: tempfile::TempDir,
+}
+
+impl Home {
+    pub fn new() -> Home {
+        Home {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn config_dir(&self) -> PathBuf {
+        self.path().join("config")
+    }
+
+    pub fn data_dir(&self) -> PathBuf {
+        self.path().join("data")
+    }
+
+    /// The binary with this home and no OKTA_* variables from the outside.
+    pub fn command(&self) -> Command {
+        let mut cmd = Command::new(BIN);
+        cmd.env("HOME", self.path())
+            .env("OKTASH_CONFIG_DIR", self.config_dir())
+            .env("OKTASH_DATA_DIR", self.data_dir())
+            .env("NO_COLOR", "1")
+            .env_remove("OKTA_CLIENT_ORGURL")
+            .env_remove("OKTA_CLIENT_TOKEN")
+            .current_dir(self.path());
+        cmd
+    }
+
+    pub fn assert(&self) -> assert_cmd::Command {
+        assert_cmd::Command::from_std(self.command())
+    }
+}
+
+/// `oktash demo serve` in the background; killed on drop.
+pub struct DemoProcess {
+    child: Child,
+    pub url: String,
+    pub token: String,
+    pub readonly_token: String,
+}
+
+impl DemoProcess {
+    pub fn start(extra: &[&str]) -> DemoProcess {
+        let mut child = Command::new(BIN)
+            .args(["demo", "serve", "--port", "0"])
+            .args(extra)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start demo serve");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut lines = BufReader::new(stdout).lines();
+        let (mut url, mut token, mut readonly) = (None, None, None);
+        while url.is_none() || token.is_none() || readonly.is_none() {
+            let line = lines.next().expect("demo serve printed its URL and tokens").expect("line");
+            if let Some(u) = line.split_whitespace().find(|w| w.starts_with("http://")) {
+                url.get_or_insert(u.to_string());
+            }
+            if let Some(t) = line.strip_prefix("read-only token:") {
+                readonly = Some(t.trim().to_string());
+            } else if let Some(t) = line.strip_prefix("token:") {
+                token = Some(t.trim().to_string());
+            }
+        }
+        // Keep draining stdout so the server never blocks on a full pipe.
+        std::thread::spawn(move || for _ in lines {});
+        DemoProcess {
+            child,
+            url: url.unwrap(),
+            token: token.unwrap(),
+            readonly_token: readonly.unwrap(),
+        }
+    }
+}
+
+impl Drop for DemoProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Every id-looking word (`00u…`) in a text, in order.
+pub fn okta_ids(text: &str, prefix: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| w.starts_with(prefix) && w.len() == 20)
+        .map(str::to_string)
+        .collect()
+}

@@ -1,0 +1,73 @@
+//! The interactive shell in a pseudo-terminal: prompt, completion, Ctrl-C, the history file.
+#![cfg(unix)]
+
+mod common;
+
+use std::time::Duration;
+
+use common::Home;
+use expectrl::{ControlCode, Regex, Session};
+
+fn spawn(home: &Home) -> Session {
+    let mut cmd = home.command();
+    cmd.arg("--demo").env("TERM", "xterm");
+    let mut session = Session::spawn(cmd).expect("spawn oktash in a pty");
+    session.set_expect_timeout(Some(Duration::from_secs(20)));
+    session.expect("demo").expect("the prompt names the environment");
+    session
+}
+
+#[test]
+fn completes_a_command_and_an_id() {
+    let home = Home::new();
+    let mut sh = spawn(&home);
+    sh.send("hist").unwrap();
+    sh.send("\t").unwrap();
+    sh.send("\r").unwrap();
+    sh.expect("history").unwrap();
+    sh.send_line("ls users limit=1").unwrap();
+    let found = sh.expect(Regex("00u[A-Za-z0-9]{17}")).unwrap();
+    let id = String::from_utf8_lossy(found.get(0).unwrap()).into_owned();
+    sh.expect("1 users").unwrap();
+    sh.send(format!("get {}", &id[..10])).unwrap();
+    sh.send("\t").unwrap();
+    sh.send("\r").unwrap();
+    sh.expect(format!("#2 GET /api/v1/users/{id}").as_str()).expect("the completed id was fetched");
+    sh.send_line("exit").unwrap();
+}
+
+#[test]
+fn ctrl_c_cancels_the_line_and_keeps_the_session() {
+    let home = Home::new();
+    let mut sh = spawn(&home);
+    sh.send_line("set keep = 42").unwrap();
+    sh.send_line("ls groups limit=1").unwrap();
+    sh.expect("#1 GET").unwrap();
+    sh.send("echo this line is abandoned").unwrap();
+    sh.send(ControlCode::EndOfText).unwrap();
+    sh.send_line("echo $keep").unwrap();
+    sh.expect("42").unwrap();
+    sh.send_line("history").unwrap();
+    sh.expect("#1 GET /api/v1/groups?limit=1").unwrap();
+    sh.send(ControlCode::EndOfTransmission).unwrap();
+    sh.expect(expectrl::Eof).expect("Ctrl-D exits");
+}
+
+#[test]
+fn the_history_file_is_private_and_holds_no_token() {
+    let home = Home::new();
+    let mut sh = spawn(&home);
+    sh.send_line("env add other http://127.0.0.1:9 token=00SuperSecretToken1234567890").unwrap();
+    sh.expect("environment other added").unwrap();
+    sh.send_line("ls users limit=1").unwrap();
+    sh.expect("#1 GET").unwrap();
+    sh.send_line("exit").unwrap();
+    sh.expect(expectrl::Eof).unwrap();
+    let path = home.data_dir().join("history");
+    let text = std::fs::read_to_string(&path).expect("history file written");
+    assert!(text.contains("ls users limit=1"), "{text}");
+    assert!(text.contains("token=••••"), "{text}");
+    assert!(!text.contains("SuperSecret"), "{text}");
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+}
