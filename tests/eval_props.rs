@@ -42,11 +42,8 @@ proptest! {
         let mut shell = shell();
         for l in &lines {
             let before = shell.session.history.len();
-            let vars_before = shell.session.variables.len();
-            if shell.run_line(l).is_err() {
-                prop_assert!(shell.session.history.len() >= before.min(1));
-                prop_assert!(shell.session.variables.len() + 1 >= vars_before);
-            }
+            let _ = shell.run_line(l);
+            prop_assert!(shell.session.history.len() >= before, "no response is lost to an error");
         }
         prop_assert!(shell.session.active_env().is_some(), "the environment survives");
     }
