@@ -378,7 +378,11 @@ mod tests {
         assert!(h.get(1).is_none());
         assert_eq!(h.get(2).unwrap().number, 2);
         let (_, notices) = h.push(entry(95));
-        assert_eq!(notices.len(), 2, "the entry limit drops #2, the byte budget #3");
+        assert_eq!(
+            notices.len(),
+            2,
+            "the entry limit drops #2, the byte budget #3"
+        );
         assert_eq!(h.range_text(), "#4");
     }
 

@@ -35,7 +35,10 @@ fn run_against(url: &str, commands: &str) -> (bool, String) {
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert!(!stderr.contains("00topsecret"), "the token leaked: {stderr}");
+    assert!(
+        !stderr.contains("00topsecret"),
+        "the token leaked: {stderr}"
+    );
     assert!(!stderr.contains("panicked"), "{stderr}");
     (out.status.success(), stderr)
 }
@@ -47,12 +50,17 @@ fn an_html_page_is_named_with_its_likely_cause() {
     ));
     let (ok, stderr) = run_against(&url, "get me");
     assert!(!ok);
-    assert!(stderr.contains("HTML page") && stderr.contains("org URL"), "{stderr}");
+    assert!(
+        stderr.contains("HTML page") && stderr.contains("org URL"),
+        "{stderr}"
+    );
 }
 
 #[test]
 fn garbage_is_kept_as_text() {
-    let url = serve(Some("HTTP/1.1 200 OK\r\nContent-Length: 9\r\nConnection: close\r\n\r\n{not json"));
+    let url = serve(Some(
+        "HTTP/1.1 200 OK\r\nContent-Length: 9\r\nConnection: close\r\n\r\n{not json",
+    ));
     let (ok, stderr) = run_against(&url, "get me; echo $last");
     assert!(ok, "{stderr}");
     assert!(stderr.contains("text, 9 bytes"), "{stderr}");

@@ -6,7 +6,11 @@ use common::{DemoProcess, Home};
 use serde_json::Value;
 
 fn run_demo(home: &Home, commands: &str) -> (bool, String, String) {
-    let out = home.command().args(["--demo", "-c", commands]).output().expect("run oktash");
+    let out = home
+        .command()
+        .args(["--demo", "-c", commands])
+        .output()
+        .expect("run oktash");
     (
         out.status.success(),
         String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -31,7 +35,10 @@ fn lists_users_as_plain_json_when_piped() {
     let users = docs[0].as_array().expect("a list");
     assert_eq!(users.len(), 2);
     assert!(users[0]["id"].as_str().unwrap().starts_with("00u"));
-    assert!(stderr.contains("#1 GET"), "the history line goes to stderr: {stderr}");
+    assert!(
+        stderr.contains("#1 GET"),
+        "the history line goes to stderr: {stderr}"
+    );
     assert!(!stdout.contains('\u{1b}'), "no colour when piped");
 }
 
@@ -46,10 +53,17 @@ fn chains_ids_through_history_and_variables() {
     let docs = documents(&stdout);
     let list = docs[0].as_array().unwrap();
     let user = &docs[1];
-    assert_eq!(user["id"], list[0]["id"], "get $first.id fetched the first user");
+    assert_eq!(
+        user["id"], list[0]["id"],
+        "get $first.id fetched the first user"
+    );
     assert_eq!(docs[2], list[0]["profile"]["login"]);
     let ids: Vec<&Value> = list.iter().map(|u| &u["id"]).collect();
-    assert_eq!(docs[3].as_array().unwrap().iter().collect::<Vec<_>>(), ids, "$1.id maps over the list");
+    assert_eq!(
+        docs[3].as_array().unwrap().iter().collect::<Vec<_>>(),
+        ids,
+        "$1.id maps over the list"
+    );
 }
 
 #[test]
@@ -61,28 +75,47 @@ fn a_list_argument_fans_out_into_one_entry() {
     let fetched = docs[1].as_array().expect("fan-out collects a list");
     assert_eq!(fetched.len(), 3);
     assert_eq!(fetched[2]["id"], docs[0][2]["id"]);
-    assert!(stdout.contains("#2 GET"), "history lists the fan-out as one entry: {stdout}");
+    assert!(
+        stdout.contains("#2 GET"),
+        "history lists the fan-out as one entry: {stdout}"
+    );
 }
 
 #[test]
 fn follows_next_links_and_resolves_logins() {
     let home = Home::new();
-    let (ok, stdout, stderr) = run_demo(&home, "ls users limit=2; follow next; get $2[0].profile.login; get me");
+    let (ok, stdout, stderr) = run_demo(
+        &home,
+        "ls users limit=2; follow next; get $2[0].profile.login; get me",
+    );
     assert!(ok, "{stderr}");
     let docs = documents(&stdout);
     assert_ne!(docs[0][0]["id"], docs[1][0]["id"], "next is another page");
-    assert_eq!(docs[2]["id"], docs[1][0]["id"], "a login resolves to the user");
-    assert!(docs[3]["profile"]["login"].is_string(), "me is the token's owner");
+    assert_eq!(
+        docs[2]["id"], docs[1][0]["id"],
+        "a login resolves to the user"
+    );
+    assert!(
+        docs[3]["profile"]["login"].is_string(),
+        "me is the token's owner"
+    );
 }
 
 #[test]
 fn okta_errors_are_one_line_and_fail_the_script() {
     let home = Home::new();
-    let (ok, _stdout, stderr) = run_demo(&home, "get users/nobody-here@example.com; echo unreachable");
+    let (ok, _stdout, stderr) =
+        run_demo(&home, "get users/nobody-here@example.com; echo unreachable");
     assert!(!ok);
-    let line = stderr.lines().find(|l| l.contains("E0000007")).unwrap_or_else(|| panic!("{stderr}"));
+    let line = stderr
+        .lines()
+        .find(|l| l.contains("E0000007"))
+        .unwrap_or_else(|| panic!("{stderr}"));
     assert!(line.starts_with("error: 404 E0000007"), "{line}");
-    assert!(line.contains("[request "), "the request id is shown: {line}");
+    assert!(
+        line.contains("[request "),
+        "the request id is shown: {line}"
+    );
     assert!(!stderr.contains("unreachable"));
 }
 
@@ -92,20 +125,30 @@ fn unknown_references_name_what_exists() {
     let (ok, _, stderr) = run_demo(&home, "set alpha = 1; echo $alpah");
     assert!(!ok);
     assert!(stderr.contains("$alpah"), "{stderr}");
-    assert!(stderr.contains("$alpha"), "suggests the variable that exists: {stderr}");
+    assert!(
+        stderr.contains("$alpha"),
+        "suggests the variable that exists: {stderr}"
+    );
     let (ok, _, stderr) = run_demo(&home, "echo $4");
     assert!(!ok);
     assert!(stderr.contains("no history entry #4"), "{stderr}");
     let (ok, _, stderr) = run_demo(&home, "ls users limit=1; echo $last[0].profile.nope");
     assert!(!ok);
-    assert!(stderr.contains("no field `nope`") && stderr.contains("login"), "{stderr}");
+    assert!(
+        stderr.contains("no field `nope`") && stderr.contains("login"),
+        "{stderr}"
+    );
 }
 
 #[test]
 fn a_script_stops_at_its_first_failing_line_and_names_it() {
     let home = Home::new();
     let script = home.path().join("tour.oktash");
-    std::fs::write(&script, "# a comment\nls users limit=1\nlst users\necho never\n").unwrap();
+    std::fs::write(
+        &script,
+        "# a comment\nls users limit=1\nlst users\necho never\n",
+    )
+    .unwrap();
     let out = home.command().arg("--demo").arg(&script).output().unwrap();
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -123,7 +166,11 @@ fn piped_stdin_is_a_script() {
         .write_stdin("ls groups limit=1\necho $last[0].profile.name\n")
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let docs = documents(&String::from_utf8_lossy(&out.stdout));
     assert_eq!(docs[1], docs[0][0]["profile"]["name"]);
 }
@@ -133,7 +180,10 @@ fn bad_json_bodies_and_unknown_commands_are_clear() {
     let home = Home::new();
     let (ok, _, stderr) = run_demo(&home, r#"post users {"profile": {"login": }}"#);
     assert!(!ok);
-    assert!(stderr.contains('^') && stderr.to_lowercase().contains("json"), "{stderr}");
+    assert!(
+        stderr.contains('^') && stderr.to_lowercase().contains("json"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -151,11 +201,19 @@ fn as_curl_masks_the_token_unless_revealed() {
 #[test]
 fn writes_to_a_file_and_pipes_to_a_program() {
     let home = Home::new();
-    let (ok, stdout, stderr) = run_demo(&home, "ls users limit=2 > users.json; ls users limit=2 | wc -c");
+    let (ok, stdout, stderr) = run_demo(
+        &home,
+        "ls users limit=2 > users.json; ls users limit=2 | wc -c",
+    );
     assert!(ok, "{stderr}");
-    let saved: Value = serde_json::from_str(&std::fs::read_to_string(home.path().join("users.json")).unwrap()).unwrap();
+    let saved: Value =
+        serde_json::from_str(&std::fs::read_to_string(home.path().join("users.json")).unwrap())
+            .unwrap();
     assert_eq!(saved.as_array().unwrap().len(), 2);
-    let bytes: usize = stdout.trim().parse().unwrap_or_else(|_| panic!("wc printed {stdout}"));
+    let bytes: usize = stdout
+        .trim()
+        .parse()
+        .unwrap_or_else(|_| panic!("wc printed {stdout}"));
     assert!(bytes > 100);
 }
 
@@ -171,23 +229,48 @@ fn environment_variables_pick_the_org_and_env_add_saves_0600() {
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(stdout.contains("OKTA_CLIENT_*"), "{stdout}");
     assert!(!stdout.contains(&demo.token));
 
-    let add = format!("env add local {} token={}; use local; get me", demo.url, demo.token);
+    let add = format!(
+        "env add local {} token={}; use local; get me",
+        demo.url, demo.token
+    );
     let out = home.command().args(["-c", &add]).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let file = home.config_dir().join("environments.json");
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o600);
+        assert_eq!(
+            std::fs::metadata(&file).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
     }
-    let out = home.command().args(["-c", "use local; get me; env"]).output().unwrap();
+    let out = home
+        .command()
+        .args(["-c", "use local; get me; env"])
+        .output()
+        .unwrap();
     let listed = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(listed.contains("local") && !listed.contains(&demo.token), "{listed}");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        listed.contains("local") && !listed.contains(&demo.token),
+        "{listed}"
+    );
 }
 
 #[test]
@@ -205,7 +288,10 @@ fn unreachable_hosts_and_other_origins_are_refused_clearly() {
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success());
-    assert!(stderr.contains("connection refused") || stderr.contains("cannot connect"), "{stderr}");
+    assert!(
+        stderr.contains("connection refused") || stderr.contains("cannot connect"),
+        "{stderr}"
+    );
     assert!(!stderr.contains("00secret-token-value-xyz"));
 
     let (ok, _, stderr) = run_demo(&home, "get https://example.com/api/v1/users/me");

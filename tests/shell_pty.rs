@@ -13,7 +13,9 @@ fn spawn(home: &Home) -> Session {
     cmd.arg("--demo").env("TERM", "xterm");
     let mut session = Session::spawn(cmd).expect("spawn oktash in a pty");
     session.set_expect_timeout(Some(Duration::from_secs(20)));
-    session.expect("demo").expect("the prompt names the environment");
+    session
+        .expect("demo")
+        .expect("the prompt names the environment");
     session
 }
 
@@ -32,7 +34,8 @@ fn completes_a_command_and_an_id() {
     sh.send(format!("get {}", &id[..10])).unwrap();
     sh.send("\t").unwrap();
     sh.send("\r").unwrap();
-    sh.expect(format!("#2 GET /api/v1/users/{id}").as_str()).expect("the completed id was fetched");
+    sh.expect(format!("#2 GET /api/v1/users/{id}").as_str())
+        .expect("the completed id was fetched");
     sh.send_line("exit").unwrap();
 }
 
@@ -57,7 +60,8 @@ fn ctrl_c_cancels_the_line_and_keeps_the_session() {
 fn the_history_file_is_private_and_holds_no_token() {
     let home = Home::new();
     let mut sh = spawn(&home);
-    sh.send_line("env add other http://127.0.0.1:9 token=00SuperSecretToken1234567890").unwrap();
+    sh.send_line("env add other http://127.0.0.1:9 token=00SuperSecretToken1234567890")
+        .unwrap();
     sh.expect("environment other added").unwrap();
     sh.send_line("ls users limit=1").unwrap();
     sh.expect("#1 GET").unwrap();
@@ -69,5 +73,8 @@ fn the_history_file_is_private_and_holds_no_token() {
     assert!(text.contains("token=••••"), "{text}");
     assert!(!text.contains("SuperSecret"), "{text}");
     use std::os::unix::fs::PermissionsExt;
-    assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+    assert_eq!(
+        std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
 }

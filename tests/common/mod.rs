@@ -71,7 +71,10 @@ impl DemoProcess {
         let mut lines = BufReader::new(stdout).lines();
         let (mut url, mut token, mut readonly) = (None, None, None);
         while url.is_none() || token.is_none() || readonly.is_none() {
-            let line = lines.next().expect("demo serve printed its URL and tokens").expect("line");
+            let line = lines
+                .next()
+                .expect("demo serve printed its URL and tokens")
+                .expect("line");
             if let Some(u) = line.split_whitespace().find(|w| w.starts_with("http://")) {
                 url.get_or_insert(u.to_string());
             }
