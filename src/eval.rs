@@ -69,6 +69,51 @@ enum Outcome {
     Value(Value),
     /// A history entry to show (a response).
     Entry(u64),
+    /// Already written to the command's output (a streamed export).
+    Written,
+}
+
+/// Where a paging run puts its items.
+enum Sink {
+    Memory(Vec<Value>),
+    /// One JSON array, written item by item.
+    File {
+        file: std::io::BufWriter<File>,
+        path: String,
+        first: bool,
+    },
+}
+
+impl Sink {
+    fn stream_to(path: &str) -> Result<Sink, Failure> {
+        let mut file = std::io::BufWriter::new(
+            File::create(path)
+                .map_err(|e| Failure::Message(format!("cannot write {path}: {e}")))?,
+        );
+        file.write_all(b"[")
+            .map_err(|e| Failure::Message(format!("cannot write {path}: {e}")))?;
+        Ok(Sink::File {
+            file,
+            path: path.to_string(),
+            first: true,
+        })
+    }
+
+    fn push(&mut self, item: Value) -> Result<(), Failure> {
+        match self {
+            Sink::Memory(items) => items.push(item),
+            Sink::File { file, path, first } => {
+                let sep: &[u8] = if *first { b"\n" } else { b",\n" };
+                *first = false;
+                file.write_all(sep)
+                    .and_then(|_| {
+                        serde_json::to_writer(&mut *file, &item).map_err(std::io::Error::from)
+                    })
+                    .map_err(|e| Failure::Message(format!("cannot write {path}: {e}")))?;
+            }
+        }
+        Ok(())
+    }
 }
 
 pub struct Shell {
@@ -151,7 +196,7 @@ impl Shell {
             self.record(line);
         }
         for pipeline in parsed.commands {
-            let outcome = self.run_command(pipeline.command)?;
+            let outcome = self.run_command(pipeline.command, &pipeline.output)?;
             match outcome {
                 Some(outcome) => self.emit(outcome, &pipeline.output)?,
                 None => return Ok(Flow::Exit),
@@ -167,7 +212,11 @@ impl Shell {
     }
 
     /// Runs one command; `None` means exit.
-    fn run_command(&mut self, command: Command) -> Result<Option<Outcome>, Failure> {
+    fn run_command(
+        &mut self,
+        command: Command,
+        output: &Output,
+    ) -> Result<Option<Outcome>, Failure> {
         let outcome = match command {
             Command::Exit => return Ok(None),
             Command::EnvList => Outcome::Text(self.env_list()),
@@ -186,7 +235,7 @@ impl Shell {
                 params,
                 all,
                 max,
-            } => self.ls(&resource, &params, all, max)?,
+            } => self.ls(&resource, &params, all, max, output)?,
             Command::Get { target, params } => self.get(&target, &params)?,
             Command::Follow { rel, from } => self.follow(&rel, from.as_ref())?,
             Command::Write {
@@ -232,7 +281,14 @@ impl Shell {
     // ----- output -----
 
     fn emit(&mut self, outcome: Outcome, output: &Output) -> Result<(), Failure> {
+        if let Outcome::Entry(n) = outcome {
+            // A failed response is reported on the terminal, never piped on or saved as data.
+            if self.entry(Some(n))?.status >= 400 {
+                return self.show_outcome(outcome);
+            }
+        }
         match output {
+            _ if matches!(outcome, Outcome::Written) => Ok(()),
             Output::Screen => self.show_outcome(outcome),
             Output::Pipe(command) => {
                 let text = self.outcome_text(&outcome)?;
@@ -250,7 +306,7 @@ impl Shell {
     /// What goes to a pipe or file: JSON for values and responses, text as is.
     fn outcome_text(&self, outcome: &Outcome) -> Result<String, Failure> {
         Ok(match outcome {
-            Outcome::Nothing => String::new(),
+            Outcome::Nothing | Outcome::Written => String::new(),
             Outcome::Text(t) => t.clone(),
             Outcome::Value(v) => serde_json::to_string_pretty(v).unwrap_or_default(),
             Outcome::Entry(n) => {
@@ -263,7 +319,7 @@ impl Shell {
 
     fn show_outcome(&mut self, outcome: Outcome) -> Result<(), Failure> {
         match outcome {
-            Outcome::Nothing => {}
+            Outcome::Nothing | Outcome::Written => {}
             Outcome::Text(t) if t.is_empty() => {}
             Outcome::Text(t) => println!("{t}"),
             Outcome::Value(v) => println!("{}", render::json(&v, self.style)),
@@ -857,6 +913,7 @@ impl Shell {
         params: &[Param],
         all: bool,
         max: Option<u64>,
+        output: &Output,
     ) -> Result<Outcome, Failure> {
         let words = match self.eval_word(resource)? {
             Value::Array(items) => items,
@@ -895,13 +952,20 @@ impl Shell {
                 return fail("`--all` pages through one listing at a time");
             }
             let url = urls.pop().expect("one url");
-            return self.page_all(url, max);
+            return self.page_all(url, max, output);
         }
         self.fan_out(reqwest::Method::GET, urls, None)
     }
 
-    /// Follows `next` from `url` to the end (or `max` items), collecting one entry.
-    fn page_all(&mut self, url: Url, max: Option<u64>) -> Result<Outcome, Failure> {
+    /// Follows `next` from `url` to the end (or `max` items). Pages are collected into one
+    /// entry, or, when the output is a file, streamed into it as one JSON array so that memory
+    /// does not grow with the listing.
+    fn page_all(
+        &mut self,
+        url: Url,
+        max: Option<u64>,
+        output: &Output,
+    ) -> Result<Outcome, Failure> {
         let logs = Kind::of_path(url.path()) == Kind::Logs;
         let progress = if std::io::stderr().is_terminal() {
             let bar = indicatif::ProgressBar::new_spinner();
@@ -910,13 +974,16 @@ impl Shell {
         } else {
             indicatif::ProgressBar::hidden()
         };
-        let mut items: Vec<Value> = Vec::new();
+        let mut sink = match output {
+            Output::File(path) => Sink::stream_to(path)?,
+            _ => Sink::Memory(Vec::new()),
+        };
         let mut next = Some(url.clone());
         let mut last_headers = Vec::new();
         let mut elapsed = Duration::ZERO;
         let mut size = 0;
         let mut pages = 0;
-        let mut status = 200;
+        let mut count: u64 = 0;
         while let Some(page_url) = next.take() {
             let request = Request {
                 method: reqwest::Method::GET,
@@ -928,9 +995,10 @@ impl Shell {
                 Ok(r) => r,
                 Err(e) => {
                     progress.finish_and_clear();
-                    if !items.is_empty() {
-                        let n = self.push_pages(&url, items, last_headers, status, elapsed, size);
-                        eprintln!("kept what was fetched so far as #{n}");
+                    if count > 0 {
+                        let n =
+                            self.finish_pages(&url, sink, count, last_headers, elapsed, size)?;
+                        eprintln!("kept the {count} items fetched so far as #{n}");
                     }
                     return Err(e);
                 }
@@ -940,9 +1008,18 @@ impl Shell {
             size += response.size;
             if response.status >= 400 {
                 progress.finish_and_clear();
+                if count > 0 {
+                    self.finish_pages(&url, sink, count, last_headers, elapsed, size)?;
+                }
                 return Ok(Outcome::Entry(self.store(&request, response)));
             }
-            status = response.status;
+            let links = http::parse_links(
+                response
+                    .headers
+                    .iter()
+                    .filter(|(k, _)| k.eq_ignore_ascii_case("link"))
+                    .map(|(_, v)| v.as_str()),
+            );
             let page: Vec<Value> = match response.body {
                 Body::Json(Value::Array(a)) => a,
                 _ => {
@@ -953,49 +1030,65 @@ impl Shell {
                     ));
                 }
             };
-            let empty = page.is_empty();
-            items.extend(page);
-            progress.set_message(format!("{} items, {pages} pages", items.len()));
-            progress.tick();
-            if let Some(max) = max {
-                if items.len() as u64 >= max {
-                    items.truncate(max as usize);
-                    break;
-                }
-            }
-            let links = http::parse_links(
-                response
-                    .headers
-                    .iter()
-                    .filter(|(k, _)| k.eq_ignore_ascii_case("link"))
-                    .map(|(_, v)| v.as_str()),
-            );
             last_headers = response.headers;
+            let empty = page.is_empty();
+            let room = max.map_or(u64::MAX, |m| m.saturating_sub(count));
+            for item in page
+                .into_iter()
+                .take(usize::try_from(room).unwrap_or(usize::MAX))
+            {
+                sink.push(item)?;
+                count += 1;
+            }
+            progress.set_message(format!("{count} items, {pages} pages"));
+            progress.tick();
+            if max.is_some_and(|m| count >= m) {
+                break;
+            }
             if logs && empty {
-                break; // System Log polling: `next` never ends; an empty page is the end for now.
+                break; // System Log polling: `next` never ends; an empty page means caught up.
             }
             if let Some((_, href)) = links.into_iter().find(|(rel, _)| rel == "next") {
-                next = Some(
-                    Url::parse(&href)
-                        .map_err(|e| Failure::Message(format!("bad next link {href}: {e}")))?,
-                );
+                next = Some(self.url_for_text(&href)?);
             }
         }
         progress.finish_and_clear();
-        Ok(Outcome::Entry(self.push_pages(
-            &url,
-            items,
-            last_headers,
-            status,
-            elapsed,
-            size,
-        )))
+        let streamed = matches!(sink, Sink::File { .. });
+        let n = self.finish_pages(&url, sink, count, last_headers, elapsed, size)?;
+        if streamed {
+            let entry = self.entry(Some(n))?;
+            eprintln!("{}", render::entry_line(entry));
+            return Ok(Outcome::Written);
+        }
+        Ok(Outcome::Entry(n))
+    }
+
+    /// Closes a paging run: the entry holds the items, or for a file a summary of what was written.
+    fn finish_pages(
+        &mut self,
+        url: &Url,
+        sink: Sink,
+        count: u64,
+        headers: Vec<(String, String)>,
+        elapsed: Duration,
+        size: usize,
+    ) -> Result<u64, Failure> {
+        let body = match sink {
+            Sink::Memory(items) => Value::Array(items),
+            Sink::File { mut file, path, .. } => {
+                file.write_all(b"\n]\n")
+                    .and_then(|_| file.flush())
+                    .map_err(|e| Failure::Message(format!("cannot write {path}: {e}")))?;
+                serde_json::json!({"written": count, "file": path})
+            }
+        };
+        Ok(self.push_pages(url, body, headers, 200, elapsed, size))
     }
 
     fn push_pages(
         &mut self,
         url: &Url,
-        items: Vec<Value>,
+        body: Value,
         headers: Vec<(String, String)>,
         status: u16,
         elapsed: Duration,
@@ -1007,7 +1100,7 @@ impl Shell {
             url: url.to_string(),
             status,
             headers,
-            body: Body::Json(Value::Array(items)),
+            body: Body::Json(body),
             elapsed,
             request_body: None,
             size,
