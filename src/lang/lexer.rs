@@ -119,7 +119,7 @@ pub(crate) fn reference(i: &str) -> Res<'_, Expr> {
         };
         return match rest.strip_prefix('}') {
             Some(rest) => Ok((rest, expr)),
-            None => fail(rest, "expected `}` to close `${`"),
+            None => fail(i, "expected `}` to close `${`"),
         };
     }
     match bare_reference(after_dollar) {

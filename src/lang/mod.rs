@@ -35,9 +35,10 @@ pub const COMMAND_NAMES: &[&str] = &[
     "quit",
 ];
 
-/// The candidate `word` most likely stands for: the same word in another case, else the
-/// closest by Damerau-Levenshtein distance (at most 2, and less than the word's length, so
-/// `x` does not become `ls`), else the only candidate that `word` is a prefix of.
+/// The candidate `word` most likely stands for: the same word in another case; else one at
+/// Damerau-Levenshtein distance 1; else the only candidate that `word` is a prefix of
+/// (`hist` → `history`); else one at distance 2. A distance must stay below the word's length,
+/// so `x` does not become `ls`.
 pub fn suggest(word: &str, candidates: &[&str]) -> Option<String> {
     if word.is_empty() {
         return None;
@@ -57,14 +58,14 @@ pub fn suggest(word: &str, candidates: &[&str]) -> Option<String> {
             best = Some((d, c));
         }
     }
-    if let Some((_, c)) = best {
+    if let Some((1, c)) = best {
         return Some(c.to_string());
     }
     let mut prefixed = candidates.iter().filter(|c| c.starts_with(word));
-    match (prefixed.next(), prefixed.next()) {
-        (Some(c), None) => Some(c.to_string()),
-        _ => None,
+    if let (Some(c), None) = (prefixed.next(), prefixed.next()) {
+        return Some(c.to_string());
     }
+    best.map(|(_, c)| c.to_string())
 }
 
 /// A line that does not parse: where (a 0-based character column) and what to try.

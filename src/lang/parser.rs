@@ -353,7 +353,11 @@ impl<'a> Parser<'a> {
                 .map(|(n, _)| *n)
                 .collect();
             let all: Vec<&str> = FLAGS.iter().map(|(n, _)| *n).collect();
-            let suggestion = suggest(name, &own).or_else(|| suggest(name, &all));
+            let suggestion = if name.trim_start_matches('-').is_empty() {
+                None
+            } else {
+                suggest(name, &own).or_else(|| suggest(name, &all))
+            };
             return Err(self.err_suggest(at, format!("unknown flag `{name}`"), suggestion));
         };
         if !spec.flags.contains(&flag) {
