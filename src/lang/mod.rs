@@ -2,8 +2,71 @@
 //! suggestion. See `grammar/oktash.ebnf`.
 
 pub mod ast;
+mod lexer;
+mod parser;
 
 pub use ast::*;
+
+/// Every command word, for tab completion and "did you mean" (`as` is `as curl`).
+pub const COMMAND_NAMES: &[&str] = &[
+    "env",
+    "use",
+    "import",
+    "collections",
+    "ls",
+    "get",
+    "follow",
+    "post",
+    "put",
+    "patch",
+    "delete",
+    "run",
+    "set",
+    "unset",
+    "echo",
+    "vars",
+    "history",
+    "show",
+    "as",
+    "source",
+    "record",
+    "help",
+    "exit",
+    "quit",
+];
+
+/// The candidate `word` most likely stands for: the same word in another case; else one at
+/// Damerau-Levenshtein distance 1; else the only candidate that `word` is a prefix of
+/// (`hist` → `history`); else one at distance 2. A distance must stay below the word's length,
+/// so `x` does not become `ls`.
+pub fn suggest(word: &str, candidates: &[&str]) -> Option<String> {
+    if word.is_empty() {
+        return None;
+    }
+    if let Some(c) = candidates.iter().find(|c| c.eq_ignore_ascii_case(word)) {
+        return Some(c.to_string());
+    }
+    let len = word.chars().count();
+    let mut best: Option<(usize, &str)> = None;
+    for c in candidates {
+        // The distance is at least the difference in length: skip the quadratic work.
+        if len.abs_diff(c.chars().count()) > 2 {
+            continue;
+        }
+        let d = strsim::damerau_levenshtein(word, c);
+        if d <= 2 && d < len && best.is_none_or(|(b, _)| d < b) {
+            best = Some((d, c));
+        }
+    }
+    if let Some((1, c)) = best {
+        return Some(c.to_string());
+    }
+    let mut prefixed = candidates.iter().filter(|c| c.starts_with(word));
+    if let (Some(c), None) = (prefixed.next(), prefixed.next()) {
+        return Some(c.to_string());
+    }
+    best.map(|(_, c)| c.to_string())
+}
 
 /// A line that does not parse: where (a 0-based character column) and what to try.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,12 +106,7 @@ impl std::error::Error for ParseError {}
 /// Parses one input line (commands separated by `;`). An empty or comment-only line gives
 /// an empty [`Line`].
 pub fn parse_line(input: &str) -> Result<Line, ParseError> {
-    let _ = input;
-    Err(ParseError {
-        message: "parser not written yet".into(),
-        column: 0,
-        suggestion: None,
-    })
+    parser::Parser::new(input).line()
 }
 
 /// Every command word, for completion (placeholder until the parser lands).
