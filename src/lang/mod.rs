@@ -79,11 +79,7 @@ pub struct ParseError {
 impl ParseError {
     /// The error as the shell prints it: the line, a caret under the column, the message.
     pub fn render(&self, line: &str) -> String {
-        let mut out = format!(
-            "{line}\n{}^\nerror: {}",
-            " ".repeat(self.column),
-            self.message
-        );
+        let mut out = format!("{line}\n{}^\nerror: {}", " ".repeat(self.column), self.message);
         if let Some(s) = &self.suggestion {
             out.push_str(&format!(" (did you mean `{s}`?)"));
         }
@@ -107,40 +103,4 @@ impl std::error::Error for ParseError {}
 /// an empty [`Line`].
 pub fn parse_line(input: &str) -> Result<Line, ParseError> {
     parser::Parser::new(input).line()
-}
-
-/// Every command word, for completion (placeholder until the parser lands).
-pub const COMMAND_NAMES: &[&str] = &[
-    "env",
-    "use",
-    "import",
-    "collections",
-    "ls",
-    "get",
-    "follow",
-    "post",
-    "put",
-    "patch",
-    "delete",
-    "run",
-    "set",
-    "unset",
-    "echo",
-    "vars",
-    "history",
-    "show",
-    "as",
-    "source",
-    "record",
-    "help",
-    "exit",
-];
-
-/// The closest candidate (placeholder until the parser lands).
-pub fn suggest(word: &str, candidates: &[&str]) -> Option<String> {
-    candidates
-        .iter()
-        .filter(|c| strsim::damerau_levenshtein(word, c) <= 2)
-        .min_by_key(|c| strsim::damerau_levenshtein(word, c))
-        .map(|c| c.to_string())
 }
