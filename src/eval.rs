@@ -1399,6 +1399,8 @@ impl Shell {
                         line.trim()
                     ))
                 }
+                // A parse error carries its line and caret: keep them aligned below the location.
+                Err(Failure::Message(m)) if m.contains('\n') => return fail(format!("{name}:{}:\n{m}", index + 1)),
                 Err(Failure::Message(m)) => return fail(format!("{name}:{}: {m}", index + 1)),
             }
         }
@@ -1439,7 +1441,7 @@ impl Shell {
             match imported {
                 postman::Imported::Collection(c) => {
                     let scripts = if c.skipped_scripts > 0 {
-                        format!(", {} scripts not run", c.skipped_scripts)
+                        format!(", {} not run", plural(c.skipped_scripts, "script"))
                     } else {
                         String::new()
                     };
@@ -1919,6 +1921,15 @@ pub fn describe_failure(entry: &Entry) -> String {
         ),
         Body::Text(t) => format!("{}: {}", entry.status, t.chars().take(200).collect::<String>().trim()),
         Body::Empty => format!("{} with no body", entry.status),
+    }
+}
+
+/// `1 script`, `3 scripts`.
+fn plural(count: usize, noun: &str) -> String {
+    if count == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{count} {noun}s")
     }
 }
 
