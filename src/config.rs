@@ -158,3 +158,41 @@ pub fn from_process_env() -> Option<Environment> {
         variables: Vec::new(),
     })
 }
+
+/// `~/.okta/okta.yaml` (`okta.client.orgUrl`, `okta.client.token`), as Okta's SDKs read it,
+/// as environment `okta.yaml`. A damaged file is reported, never fatal.
+pub fn from_okta_yaml() -> Result<Option<Environment>, String> {
+    let Some(home) = dirs::home_dir() else {
+        return Ok(None);
+    };
+    let path = home.join(".okta").join("okta.yaml");
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
+    };
+    let docs = yaml_rust2::YamlLoader::load_from_str(&text)
+        .map_err(|e| format!("{} is not valid YAML: {e}", path.display()))?;
+    let Some(doc) = docs.first() else {
+        return Ok(None);
+    };
+    let client = &doc["okta"]["client"];
+    let Some(url) = client["orgUrl"].as_str().filter(|u| !u.is_empty()) else {
+        return Ok(None);
+    };
+    let auth = client["token"]
+        .as_str()
+        .filter(|t| !t.is_empty())
+        .map(|t| Auth {
+            scheme: AuthScheme::Ssws,
+            token: TokenSource::Literal(Secret::new(t)),
+        });
+    Ok(Some(Environment {
+        name: "okta.yaml".into(),
+        url: url.trim_end_matches('/').to_string(),
+        auth,
+        origin: EnvOrigin::OktaYaml,
+        protected: false,
+        variables: Vec::new(),
+    }))
+}

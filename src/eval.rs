@@ -1400,7 +1400,9 @@ impl Shell {
                     ))
                 }
                 // A parse error carries its line and caret: keep them aligned below the location.
-                Err(Failure::Message(m)) if m.contains('\n') => return fail(format!("{name}:{}:\n{m}", index + 1)),
+                Err(Failure::Message(m)) if m.contains('\n') => {
+                    return fail(format!("{name}:{}:\n{m}", index + 1))
+                }
                 Err(Failure::Message(m)) => return fail(format!("{name}:{}: {m}", index + 1)),
             }
         }

@@ -23,6 +23,12 @@ struct Cli {
     /// Answer yes to every confirmation (for scripts against protected environments).
     #[arg(long)]
     yes: bool,
+    /// Responses kept in the history before the oldest are dropped.
+    #[arg(long = "keep", value_name = "N", default_value_t = 1000)]
+    keep_entries: usize,
+    /// Megabytes of responses kept in the history before the oldest are dropped.
+    #[arg(long = "keep-mb", value_name = "MB", default_value_t = 256)]
+    keep_mb: usize,
     /// A script of commands to run (`-` reads stdin).
     script: Option<String>,
     #[command(subcommand)]

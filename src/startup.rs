@@ -1,5 +1,5 @@
-//! The environments a shell starts with: saved ones, then `OKTA_CLIENT_*` (which becomes the
-//! active one when set).
+//! The environments a shell starts with: saved ones, `~/.okta/okta.yaml`, then `OKTA_CLIENT_*`
+//! (which becomes the active one when set).
 
 use crate::config;
 use crate::eval::Shell;
@@ -12,6 +12,13 @@ pub fn load_environments(shell: &mut Shell) {
             }),
             Err(message) => eprintln!("note: {message}"),
         }
+    }
+    match config::from_okta_yaml() {
+        Ok(Some(env)) => {
+            shell.session.upsert_env(env);
+        }
+        Ok(None) => {}
+        Err(message) => eprintln!("note: {message}"),
     }
     if let Some(env) = config::from_process_env() {
         let index = shell.session.upsert_env(env);

@@ -34,7 +34,11 @@ fn recorded_sessions_replay_as_transcribed() {
         }
         let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
         if expected != stdout {
-            let first = expected.lines().zip(stdout.lines()).position(|(a, b)| a != b).unwrap_or(expected.lines().count().min(stdout.lines().count()));
+            let first = expected
+                .lines()
+                .zip(stdout.lines())
+                .position(|(a, b)| a != b)
+                .unwrap_or(expected.lines().count().min(stdout.lines().count()));
             failures.push(format!(
                 "{name}: transcript differs at line {}:\n  expected: {:?}\n  got:      {:?}\n(UPDATE_TRANSCRIPTS=1 rewrites transcripts)",
                 first + 1,

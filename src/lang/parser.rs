@@ -65,11 +65,17 @@ const fn spec(name: &'static str, usage: &'static str) -> Spec {
     }
 }
 
-const ENV: Spec = spec("env", "env | env add NAME URL [token=…|bearer=…] | env rm NAME");
+const ENV: Spec = spec(
+    "env",
+    "env | env add NAME URL [token=…|bearer=…] | env rm NAME",
+);
 const ENV_ADD: Spec = Spec {
     params: true,
     flags: &[Flag::Protected],
-    ..spec("env add", "env add NAME URL [token=…|bearer=…] [--protected]")
+    ..spec(
+        "env add",
+        "env add NAME URL [token=…|bearer=…] [--protected]",
+    )
 };
 const ENV_RM: Spec = spec("env rm", "env rm NAME");
 const USE: Spec = spec("use", "use NAME");
@@ -296,8 +302,8 @@ impl<'a> Parser<'a> {
             match rest.as_bytes().first() {
                 None | Some(b';' | b'|' | b'>') => break,
                 Some(b'#') => {
-                    let number = spec.hash_numbers
-                        && rest.as_bytes().get(1).is_some_and(u8::is_ascii_digit);
+                    let number =
+                        spec.hash_numbers && rest.as_bytes().get(1).is_some_and(u8::is_ascii_digit);
                     if !number {
                         break;
                     }
@@ -404,9 +410,7 @@ impl<'a> Parser<'a> {
                     .and_then(|t| t.parse::<u64>().ok());
                 match n {
                     Some(n) => flags.max = Some(n),
-                    None => {
-                        return Err(self.err(num_at, "`--max` needs a number, e.g. --max 500"))
-                    }
+                    None => return Err(self.err(num_at, "`--max` needs a number, e.g. --max 500")),
                 }
             }
         }
@@ -689,7 +693,13 @@ impl<'a> Parser<'a> {
             }
             "rm" => {
                 let c = self.collect(&ENV_RM)?;
-                self.arity(&c, &ENV_RM, 1, 1, "`env rm` needs the NAME of an environment")?;
+                self.arity(
+                    &c,
+                    &ENV_RM,
+                    1,
+                    1,
+                    "`env rm` needs the NAME of an environment",
+                )?;
                 let name = self.plain(&c.args[0], "the environment NAME")?;
                 Ok(Command::EnvRemove { name })
             }
@@ -799,11 +809,16 @@ impl<'a> Parser<'a> {
             Ok((r, name)) if ends_name(r) => name,
             _ => {
                 let (_, w) = self.word(false)?;
-                let shown = w.word.as_text().unwrap_or_else(|| self.raw(at, self.pos).into());
+                let shown = w
+                    .word
+                    .as_text()
+                    .unwrap_or_else(|| self.raw(at, self.pos).into());
                 let shown = shown.split('=').next().unwrap_or_default().to_string();
                 return Err(self.err(
                     at,
-                    format!("bad variable name `{shown}`: use letters, digits and _ (set NAME = VALUE)"),
+                    format!(
+                        "bad variable name `{shown}`: use letters, digits and _ (set NAME = VALUE)"
+                    ),
                 ));
             }
         };
@@ -850,7 +865,10 @@ impl<'a> Parser<'a> {
         if text != "curl" {
             return Err(self.err_suggest(
                 at,
-                format!("unknown format `{}`: as curl [N] [--reveal]", self.raw(at, self.pos)),
+                format!(
+                    "unknown format `{}`: as curl [N] [--reveal]",
+                    self.raw(at, self.pos)
+                ),
                 suggest(&text, &["curl"]),
             ));
         }
