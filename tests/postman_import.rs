@@ -445,3 +445,34 @@ fn tree_shows_folders_and_methods() {
     );
     assert!(c.tree().starts_with("T (v2.1, 2 requests)\n"));
 }
+
+#[test]
+fn corrupted_real_files_never_panic() {
+    // Deterministic "random" corruptions of a real v2.1 and a real v1 file; whatever imports
+    // must also prepare without panicking.
+    let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let junk = ['{', '}', '[', ']', '"', ':', ',', '0', 'n', ' ', 'é'];
+    for file in ["users.json", "legacy-v1/authentication.json"] {
+        let text = std::fs::read_to_string(Path::new(DIR).join(file)).unwrap();
+        let chars: Vec<char> = text.chars().collect();
+        for _ in 0..150 {
+            let mut c = chars.clone();
+            for _ in 0..3 {
+                let at = (next() as usize) % c.len();
+                c[at] = junk[(next() as usize) % junk.len()];
+            }
+            let s: String = c.into_iter().collect();
+            if let Ok(Imported::Collection(col)) = import_str(&s, "corrupt.json") {
+                for r in col.requests() {
+                    let _ = oktash::postman::prepare(r, &col, &|_| None, "https://a.okta.com");
+                }
+            }
+        }
+    }
+}
