@@ -476,3 +476,17 @@ fn corrupted_real_files_never_panic() {
         }
     }
 }
+
+#[test]
+fn get_bodies_are_pruned_unless_the_request_keeps_them() {
+    let c = collection(&v21(json!([
+        {"name": "pruned", "request": {"method": "GET", "url": "{{url}}/a", "body": {"mode": "raw", "raw": "{{x}}"}}},
+        {"name": "kept", "protocolProfileBehavior": {"disableBodyPruning": true},
+         "request": {"method": "GET", "url": "{{url}}/b", "body": {"mode": "raw", "raw": "{}"}}},
+        {"name": "post", "request": {"method": "POST", "url": "{{url}}/c", "body": {"mode": "raw", "raw": "{}"}}}
+    ])));
+    let r = c.requests();
+    assert_eq!(r[0].body, BodyDef::None);
+    assert_ne!(r[1].body, BodyDef::None);
+    assert_ne!(r[2].body, BodyDef::None);
+}

@@ -319,6 +319,22 @@ fn method_of(v: Option<&str>) -> String {
     }
 }
 
+/// Postman does not send a body with these methods unless the request sets
+/// `protocolProfileBehavior.disableBodyPruning` (MyAccount's GETs do; a v1 GET in Okta's files
+/// carries a body that Postman never sent).
+fn prune_body(mut r: RequestDef, behaviour: Option<&Value>) -> RequestDef {
+    let keeps = behaviour.is_some_and(|b| is_true(b, "disableBodyPruning"));
+    if !keeps
+        && matches!(
+            r.method.as_str(),
+            "GET" | "HEAD" | "COPY" | "PURGE" | "UNLOCK"
+        )
+    {
+        r.body = BodyDef::None;
+    }
+    r
+}
+
 /// Gives duplicate `folder/name` paths a ` (2)`, ` (3)` … suffix so each stays runnable by name.
 fn rename_duplicates(requests: &mut [RequestDef], warnings: &mut Vec<String>) {
     let mut seen: HashMap<String, usize> = HashMap::new();
@@ -370,6 +386,8 @@ mod v2 {
     struct Walk {
         requests: Vec<RequestDef>,
         scripts: usize,
+        /// The collection's `protocolProfileBehavior`, the default for every request.
+        behaviour: Option<Value>,
     }
 
     pub(super) fn collection(
@@ -397,6 +415,7 @@ mod v2 {
         let mut walk = Walk {
             requests: Vec::new(),
             scripts: count_events(arr(top, "event")),
+            behaviour: top.get("protocolProfileBehavior").cloned(),
         };
         let nodes = walk_items(&mut walk, items, &mut Vec::new(), &auth);
         finish(Collection {
@@ -434,7 +453,9 @@ mod v2 {
                 nodes.push(Node::Folder { name, children });
             } else if let Some(req) = item.get("request") {
                 nodes.push(Node::Request(w.requests.len()));
-                w.requests.push(request(req, name, folder.clone(), auth));
+                let r = request(req, name, folder.clone(), auth);
+                let behaviour = item.get("protocolProfileBehavior").or(w.behaviour.as_ref());
+                w.requests.push(prune_body(r, behaviour));
             }
         }
         nodes
@@ -698,7 +719,9 @@ mod v1 {
         // Requests without an id cannot be ordered; keep them too.
         for r in requests_v.iter().filter(|r| str_of(r, "id").is_none()) {
             nodes.push(Node::Request(b.requests.len()));
-            b.requests.push(request(r, Vec::new(), &auth));
+            let req = request(r, Vec::new(), &auth);
+            b.requests
+                .push(prune_body(req, r.get("protocolProfileBehavior")));
             b.scripts += request_scripts(r);
         }
         let variables = pairs(arr(top, "variables"));
@@ -763,7 +786,9 @@ mod v1 {
                 }
                 self.scripts += request_scripts(r);
                 nodes.push(Node::Request(self.requests.len()));
-                self.requests.push(request(r, path.clone(), auth));
+                let req = request(r, path.clone(), auth);
+                self.requests
+                    .push(prune_body(req, r.get("protocolProfileBehavior")));
             }
             nodes
         }
