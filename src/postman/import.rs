@@ -129,21 +129,20 @@ fn parse(text: &str, source: &str) -> Result<Imported, ImportErrorKind> {
             kind_of(&value)
         )));
     };
-    detect(top, source)
+    detect(&Value::Object(top), source)
 }
 
-fn detect(mut top: Map<String, Value>, source: &str) -> Result<Imported, ImportErrorKind> {
+fn detect(top: &Value, source: &str) -> Result<Imported, ImportErrorKind> {
     // Postman's API wraps exports: {"collection": {...}} and {"environment": {...}}.
-    if top.len() == 1 {
-        if let Some(Value::Object(inner)) = top.get("collection") {
-            if inner.contains_key("info") || inner.contains_key("requests") {
-                let inner = inner.clone();
-                return detect(inner, source);
-            }
-        }
-        if let Some(Value::Object(inner)) = top.get("environment") {
-            if inner.contains_key("values") {
-                top = inner.clone();
+    if let Some(map) = top.as_object().filter(|m| m.len() == 1) {
+        for key in ["collection", "environment"] {
+            if let Some(inner @ Value::Object(_)) = map.get(key) {
+                if ["info", "requests", "values"]
+                    .iter()
+                    .any(|k| inner.get(k).is_some())
+                {
+                    return detect(inner, source);
+                }
             }
         }
     }
@@ -160,22 +159,27 @@ fn detect(mut top: Map<String, Value>, source: &str) -> Result<Imported, ImportE
         } else {
             return Err(ImportErrorKind::UnknownSchema(schema.to_string()));
         };
-        return v2::collection(&top, format, source).map(Imported::Collection);
+        return v2::collection(top, format, source).map(Imported::Collection);
     }
     if top.get("requests").is_some_and(Value::is_array)
-        && (top.contains_key("order") || top.contains_key("folders") || top.contains_key("name"))
+        && ["order", "folders", "name"]
+            .iter()
+            .any(|k| top.get(k).is_some())
     {
-        return v1::collection(&top, source).map(Imported::Collection);
+        return v1::collection(top, source).map(Imported::Collection);
     }
     if top.get("values").is_some_and(Value::is_array) {
         return match top.get("_postman_variable_scope").and_then(Value::as_str) {
-            None | Some("environment") => environment(&top, source).map(Imported::Environment),
+            None | Some("environment") => environment(top, source).map(Imported::Environment),
             Some(other) => Err(ImportErrorKind::NotPostman(format!(
                 "a Postman {other} export, not an environment"
             ))),
         };
     }
-    let mut keys: Vec<&str> = top.keys().map(String::as_str).take(6).collect();
+    let mut keys: Vec<&str> = top
+        .as_object()
+        .map(|m| m.keys().map(String::as_str).take(6).collect())
+        .unwrap_or_default();
     if keys.is_empty() {
         keys.push("an empty object");
     }
@@ -315,6 +319,22 @@ fn method_of(v: Option<&str>) -> String {
     }
 }
 
+/// Postman does not send a body with these methods unless the request sets
+/// `protocolProfileBehavior.disableBodyPruning` (MyAccount's GETs do; a v1 GET in Okta's files
+/// carries a body that Postman never sent).
+fn prune_body(mut r: RequestDef, behaviour: Option<&Value>) -> RequestDef {
+    let keeps = behaviour.is_some_and(|b| is_true(b, "disableBodyPruning"));
+    if !keeps
+        && matches!(
+            r.method.as_str(),
+            "GET" | "HEAD" | "COPY" | "PURGE" | "UNLOCK"
+        )
+    {
+        r.body = BodyDef::None;
+    }
+    r
+}
+
 /// Gives duplicate `folder/name` paths a ` (2)`, ` (3)` … suffix so each stays runnable by name.
 fn rename_duplicates(requests: &mut [RequestDef], warnings: &mut Vec<String>) {
     let mut seen: HashMap<String, usize> = HashMap::new();
@@ -366,15 +386,16 @@ mod v2 {
     struct Walk {
         requests: Vec<RequestDef>,
         scripts: usize,
+        /// The collection's `protocolProfileBehavior`, the default for every request.
+        behaviour: Option<Value>,
     }
 
     pub(super) fn collection(
-        top: &Map<String, Value>,
+        top: &Value,
         format: Format,
         source: &str,
     ) -> Result<Collection, ImportErrorKind> {
-        let top_v = Value::Object(top.clone());
-        let info = &top_v["info"];
+        let info = &top["info"];
         let name = str_of(info, "name")
             .map(str::to_string)
             .unwrap_or_else(|| unnamed(source));
@@ -388,12 +409,13 @@ mod v2 {
                 )))
             }
         };
-        let mut variables = pairs(arr(&top_v, "variable"));
-        variables.extend(pairs(arr(&top_v, "variables")));
+        let mut variables = pairs(arr(top, "variable"));
+        variables.extend(pairs(arr(top, "variables")));
         let auth = auth_block(top.get("auth")).unwrap_or(None);
         let mut walk = Walk {
             requests: Vec::new(),
-            scripts: count_events(arr(&top_v, "event")),
+            scripts: count_events(arr(top, "event")),
+            behaviour: top.get("protocolProfileBehavior").cloned(),
         };
         let nodes = walk_items(&mut walk, items, &mut Vec::new(), &auth);
         finish(Collection {
@@ -431,7 +453,9 @@ mod v2 {
                 nodes.push(Node::Folder { name, children });
             } else if let Some(req) = item.get("request") {
                 nodes.push(Node::Request(w.requests.len()));
-                w.requests.push(request(req, name, folder.clone(), auth));
+                let r = request(req, name, folder.clone(), auth);
+                let behaviour = item.get("protocolProfileBehavior").or(w.behaviour.as_ref());
+                w.requests.push(prune_body(r, behaviour));
             }
         }
         nodes
@@ -637,16 +661,12 @@ mod v1 {
     /// (requests) and `folders_order` (folders), and each folder's own `order` and
     /// `folders_order`. Old exports have no `folders_order`: every folder is then top level.
     /// Requests that no list names ("orphans") are shown at the top level, as Postman does.
-    pub(super) fn collection(
-        top: &Map<String, Value>,
-        source: &str,
-    ) -> Result<Collection, ImportErrorKind> {
-        let top_v = Value::Object(top.clone());
-        let name = str_of(&top_v, "name")
+    pub(super) fn collection(top: &Value, source: &str) -> Result<Collection, ImportErrorKind> {
+        let name = str_of(top, "name")
             .map(str::to_string)
             .unwrap_or_else(|| unnamed(source));
-        let requests_v = arr(&top_v, "requests");
-        let folders_v = arr(&top_v, "folders");
+        let requests_v = arr(top, "requests");
+        let folders_v = arr(top, "folders");
         let by_id: HashMap<&str, &Value> = requests_v
             .iter()
             .filter_map(|r| Some((str_of(r, "id")?, r)))
@@ -662,7 +682,7 @@ mod v1 {
             used_requests: HashSet::new(),
             used_folders: HashSet::new(),
             requests: Vec::new(),
-            scripts: count_events(arr(&top_v, "events")),
+            scripts: count_events(arr(top, "events")),
         };
         let auth = auth_block(top.get("auth")).unwrap_or(None);
 
@@ -680,10 +700,7 @@ mod v1 {
                 .filter(|id| !nested.contains(id))
                 .collect(),
         };
-        let top_requests: Vec<&str> = arr(&top_v, "order")
-            .iter()
-            .filter_map(Value::as_str)
-            .collect();
+        let top_requests: Vec<&str> = arr(top, "order").iter().filter_map(Value::as_str).collect();
         let mut nodes = b.level(&top_folders, &top_requests, &mut Vec::new(), &auth);
 
         // Folders nobody listed (a broken folders_order), then orphan requests, at the top.
@@ -702,10 +719,12 @@ mod v1 {
         // Requests without an id cannot be ordered; keep them too.
         for r in requests_v.iter().filter(|r| str_of(r, "id").is_none()) {
             nodes.push(Node::Request(b.requests.len()));
-            b.requests.push(request(r, Vec::new(), &auth));
+            let req = request(r, Vec::new(), &auth);
+            b.requests
+                .push(prune_body(req, r.get("protocolProfileBehavior")));
             b.scripts += request_scripts(r);
         }
-        let variables = pairs(arr(&top_v, "variables"));
+        let variables = pairs(arr(top, "variables"));
         finish(Collection {
             name,
             format: Format::V1,
@@ -767,7 +786,9 @@ mod v1 {
                 }
                 self.scripts += request_scripts(r);
                 nodes.push(Node::Request(self.requests.len()));
-                self.requests.push(request(r, path.clone(), auth));
+                let req = request(r, path.clone(), auth);
+                self.requests
+                    .push(prune_body(req, r.get("protocolProfileBehavior")));
             }
             nodes
         }
@@ -828,15 +849,14 @@ mod v1 {
 
 // ---- environments ---------------------------------------------------------------------------
 
-fn environment(top: &Map<String, Value>, source: &str) -> Result<Environment, ImportErrorKind> {
-    let top_v = Value::Object(top.clone());
-    let name = str_of(&top_v, "name")
+fn environment(top: &Value, source: &str) -> Result<Environment, ImportErrorKind> {
+    let name = str_of(top, "name")
         .map(str::to_string)
         .unwrap_or_else(|| unnamed(source));
     let mut url = None;
     let mut apikey = None;
     let mut variables = Vec::new();
-    for (key, value) in pairs(arr(&top_v, "values")) {
+    for (key, value) in pairs(arr(top, "values")) {
         match key.as_str() {
             "url" => url = Some(value),
             "apikey" => apikey = Some(value).filter(|v| !v.is_empty()),

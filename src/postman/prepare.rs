@@ -396,8 +396,20 @@ pub fn encode_url(raw: &str) -> Result<String, PrepareError> {
             parsed.scheme()
         )));
     }
-    if parsed.host_str().is_none_or(str::is_empty) {
-        return Err(bad("no host".to_string()));
+    match parsed.host() {
+        None => return Err(bad("no host".to_string())),
+        // WHATWG lets `{` through; Okta's env file has `https://{yourOktaDomain}`.
+        Some(url::Host::Domain(d))
+            if d.is_empty()
+                || !d
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_')) =>
+        {
+            return Err(bad(format!(
+                "{d:?} is not a host name; is the org URL set?"
+            )))
+        }
+        Some(_) => {}
     }
     Ok(parsed.into())
 }
