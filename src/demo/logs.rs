@@ -99,8 +99,13 @@ pub(super) fn list(org: &Org, ctx: &Ctx) -> Answer {
     let now = now_ms();
     let polling = until.is_none() && !descending;
     let until_ms = until.unwrap_or(now + 1);
-    let since_ms = since.unwrap_or(until_ms - 7 * DAY);
-    if since_ms < now - 180 * DAY {
+    // With a cursor, the cursor is the lower bound; otherwise `since` defaults to a week back.
+    let since_ms = match (since, after) {
+        (Some(s), _) => s,
+        (None, Some(_)) => i64::MIN,
+        (None, None) => until_ms - 7 * DAY,
+    };
+    if since.is_some() && since_ms < now - 180 * DAY {
         return Err(invalid("since must be within the last 180 days"));
     }
     if since_ms > until_ms {

@@ -350,13 +350,26 @@ fn ordering_ok(o: Ordering, op: Op) -> bool {
     }
 }
 
-/// Looks up a dotted attribute (`profile.department`) in a JSON object.
+/// Looks up a dotted attribute (`profile.department`) in a JSON object. A step through an array
+/// collects the attribute from every element (`target.id` in the System Log).
 pub fn lookup(v: &Value, path: &str) -> Option<Value> {
-    let mut cur = v;
+    let mut cur = v.clone();
     for part in path.split('.') {
-        cur = cur.get(part)?;
+        cur = match cur {
+            Value::Object(mut m) => m.remove(part)?,
+            Value::Array(items) => Value::Array(
+                items
+                    .into_iter()
+                    .filter_map(|i| match i {
+                        Value::Object(mut m) => m.remove(part),
+                        _ => None,
+                    })
+                    .collect(),
+            ),
+            _ => return None,
+        };
     }
-    Some(cur.clone())
+    Some(cur)
 }
 
 #[cfg(test)]
