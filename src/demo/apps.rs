@@ -1,0 +1,687 @@
+//! `/api/v1/apps`: list (`q`, `filter` including `user.id` and `group.id`, paging), get, create,
+//! replace, activate, deactivate, delete (only when inactive), app users and app groups.
+
+use axum::http::Method;
+use serde_json::{json, Map, Value};
+
+use super::clock::{iso, now_ms};
+use super::errors::ApiError;
+use super::query::{lookup, Expr, Op};
+use super::store::{App, Kind, Status, Store};
+use super::{method_not_allowed, Answer, Ctx, Org, Reply};
+
+pub(super) fn route(org: &Org, ctx: &Ctx, segs: &[&str]) -> Answer {
+    let get = ctx.method == Method::GET || ctx.method == Method::HEAD;
+    let m = &ctx.method;
+    match segs {
+        [] if get => list(org, ctx),
+        [] if m == Method::POST => create(org, ctx),
+        [] => Err(method_not_allowed()),
+        [id] if get => fetch(org, ctx, id),
+        [id] if m == Method::PUT => replace(org, ctx, id),
+        [id] if m == Method::DELETE => delete(org, ctx, id),
+        [_] => Err(method_not_allowed()),
+        [id, "lifecycle", op @ ("activate" | "deactivate")] if m == Method::POST => {
+            lifecycle(org, ctx, id, *op == "activate")
+        }
+        [_, "lifecycle", "activate" | "deactivate"] => Err(method_not_allowed()),
+        [id, "users"] if get => app_users(org, ctx, id),
+        [id, "users"] if m == Method::POST => assign_user(org, ctx, id, None),
+        [_, "users"] => Err(method_not_allowed()),
+        [id, "users", user] if get => app_user(org, ctx, id, user),
+        [id, "users", user] if m == Method::POST => assign_user(org, ctx, id, Some(user)),
+        [id, "users", user] if m == Method::DELETE => unassign_user(org, ctx, id, user),
+        [_, "users", _] => Err(method_not_allowed()),
+        [id, "groups"] if get => app_groups(org, ctx, id),
+        [_, "groups"] => Err(method_not_allowed()),
+        [id, "groups", group] if get => app_group(org, ctx, id, group),
+        [id, "groups", group] if m == Method::PUT => assign_group(org, ctx, id, group),
+        [id, "groups", group] if m == Method::DELETE => unassign_group(org, ctx, id, group),
+        [_, "groups", _] => Err(method_not_allowed()),
+        _ => Err(ApiError::not_found(&ctx.path, "Path")),
+    }
+}
+
+pub(super) fn render_app(a: &App, base: &str) -> Value {
+    let href = format!("{base}/api/v1/apps/{}", a.id);
+    let mut m = Map::new();
+    m.insert("id".into(), (*a.id).into());
+    m.insert("name".into(), a.name.clone().into());
+    m.insert("label".into(), a.label.clone().into());
+    m.insert(
+        "status".into(),
+        (if a.active { "ACTIVE" } else { "INACTIVE" }).into(),
+    );
+    m.insert("lastUpdated".into(), iso(a.last_updated).into());
+    m.insert("created".into(), iso(a.created).into());
+    for (k, v) in &a.body {
+        m.insert(k.clone(), v.clone());
+    }
+    m.insert("signOnMode".into(), a.sign_on_mode.clone().into());
+    let lifecycle = if a.active { "deactivate" } else { "activate" };
+    m.insert(
+        "_links".into(),
+        json!({
+            "appLinks": [{"name": "login", "href": format!("{base}/home/{}/{}/login", a.name, a.id), "type": "text/html"}],
+            "users": {"href": format!("{href}/users")},
+            "groups": {"href": format!("{href}/groups")},
+            "self": {"href": href.clone()},
+            lifecycle: {"href": format!("{href}/lifecycle/{lifecycle}")},
+        }),
+    );
+    Value::Object(m)
+}
+
+fn app_not_found(id: &str) -> ApiError {
+    ApiError::not_found(id, "AppInstance")
+}
+
+fn find(store: &Store, id: &str) -> Result<u32, ApiError> {
+    store.find_app(id).ok_or_else(|| app_not_found(id))
+}
+
+fn bad_cursor() -> ApiError {
+    ApiError::validation("after", "The cursor is not valid")
+}
+
+/// Whether a user is assigned to an app, directly or through one of its groups.
+fn assigned(store: &Store, app: &App, user: u32) -> bool {
+    app.users.binary_search(&user).is_ok()
+        || app.groups.iter().any(|&g| {
+            store
+                .group(g)
+                .is_some_and(|g| g.members.binary_search(&user).is_ok())
+        })
+}
+
+fn filter_allows(attr: &str, op: Op) -> bool {
+    op == Op::Eq
+        && matches!(
+            attr,
+            "id" | "status"
+                | "name"
+                | "user.id"
+                | "group.id"
+                | "credentials.signing.kid"
+                | "settings.slo.enabled"
+        )
+}
+
+fn list(org: &Org, ctx: &Ctx) -> Answer {
+    let store = org.read();
+    let limit = ctx.limit(20, 200)?;
+    let mut items: Vec<(u32, &App, Value)> = store
+        .apps
+        .iter()
+        .enumerate()
+        .filter_map(|(p, a)| a.as_ref().map(|a| (p as u32, a, render_app(a, &ctx.base))))
+        .collect();
+    if let Some(q) = ctx.param("q") {
+        let q = q.to_lowercase();
+        items.retain(|(_, a, _)| {
+            a.name.to_lowercase().starts_with(&q) || a.label.to_lowercase().starts_with(&q)
+        });
+    }
+    if let Some(filter) = ctx.param("filter") {
+        let expr = Expr::parse(filter).ok_or_else(ApiError::bad_search)?;
+        if !expr.allowed(&filter_allows, false) {
+            return Err(ApiError::bad_search());
+        }
+        let user_lits = expr.literals("user.id");
+        let group_lits = expr.literals("group.id");
+        items.retain(|(_, a, v)| {
+            // `user.id` and `group.id` are assignments, computed only for the ids asked about.
+            let users: Vec<Value> = user_lits
+                .iter()
+                .filter(|id| {
+                    store
+                        .user_ids
+                        .get(id.as_str())
+                        .is_some_and(|&u| store.user(u).is_some() && assigned(&store, a, u))
+                })
+                .map(|id| Value::String(id.clone()))
+                .collect();
+            let groups: Vec<Value> = group_lits
+                .iter()
+                .filter(|id| {
+                    store
+                        .find_group(id)
+                        .is_some_and(|g| a.groups.binary_search(&g).is_ok())
+                })
+                .map(|id| Value::String(id.clone()))
+                .collect();
+            expr.matches(
+                &|attr| match attr {
+                    "user.id" => Some(Value::Array(users.clone())),
+                    "group.id" => Some(Value::Array(groups.clone())),
+                    _ => lookup(v, attr),
+                },
+                false,
+            )
+        });
+    }
+    let start = match ctx.param("after") {
+        None | Some("") => 0,
+        Some(a) => {
+            items
+                .iter()
+                .position(|(_, app, _)| &*app.id == a)
+                .ok_or_else(bad_cursor)?
+                + 1
+        }
+    };
+    let rest = &items[start.min(items.len())..];
+    let more = rest.len() > limit;
+    let page: Vec<Value> = rest.iter().take(limit).map(|(_, _, v)| v.clone()).collect();
+    let next = more.then(|| rest[limit - 1].1.id.to_string());
+    Ok(Reply::page(
+        Value::Array(page),
+        ctx.page_links(limit, next.as_deref()),
+    ))
+}
+
+fn fetch(org: &Org, ctx: &Ctx, id: &str) -> Answer {
+    let store = org.read();
+    let pos = find(&store, id)?;
+    let a = store.app(pos).ok_or_else(|| app_not_found(id))?;
+    Ok(Reply::ok(render_app(a, &ctx.base)))
+}
+
+const SIGN_ON_MODES: &[&str] = &[
+    "AUTO_LOGIN",
+    "BASIC_AUTH",
+    "BOOKMARK",
+    "BROWSER_PLUGIN",
+    "OPENID_CONNECT",
+    "SAML_1_1",
+    "SAML_2_0",
+    "SECURE_PASSWORD_STORE",
+    "WS_FEDERATION",
+];
+
+/// Read-only properties a client may echo back; they are the server's to set.
+const READ_ONLY: &[&str] = &[
+    "id",
+    "name",
+    "label",
+    "status",
+    "created",
+    "lastUpdated",
+    "signOnMode",
+    "_links",
+    "_embedded",
+    "orn",
+];
+
+/// Checks an app body: a label, a known `signOnMode`, and a bookmark's URL.
+fn read_app(ctx: &Ctx) -> Result<(String, String, String, Map<String, Value>), ApiError> {
+    let body = match ctx.json()? {
+        Value::Object(m) => m,
+        _ => return Err(ApiError::bad_body()),
+    };
+    let label = match body.get("label") {
+        Some(Value::String(s)) if !s.trim().is_empty() => s.clone(),
+        _ => {
+            return Err(ApiError::validation(
+                "label",
+                "The field cannot be left blank",
+            ))
+        }
+    };
+    let mode = match body.get("signOnMode").and_then(Value::as_str) {
+        Some(m) if SIGN_ON_MODES.contains(&m) => m.to_string(),
+        Some(_) => return Err(ApiError::validation("signOnMode", "Invalid sign on mode")),
+        None => {
+            return Err(ApiError::validation(
+                "signOnMode",
+                "The field cannot be left blank",
+            ))
+        }
+    };
+    let name = match (mode.as_str(), body.get("name").and_then(Value::as_str)) {
+        ("BOOKMARK", None | Some("bookmark")) => "bookmark".to_string(),
+        ("BOOKMARK", Some(_)) => {
+            return Err(ApiError::validation(
+                "name",
+                "A BOOKMARK app must be named bookmark",
+            ))
+        }
+        (_, Some(n)) if !n.trim().is_empty() => n.to_string(),
+        _ => {
+            return Err(ApiError::validation(
+                "name",
+                "The field cannot be left blank",
+            ))
+        }
+    };
+    if mode == "BOOKMARK"
+        && lookup(&Value::Object(body.clone()), "settings.app.url")
+            .and_then(|v| v.as_str().map(str::to_string))
+            .is_none_or(|u| u.trim().is_empty())
+    {
+        return Err(ApiError::validation(
+            "settings.app.url",
+            "The field cannot be left blank",
+        ));
+    }
+    let mut rest = super::store::bookmark_body("");
+    if mode != "BOOKMARK" {
+        rest.remove("settings");
+    }
+    for (k, v) in body {
+        if !READ_ONLY.contains(&k.as_str()) {
+            rest.insert(k, v);
+        }
+    }
+    Ok((name, label, mode, rest))
+}
+
+fn create(org: &Org, ctx: &Ctx) -> Answer {
+    let activate = ctx.flag("activate", true)?;
+    let (name, label, mode, body) = read_app(ctx)?;
+    let mut store = org.write();
+    let now = now_ms();
+    let id = store.new_id("0oa", Kind::App);
+    let pos = store.apps.len() as u32;
+    store.app_ids.insert(id.clone(), pos);
+    store.apps.push(Some(App {
+        id,
+        name,
+        label,
+        active: activate,
+        sign_on_mode: mode,
+        created: now,
+        last_updated: now,
+        body,
+        users: Vec::new(),
+        groups: Vec::new(),
+    }));
+    let actor = store.actor_user(store.admin);
+    let target = store.actor_app(pos);
+    store.record(
+        "application.lifecycle.create",
+        "Add application",
+        actor.clone(),
+        vec![target.clone()],
+        &ctx.request_id,
+    );
+    if activate {
+        store.record(
+            "application.lifecycle.activate",
+            "Activate application",
+            actor,
+            vec![target],
+            &ctx.request_id,
+        );
+    }
+    let a = store.app(pos).ok_or_else(|| app_not_found(""))?;
+    Ok(Reply::ok(render_app(a, &ctx.base)))
+}
+
+fn replace(org: &Org, ctx: &Ctx, id: &str) -> Answer {
+    let (name, label, mode, body) = read_app(ctx)?;
+    let mut store = org.write();
+    let pos = find(&store, id)?;
+    if store
+        .app(pos)
+        .is_some_and(|a| a.sign_on_mode != mode || a.name != name)
+    {
+        return Err(ApiError::validation(
+            "signOnMode",
+            "The sign on mode and name of an app cannot be changed",
+        ));
+    }
+    let now = now_ms();
+    if let Some(a) = store.apps.get_mut(pos as usize).and_then(Option::as_mut) {
+        a.label = label;
+        a.body = body;
+        a.last_updated = now;
+    }
+    let actor = store.actor_user(store.admin);
+    let target = store.actor_app(pos);
+    store.record(
+        "application.lifecycle.update",
+        "Update application",
+        actor,
+        vec![target],
+        &ctx.request_id,
+    );
+    let a = store.app(pos).ok_or_else(|| app_not_found(id))?;
+    Ok(Reply::ok(render_app(a, &ctx.base)))
+}
+
+fn lifecycle(org: &Org, ctx: &Ctx, id: &str, activate: bool) -> Answer {
+    let mut store = org.write();
+    let pos = find(&store, id)?;
+    let now = now_ms();
+    let mut changed = false;
+    if let Some(a) = store.apps.get_mut(pos as usize).and_then(Option::as_mut) {
+        changed = a.active != activate;
+        a.active = activate;
+        if changed {
+            a.last_updated = now;
+        }
+    }
+    if changed {
+        let actor = store.actor_user(store.admin);
+        let target = store.actor_app(pos);
+        let (event, msg) = if activate {
+            ("application.lifecycle.activate", "Activate application")
+        } else {
+            ("application.lifecycle.deactivate", "Deactivate application")
+        };
+        store.record(event, msg, actor, vec![target], &ctx.request_id);
+    }
+    Ok(Reply::ok(json!({})))
+}
+
+/// Okta deletes only inactive apps.
+fn delete(org: &Org, ctx: &Ctx, id: &str) -> Answer {
+    let mut store = org.write();
+    let pos = find(&store, id)?;
+    if store.app(pos).is_some_and(|a| a.active) {
+        return Err(ApiError::new("E0000056", ""));
+    }
+    let target = store.actor_app(pos);
+    store.apps[pos as usize] = None;
+    let actor = store.actor_user(store.admin);
+    store.record(
+        "application.lifecycle.delete",
+        "Delete application",
+        actor,
+        vec![target],
+        &ctx.request_id,
+    );
+    Ok(Reply::NoContent)
+}
+
+fn render_app_user(store: &Store, a: &App, user: u32, base: &str) -> Value {
+    let Some(u) = store.user(user) else {
+        return Value::Null;
+    };
+    let direct = a.users.binary_search(&user).is_ok();
+    let since = a.created.max(u.created);
+    let mut links = json!({
+        "app": {"href": format!("{base}/api/v1/apps/{}", a.id)},
+        "user": {"href": format!("{base}/api/v1/users/{}", u.id)},
+    });
+    if !direct {
+        if let Some(g) = a
+            .groups
+            .iter()
+            .filter_map(|&g| store.group(g))
+            .find(|g| g.members.binary_search(&user).is_ok())
+        {
+            links["group"] =
+                json!({"href": format!("{base}/api/v1/groups/{}", g.id), "name": g.name});
+        }
+    }
+    json!({
+        "id": u.id,
+        "created": iso(since),
+        "lastUpdated": iso(since.max(a.last_updated)),
+        "scope": if direct { "USER" } else { "GROUP" },
+        "status": "ACTIVE",
+        "statusChanged": iso(since),
+        "passwordChanged": null,
+        "syncState": "DISABLED",
+        "credentials": {"userName": u.login},
+        "profile": {},
+        "_links": links,
+    })
+}
+
+fn app_users(org: &Org, ctx: &Ctx, id: &str) -> Answer {
+    let store = org.read();
+    let pos = find(&store, id)?;
+    let a = store.app(pos).ok_or_else(|| app_not_found(id))?;
+    let limit = ctx.limit(50, 500)?;
+    let start = match ctx.param("after") {
+        None | Some("") => 0,
+        Some(c) => *store.user_ids.get(c).ok_or_else(bad_cursor)? as usize + 1,
+    };
+    let mut page = Vec::new();
+    let mut more = false;
+    for p in start..store.users.len() {
+        let p = p as u32;
+        if store.user(p).is_some() && assigned(&store, a, p) {
+            if page.len() == limit {
+                more = true;
+                break;
+            }
+            page.push(p);
+        }
+    }
+    let next = if more {
+        page.last()
+            .and_then(|&p| store.user(p))
+            .map(|u| u.id.to_string())
+    } else {
+        None
+    };
+    let body = Value::Array(
+        page.iter()
+            .map(|&p| render_app_user(&store, a, p, &ctx.base))
+            .collect(),
+    );
+    Ok(Reply::page(body, ctx.page_links(limit, next.as_deref())))
+}
+
+fn live_user(store: &Store, id: &str) -> Result<u32, ApiError> {
+    store
+        .user_ids
+        .get(id)
+        .copied()
+        .filter(|&p| store.user(p).is_some())
+        .ok_or_else(|| ApiError::not_found(id, "User"))
+}
+
+fn app_user(org: &Org, ctx: &Ctx, id: &str, user: &str) -> Answer {
+    let store = org.read();
+    let pos = find(&store, id)?;
+    let a = store.app(pos).ok_or_else(|| app_not_found(id))?;
+    let u = live_user(&store, user).map_err(|_| ApiError::not_found(user, "AppUser"))?;
+    if !assigned(&store, a, u) {
+        return Err(ApiError::not_found(user, "AppUser"));
+    }
+    Ok(Reply::ok(render_app_user(&store, a, u, &ctx.base)))
+}
+
+/// `POST /apps/{id}/users` (the body names the user) or `POST /apps/{id}/users/{userId}`.
+fn assign_user(org: &Org, ctx: &Ctx, id: &str, user: Option<&str>) -> Answer {
+    let body = ctx.json_object_or_empty()?;
+    let user_id = match user {
+        Some(u) => u.to_string(),
+        None => match body.get("id").and_then(Value::as_str) {
+            Some(u) => u.to_string(),
+            None => return Err(ApiError::validation("id", "The field cannot be left blank")),
+        },
+    };
+    let mut store = org.write();
+    let pos = find(&store, id)?;
+    let upos = live_user(&store, &user_id)?;
+    if store
+        .user(upos)
+        .is_some_and(|u| u.status == Status::Deprovisioned)
+    {
+        return Err(ApiError::new("E0000117", ""));
+    }
+    let mut added = false;
+    if let Some(a) = store.apps.get_mut(pos as usize).and_then(Option::as_mut) {
+        if user.is_some() && a.users.binary_search(&upos).is_err() {
+            return Err(ApiError::not_found(&user_id, "AppUser"));
+        }
+        if let Err(at) = a.users.binary_search(&upos) {
+            a.users.insert(at, upos);
+            added = true;
+        }
+    }
+    if added {
+        let actor = store.actor_user(store.admin);
+        let targets = vec![store.actor_user(upos), store.actor_app(pos)];
+        store.record(
+            "application.user_membership.add",
+            "Add user to application membership",
+            actor,
+            targets,
+            &ctx.request_id,
+        );
+    }
+    let a = store.app(pos).ok_or_else(|| app_not_found(id))?;
+    Ok(Reply::ok(render_app_user(&store, a, upos, &ctx.base)))
+}
+
+fn unassign_user(org: &Org, ctx: &Ctx, id: &str, user: &str) -> Answer {
+    let mut store = org.write();
+    let pos = find(&store, id)?;
+    let upos = live_user(&store, user).map_err(|_| ApiError::not_found(user, "AppUser"))?;
+    let removed = match store.apps.get_mut(pos as usize).and_then(Option::as_mut) {
+        Some(a) => match a.users.binary_search(&upos) {
+            Ok(at) => {
+                a.users.remove(at);
+                true
+            }
+            Err(_) => false,
+        },
+        None => false,
+    };
+    if !removed {
+        return Err(ApiError::not_found(user, "AppUser"));
+    }
+    let actor = store.actor_user(store.admin);
+    let targets = vec![store.actor_user(upos), store.actor_app(pos)];
+    store.record(
+        "application.user_membership.remove",
+        "Remove user from application membership",
+        actor,
+        targets,
+        &ctx.request_id,
+    );
+    Ok(Reply::NoContent)
+}
+
+fn render_assignment(store: &Store, a: &App, group: u32, base: &str) -> Value {
+    let gid = store
+        .group(group)
+        .map(|g| g.id.to_string())
+        .unwrap_or_default();
+    let priority = a.groups.iter().position(|&g| g == group).unwrap_or(0);
+    json!({
+        "id": gid,
+        "lastUpdated": iso(a.last_updated),
+        "priority": priority,
+        "profile": {},
+        "_links": {
+            "app": {"href": format!("{base}/api/v1/apps/{}", a.id)},
+            "group": {"href": format!("{base}/api/v1/groups/{gid}")},
+            "self": {"href": format!("{base}/api/v1/apps/{}/groups/{gid}", a.id)},
+        }
+    })
+}
+
+fn app_groups(org: &Org, ctx: &Ctx, id: &str) -> Answer {
+    let store = org.read();
+    let pos = find(&store, id)?;
+    let a = store.app(pos).ok_or_else(|| app_not_found(id))?;
+    let limit = ctx.limit(20, 200)?;
+    let groups: Vec<u32> = a
+        .groups
+        .iter()
+        .copied()
+        .filter(|&g| store.group(g).is_some())
+        .collect();
+    let start = match ctx.param("after") {
+        None | Some("") => 0,
+        Some(c) => {
+            let g = store.group_ids.get(c).ok_or_else(bad_cursor)?;
+            groups.iter().position(|x| x > g).unwrap_or(groups.len())
+        }
+    };
+    let rest = &groups[start.min(groups.len())..];
+    let more = rest.len() > limit;
+    let page: Vec<Value> = rest
+        .iter()
+        .take(limit)
+        .map(|&g| render_assignment(&store, a, g, &ctx.base))
+        .collect();
+    let next = more
+        .then(|| store.group(rest[limit - 1]).map(|g| g.id.to_string()))
+        .flatten();
+    Ok(Reply::page(
+        Value::Array(page),
+        ctx.page_links(limit, next.as_deref()),
+    ))
+}
+
+fn group_pos(store: &Store, group: &str) -> Result<u32, ApiError> {
+    store
+        .find_group(group)
+        .ok_or_else(|| ApiError::not_found(group, "UserGroup"))
+}
+
+fn app_group(org: &Org, ctx: &Ctx, id: &str, group: &str) -> Answer {
+    let store = org.read();
+    let pos = find(&store, id)?;
+    let a = store.app(pos).ok_or_else(|| app_not_found(id))?;
+    let g = group_pos(&store, group)?;
+    if a.groups.binary_search(&g).is_err() {
+        return Err(ApiError::not_found(group, "ApplicationGroupAssignment"));
+    }
+    Ok(Reply::ok(render_assignment(&store, a, g, &ctx.base)))
+}
+
+fn assign_group(org: &Org, ctx: &Ctx, id: &str, group: &str) -> Answer {
+    ctx.json_object_or_empty()?;
+    let mut store = org.write();
+    let pos = find(&store, id)?;
+    let g = group_pos(&store, group)?;
+    let mut added = false;
+    if let Some(a) = store.apps.get_mut(pos as usize).and_then(Option::as_mut) {
+        if let Err(at) = a.groups.binary_search(&g) {
+            a.groups.insert(at, g);
+            added = true;
+        }
+    }
+    if added {
+        let actor = store.actor_user(store.admin);
+        let targets = vec![store.actor_app(pos), store.actor_group(g)];
+        store.record(
+            "group.application_assignment.add",
+            "Add assigned application to group",
+            actor,
+            targets,
+            &ctx.request_id,
+        );
+    }
+    let a = store.app(pos).ok_or_else(|| app_not_found(id))?;
+    Ok(Reply::ok(render_assignment(&store, a, g, &ctx.base)))
+}
+
+fn unassign_group(org: &Org, ctx: &Ctx, id: &str, group: &str) -> Answer {
+    let mut store = org.write();
+    let pos = find(&store, id)?;
+    let g = group_pos(&store, group)?;
+    let removed = match store.apps.get_mut(pos as usize).and_then(Option::as_mut) {
+        Some(a) => match a.groups.binary_search(&g) {
+            Ok(at) => {
+                a.groups.remove(at);
+                true
+            }
+            Err(_) => false,
+        },
+        None => false,
+    };
+    if !removed {
+        return Err(ApiError::not_found(group, "ApplicationGroupAssignment"));
+    }
+    let actor = store.actor_user(store.admin);
+    let targets = vec![store.actor_app(pos), store.actor_group(g)];
+    store.record(
+        "group.application_assignment.remove",
+        "Remove assigned application from group",
+        actor,
+        targets,
+        &ctx.request_id,
+    );
+    Ok(Reply::NoContent)
+}
