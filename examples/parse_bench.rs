@@ -64,7 +64,7 @@ fn line(rng: &mut Rng) -> String {
         16 => format!("ls users > users-{n}.json # saved"),
         17 => format!("show #{n} --json; as curl {n} --reveal"),
         18 => format!("run \"Get User\" userId={user} --yes"),
-        19 => format!("follow next $last; history"),
+        19 => "follow next $last; history".to_string(),
         20 => format!("env add {name} https://{name}.okta.com token=env:OKTA_TOKEN --protected"),
         21 => format!("use env {name}; vars"),
         22 => format!("lst users # typo {n}"),

@@ -5,7 +5,11 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "oktash", version, about = "A line-editing shell for the Okta management APIs")]
+#[command(
+    name = "oktash",
+    version,
+    about = "A line-editing shell for the Okta management APIs"
+)]
 struct Cli {
     /// Start the built-in demo org on loopback and use it as environment "demo".
     #[arg(long)]

@@ -102,9 +102,10 @@ fn expected_of(path: &Path, line_no: usize, body: &[&str]) -> Expected {
             if let Some(m) = l.strip_prefix("! ") {
                 message = m.to_string();
             } else if let Some(c) = l.strip_prefix("^ ") {
-                column = Some(c.trim().parse().unwrap_or_else(|_| {
-                    panic!("{}:{line_no}: bad column {c:?}", path.display())
-                }));
+                column =
+                    Some(c.trim().parse().unwrap_or_else(|_| {
+                        panic!("{}:{line_no}: bad column {c:?}", path.display())
+                    }));
             } else if let Some(s) = l.strip_prefix("? ") {
                 suggestion = Some(s.to_string());
             } else {
@@ -120,7 +121,10 @@ fn expected_of(path: &Path, line_no: usize, body: &[&str]) -> Expected {
     let json = body.join("\n");
     match serde_json::from_str(&json) {
         Ok(v) => Expected::Ast(v),
-        Err(e) => panic!("{}:{line_no}: expected AST is not JSON: {e}", path.display()),
+        Err(e) => panic!(
+            "{}:{line_no}: expected AST is not JSON: {e}",
+            path.display()
+        ),
     }
 }
 
@@ -258,7 +262,10 @@ fn grammar_corpus() {
             write_back(&path, &items);
         }
     }
-    assert!(total >= 80, "the corpus has {total} cases; at least 80 expected");
+    assert!(
+        total >= 80,
+        "the corpus has {total} cases; at least 80 expected"
+    );
     if !update && !failures.is_empty() {
         panic!(
             "{} of {total} grammar cases failed:\n\n{}",

@@ -79,7 +79,11 @@ pub struct ParseError {
 impl ParseError {
     /// The error as the shell prints it: the line, a caret under the column, the message.
     pub fn render(&self, line: &str) -> String {
-        let mut out = format!("{line}\n{}^\nerror: {}", " ".repeat(self.column), self.message);
+        let mut out = format!(
+            "{line}\n{}^\nerror: {}",
+            " ".repeat(self.column),
+            self.message
+        );
         if let Some(s) = &self.suggestion {
             out.push_str(&format!(" (did you mean `{s}`?)"));
         }

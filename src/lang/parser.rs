@@ -65,11 +65,17 @@ const fn spec(name: &'static str, usage: &'static str) -> Spec {
     }
 }
 
-const ENV: Spec = spec("env", "env | env add NAME URL [token=…|bearer=…] | env rm NAME");
+const ENV: Spec = spec(
+    "env",
+    "env | env add NAME URL [token=…|bearer=…] | env rm NAME",
+);
 const ENV_ADD: Spec = Spec {
     params: true,
     flags: &[Flag::Protected],
-    ..spec("env add", "env add NAME URL [token=…|bearer=…] [--protected]")
+    ..spec(
+        "env add",
+        "env add NAME URL [token=…|bearer=…] [--protected]",
+    )
 };
 const ENV_RM: Spec = spec("env rm", "env rm NAME");
 const USE: Spec = spec("use", "use NAME");
@@ -296,8 +302,8 @@ impl<'a> Parser<'a> {
             match rest.as_bytes().first() {
                 None | Some(b';' | b'|' | b'>') => break,
                 Some(b'#') => {
-                    let number = spec.hash_numbers
-                        && rest.as_bytes().get(1).is_some_and(u8::is_ascii_digit);
+                    let number =
+                        spec.hash_numbers && rest.as_bytes().get(1).is_some_and(u8::is_ascii_digit);
                     if !number {
                         break;
                     }
@@ -375,10 +381,8 @@ impl<'a> Parser<'a> {
             };
             return Err(self.err(at, msg));
         }
-        if flag != Flag::Max {
-            if value.is_some() {
-                return Err(self.err(at, format!("`{name}` takes no value")));
-            }
+        if flag != Flag::Max && value.is_some() {
+            return Err(self.err(at, format!("`{name}` takes no value")));
         }
         match flag {
             Flag::All => flags.all = true,
@@ -404,9 +408,7 @@ impl<'a> Parser<'a> {
                     .and_then(|t| t.parse::<u64>().ok());
                 match n {
                     Some(n) => flags.max = Some(n),
-                    None => {
-                        return Err(self.err(num_at, "`--max` needs a number, e.g. --max 500"))
-                    }
+                    None => return Err(self.err(num_at, "`--max` needs a number, e.g. --max 500")),
                 }
             }
         }
@@ -440,7 +442,7 @@ impl<'a> Parser<'a> {
         Ok(())
     }
 
-    fn into_word(&self, arg: Arg<'_>, what: &str) -> PResult<Word> {
+    fn take_word(&self, arg: Arg<'_>, what: &str) -> PResult<Word> {
         match arg.kind {
             ArgKind::Word(w) => Ok(w.word),
             ArgKind::Json(_) => Err(self.err(arg.at, format!("expected {what}, not JSON"))),
@@ -492,7 +494,7 @@ impl<'a> Parser<'a> {
                 let files = c
                     .args
                     .into_iter()
-                    .map(|a| self.into_word(a, "a FILE"))
+                    .map(|a| self.take_word(a, "a FILE"))
                     .collect::<PResult<_>>()?;
                 Command::Import { files }
             }
@@ -509,7 +511,7 @@ impl<'a> Parser<'a> {
                     1,
                     "`ls` needs a RESOURCE: users, groups, apps, logs, groups/ID/users …",
                 )?;
-                let resource = self.into_word(c.args.remove(0), "a RESOURCE")?;
+                let resource = self.take_word(c.args.remove(0), "a RESOURCE")?;
                 Command::Ls {
                     resource,
                     params: params(c.params),
@@ -526,7 +528,7 @@ impl<'a> Parser<'a> {
                     1,
                     "`get` needs a TARGET: a path, URL, id, login or $ref",
                 )?;
-                let target = self.into_word(c.args.remove(0), "a TARGET")?;
+                let target = self.take_word(c.args.remove(0), "a TARGET")?;
                 Command::Get {
                     target,
                     params: params(c.params),
@@ -545,7 +547,7 @@ impl<'a> Parser<'a> {
                 let rel_arg = args.next().expect("arity checked");
                 let rel = self.plain(&rel_arg, "the REL")?;
                 let from = match args.next() {
-                    Some(a) => Some(self.into_word(a, "FROM")?),
+                    Some(a) => Some(self.take_word(a, "FROM")?),
                     None => None,
                 };
                 Command::Follow { rel, from }
@@ -563,7 +565,7 @@ impl<'a> Parser<'a> {
                     1,
                     "`run` needs a REQUEST: the name (or folder/name) of a collection request",
                 )?;
-                let request = self.into_word(c.args.remove(0), "a REQUEST")?;
+                let request = self.take_word(c.args.remove(0), "a REQUEST")?;
                 Command::Run {
                     request,
                     params: params(c.params),
@@ -603,7 +605,7 @@ impl<'a> Parser<'a> {
             "source" => {
                 let mut c = self.collect(&SOURCE)?;
                 self.arity(&c, &SOURCE, 1, 1, "`source` needs a FILE of commands")?;
-                let file = self.into_word(c.args.remove(0), "a FILE")?;
+                let file = self.take_word(c.args.remove(0), "a FILE")?;
                 Command::Source { file }
             }
             "record" => {
@@ -615,7 +617,7 @@ impl<'a> Parser<'a> {
                 let file = if off {
                     None
                 } else {
-                    Some(self.into_word(arg, "a FILE")?)
+                    Some(self.take_word(arg, "a FILE")?)
                 };
                 Command::Record { file }
             }
@@ -661,7 +663,7 @@ impl<'a> Parser<'a> {
                 let mut args = c.args.into_iter();
                 let name_arg = args.next().expect("arity checked");
                 let name = self.plain(&name_arg, "the environment NAME")?;
-                let url = self.into_word(args.next().expect("arity checked"), "a URL")?;
+                let url = self.take_word(args.next().expect("arity checked"), "a URL")?;
                 let mut auth = None;
                 for (p_at, p) in c.params {
                     let arg = match p.key.as_str() {
@@ -689,7 +691,13 @@ impl<'a> Parser<'a> {
             }
             "rm" => {
                 let c = self.collect(&ENV_RM)?;
-                self.arity(&c, &ENV_RM, 1, 1, "`env rm` needs the NAME of an environment")?;
+                self.arity(
+                    &c,
+                    &ENV_RM,
+                    1,
+                    1,
+                    "`env rm` needs the NAME of an environment",
+                )?;
                 let name = self.plain(&c.args[0], "the environment NAME")?;
                 Ok(Command::EnvRemove { name })
             }
@@ -741,7 +749,7 @@ impl<'a> Parser<'a> {
                 format!("`{}` needs a TARGET before the body", spec.name),
             ));
         }
-        let target = self.into_word(target_arg, "a TARGET")?;
+        let target = self.take_word(target_arg, "a TARGET")?;
         let body = match args.next() {
             Some(a) => Some(self.body(a)?),
             None => None,
@@ -799,11 +807,16 @@ impl<'a> Parser<'a> {
             Ok((r, name)) if ends_name(r) => name,
             _ => {
                 let (_, w) = self.word(false)?;
-                let shown = w.word.as_text().unwrap_or_else(|| self.raw(at, self.pos).into());
+                let shown = w
+                    .word
+                    .as_text()
+                    .unwrap_or_else(|| self.raw(at, self.pos).into());
                 let shown = shown.split('=').next().unwrap_or_default().to_string();
                 return Err(self.err(
                     at,
-                    format!("bad variable name `{shown}`: use letters, digits and _ (set NAME = VALUE)"),
+                    format!(
+                        "bad variable name `{shown}`: use letters, digits and _ (set NAME = VALUE)"
+                    ),
                 ));
             }
         };
@@ -850,7 +863,10 @@ impl<'a> Parser<'a> {
         if text != "curl" {
             return Err(self.err_suggest(
                 at,
-                format!("unknown format `{}`: as curl [N] [--reveal]", self.raw(at, self.pos)),
+                format!(
+                    "unknown format `{}`: as curl [N] [--reveal]",
+                    self.raw(at, self.pos)
+                ),
                 suggest(&text, &["curl"]),
             ));
         }
