@@ -470,16 +470,29 @@ impl<'a> Parser<'a> {
     // ---- commands ----
 
     fn command(&mut self) -> PResult<Command> {
-        let (at, w) = self.word(false)?;
-        let Some(name) = w.word.as_text() else {
-            let raw = self.raw(at, self.pos);
-            return Err(self.err_suggest(
-                at,
-                "a line starts with a command, not a $reference",
-                Some(format!("echo {raw}")),
-            ));
-        };
-        Ok(match name.as_str() {
+        let at = self.pos;
+        // Fast path: a plain lower-case word needs no allocation.
+        let rest = self.rest();
+        let plain_len = rest.bytes().take_while(u8::is_ascii_lowercase).count();
+        let name: std::borrow::Cow<'a, str> =
+            if plain_len > 0 && lexer::at_word_end(&rest[plain_len..]) {
+                self.pos += plain_len;
+                rest[..plain_len].into()
+            } else {
+                let (_, w) = self.word(false)?;
+                match w.word.as_text() {
+                    Some(name) => name.into(),
+                    None => {
+                        let raw = self.raw(at, self.pos);
+                        return Err(self.err_suggest(
+                            at,
+                            "a line starts with a command, not a $reference",
+                            Some(format!("echo {raw}")),
+                        ));
+                    }
+                }
+            };
+        Ok(match name.as_ref() {
             "env" => self.env()?,
             "use" => self.use_env()?,
             "import" => {
