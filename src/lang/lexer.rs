@@ -281,8 +281,7 @@ pub(crate) fn word(i: &str, split_key: bool) -> Res<'_, LexedWord<'_>> {
     };
     let mut bare = key.is_none();
     let mut pieces = 0usize;
-    loop {
-        let Some(c) = rest.chars().next() else { break };
+    while let Some(c) = rest.chars().next() {
         if c.is_whitespace() || is_meta(c) {
             break;
         }

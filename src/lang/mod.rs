@@ -1,5 +1,10 @@
 //! The command language: tokens, AST, the nom parser, and parse errors with a column and a
-//! suggestion. See `grammar/oktash.ebnf`.
+//! suggestion. See `grammar/oktash.ebnf`; `grammar/cases/` is the test corpus.
+//!
+//! Two layers: `lexer` reads one word, reference or JSON literal at a time (nom, over the
+//! remaining `&str`), and `parser` walks the line command by command, asking the lexer for
+//! what the current command accepts. Parsing is on demand rather than tokenise-first because
+//! what a `{` or `#` means depends on the command (`post users {…}`, `show #3`).
 
 pub mod ast;
 mod lexer;
@@ -50,7 +55,7 @@ pub fn suggest(word: &str, candidates: &[&str]) -> Option<String> {
     let mut best: Option<(usize, &str)> = None;
     for c in candidates {
         // The distance is at least the difference in length: skip the quadratic work.
-        if len.abs_diff(c.chars().count()) > 2 {
+        if len.abs_diff(c.chars().count()) > 2 || multiset_bound(word, c) > 2 {
             continue;
         }
         let d = strsim::damerau_levenshtein(word, c);
@@ -68,6 +73,31 @@ pub fn suggest(word: &str, candidates: &[&str]) -> Option<String> {
     best.map(|(_, c)| c.to_string())
 }
 
+/// A lower bound of the Damerau-Levenshtein distance that needs no allocation (strsim's
+/// allocates a map per call, which dominated the cost of a typo line): each edit changes at
+/// most one character on each side of the two strings' character counts, a transposition none.
+fn multiset_bound(a: &str, b: &str) -> usize {
+    if !a.is_ascii() || !b.is_ascii() {
+        return 0;
+    }
+    let mut counts = [0i32; 128];
+    for c in a.bytes() {
+        counts[usize::from(c)] += 1;
+    }
+    for c in b.bytes() {
+        counts[usize::from(c)] -= 1;
+    }
+    let (mut more, mut fewer) = (0i32, 0i32);
+    for n in counts {
+        if n > 0 {
+            more += n;
+        } else {
+            fewer -= n;
+        }
+    }
+    more.max(fewer) as usize
+}
+
 /// A line that does not parse: where (a 0-based character column) and what to try.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParseError {
@@ -79,11 +109,13 @@ pub struct ParseError {
 impl ParseError {
     /// The error as the shell prints it: the line, a caret under the column, the message.
     pub fn render(&self, line: &str) -> String {
-        let mut out = format!(
-            "{line}\n{}^\nerror: {}",
-            " ".repeat(self.column),
-            self.message
-        );
+        // Keep tabs under tabs so the caret lines up in a terminal.
+        let pad: String = line
+            .chars()
+            .take(self.column)
+            .map(|c| if c == '\t' { '\t' } else { ' ' })
+            .collect();
+        let mut out = format!("{line}\n{pad}^\nerror: {}", self.message);
         if let Some(s) = &self.suggestion {
             out.push_str(&format!(" (did you mean `{s}`?)"));
         }
@@ -107,4 +139,47 @@ impl std::error::Error for ParseError {}
 /// an empty [`Line`].
 pub fn parse_line(input: &str) -> Result<Line, ParseError> {
     parser::Parser::new(input).line()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggest_prefers_close_then_prefix() {
+        assert_eq!(suggest("lst", COMMAND_NAMES).as_deref(), Some("ls"));
+        assert_eq!(suggest("LS", COMMAND_NAMES).as_deref(), Some("ls"));
+        assert_eq!(suggest("gte", COMMAND_NAMES).as_deref(), Some("get"));
+        assert_eq!(suggest("hist", COMMAND_NAMES).as_deref(), Some("history"));
+        assert_eq!(
+            suggest("colections", COMMAND_NAMES).as_deref(),
+            Some("collections")
+        );
+        assert_eq!(suggest("x", COMMAND_NAMES), None);
+        assert_eq!(suggest("", COMMAND_NAMES), None);
+        assert_eq!(suggest("zzzzzzzz", COMMAND_NAMES), None);
+    }
+
+    #[test]
+    fn every_command_name_is_a_command() {
+        for name in COMMAND_NAMES {
+            if let Err(e) = parse_line(name) {
+                assert!(
+                    !e.message.starts_with("unknown command"),
+                    "{name}: {}",
+                    e.message
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn render_puts_the_caret_under_the_column() {
+        let line = "\tlst users";
+        let e = parse_line(line).unwrap_err();
+        assert_eq!(
+            e.render(line),
+            "\tlst users\n\t^\nerror: unknown command `lst` (did you mean `ls`?)"
+        );
+    }
 }

@@ -381,10 +381,8 @@ impl<'a> Parser<'a> {
             };
             return Err(self.err(at, msg));
         }
-        if flag != Flag::Max {
-            if value.is_some() {
-                return Err(self.err(at, format!("`{name}` takes no value")));
-            }
+        if flag != Flag::Max && value.is_some() {
+            return Err(self.err(at, format!("`{name}` takes no value")));
         }
         match flag {
             Flag::All => flags.all = true,
@@ -444,7 +442,7 @@ impl<'a> Parser<'a> {
         Ok(())
     }
 
-    fn into_word(&self, arg: Arg<'_>, what: &str) -> PResult<Word> {
+    fn take_word(&self, arg: Arg<'_>, what: &str) -> PResult<Word> {
         match arg.kind {
             ArgKind::Word(w) => Ok(w.word),
             ArgKind::Json(_) => Err(self.err(arg.at, format!("expected {what}, not JSON"))),
@@ -472,16 +470,29 @@ impl<'a> Parser<'a> {
     // ---- commands ----
 
     fn command(&mut self) -> PResult<Command> {
-        let (at, w) = self.word(false)?;
-        let Some(name) = w.word.as_text() else {
-            let raw = self.raw(at, self.pos);
-            return Err(self.err_suggest(
-                at,
-                "a line starts with a command, not a $reference",
-                Some(format!("echo {raw}")),
-            ));
-        };
-        Ok(match name.as_str() {
+        let at = self.pos;
+        // Fast path: a plain lower-case word needs no allocation.
+        let rest = self.rest();
+        let plain_len = rest.bytes().take_while(u8::is_ascii_lowercase).count();
+        let name: std::borrow::Cow<'a, str> =
+            if plain_len > 0 && lexer::at_word_end(&rest[plain_len..]) {
+                self.pos += plain_len;
+                rest[..plain_len].into()
+            } else {
+                let (_, w) = self.word(false)?;
+                match w.word.as_text() {
+                    Some(name) => name.into(),
+                    None => {
+                        let raw = self.raw(at, self.pos);
+                        return Err(self.err_suggest(
+                            at,
+                            "a line starts with a command, not a $reference",
+                            Some(format!("echo {raw}")),
+                        ));
+                    }
+                }
+            };
+        Ok(match name.as_ref() {
             "env" => self.env()?,
             "use" => self.use_env()?,
             "import" => {
@@ -496,7 +507,7 @@ impl<'a> Parser<'a> {
                 let files = c
                     .args
                     .into_iter()
-                    .map(|a| self.into_word(a, "a FILE"))
+                    .map(|a| self.take_word(a, "a FILE"))
                     .collect::<PResult<_>>()?;
                 Command::Import { files }
             }
@@ -513,7 +524,7 @@ impl<'a> Parser<'a> {
                     1,
                     "`ls` needs a RESOURCE: users, groups, apps, logs, groups/ID/users …",
                 )?;
-                let resource = self.into_word(c.args.remove(0), "a RESOURCE")?;
+                let resource = self.take_word(c.args.remove(0), "a RESOURCE")?;
                 Command::Ls {
                     resource,
                     params: params(c.params),
@@ -530,7 +541,7 @@ impl<'a> Parser<'a> {
                     1,
                     "`get` needs a TARGET: a path, URL, id, login or $ref",
                 )?;
-                let target = self.into_word(c.args.remove(0), "a TARGET")?;
+                let target = self.take_word(c.args.remove(0), "a TARGET")?;
                 Command::Get {
                     target,
                     params: params(c.params),
@@ -549,7 +560,7 @@ impl<'a> Parser<'a> {
                 let rel_arg = args.next().expect("arity checked");
                 let rel = self.plain(&rel_arg, "the REL")?;
                 let from = match args.next() {
-                    Some(a) => Some(self.into_word(a, "FROM")?),
+                    Some(a) => Some(self.take_word(a, "FROM")?),
                     None => None,
                 };
                 Command::Follow { rel, from }
@@ -567,7 +578,7 @@ impl<'a> Parser<'a> {
                     1,
                     "`run` needs a REQUEST: the name (or folder/name) of a collection request",
                 )?;
-                let request = self.into_word(c.args.remove(0), "a REQUEST")?;
+                let request = self.take_word(c.args.remove(0), "a REQUEST")?;
                 Command::Run {
                     request,
                     params: params(c.params),
@@ -607,7 +618,7 @@ impl<'a> Parser<'a> {
             "source" => {
                 let mut c = self.collect(&SOURCE)?;
                 self.arity(&c, &SOURCE, 1, 1, "`source` needs a FILE of commands")?;
-                let file = self.into_word(c.args.remove(0), "a FILE")?;
+                let file = self.take_word(c.args.remove(0), "a FILE")?;
                 Command::Source { file }
             }
             "record" => {
@@ -619,7 +630,7 @@ impl<'a> Parser<'a> {
                 let file = if off {
                     None
                 } else {
-                    Some(self.into_word(arg, "a FILE")?)
+                    Some(self.take_word(arg, "a FILE")?)
                 };
                 Command::Record { file }
             }
@@ -665,7 +676,7 @@ impl<'a> Parser<'a> {
                 let mut args = c.args.into_iter();
                 let name_arg = args.next().expect("arity checked");
                 let name = self.plain(&name_arg, "the environment NAME")?;
-                let url = self.into_word(args.next().expect("arity checked"), "a URL")?;
+                let url = self.take_word(args.next().expect("arity checked"), "a URL")?;
                 let mut auth = None;
                 for (p_at, p) in c.params {
                     let arg = match p.key.as_str() {
@@ -751,7 +762,7 @@ impl<'a> Parser<'a> {
                 format!("`{}` needs a TARGET before the body", spec.name),
             ));
         }
-        let target = self.into_word(target_arg, "a TARGET")?;
+        let target = self.take_word(target_arg, "a TARGET")?;
         let body = match args.next() {
             Some(a) => Some(self.body(a)?),
             None => None,
