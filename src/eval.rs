@@ -464,30 +464,21 @@ impl Shell {
         }
     }
 
+    /// One value as it is; several as a list. On a terminal a string prints as bare text.
     fn echo(&self, values: &[ValueArg]) -> Result<Outcome, Failure> {
-        let values: Vec<Value> = values
-            .iter()
-            .map(|v| self.eval_value(v))
-            .collect::<Result<_, _>>()?;
-        if values.len() == 1 {
-            return Ok(match values.into_iter().next() {
-                Some(Value::String(s)) => Outcome::Text(s),
-                Some(v) => Outcome::Value(v),
-                None => Outcome::Nothing,
-            });
+        let mut values: Vec<Value> = values.iter().map(|v| self.eval_value(v)).collect::<Result<_, _>>()?;
+        let value = if values.len() == 1 { values.pop().unwrap_or(Value::Null) } else { Value::Array(values) };
+        if self.style.terminal {
+            match &value {
+                Value::String(s) => return Ok(Outcome::Text(s.clone())),
+                Value::Array(items) if items.len() > 1 && items.iter().all(|v| !v.is_object() && !v.is_array()) && values_are_words(items) => {
+                    let words: Vec<String> = items.iter().map(|v| v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string())).collect();
+                    return Ok(Outcome::Text(words.join(" ")));
+                }
+                _ => {}
+            }
         }
-        if values.iter().all(|v| !v.is_object() && !v.is_array()) {
-            let words: Vec<String> = values
-                .iter()
-                .map(|v| {
-                    v.as_str()
-                        .map(str::to_string)
-                        .unwrap_or_else(|| v.to_string())
-                })
-                .collect();
-            return Ok(Outcome::Text(words.join(" ")));
-        }
-        Ok(Outcome::Value(Value::Array(values)))
+        Ok(Outcome::Value(value))
     }
 
     fn vars(&self) -> String {
@@ -1924,6 +1915,11 @@ pub fn describe_failure(entry: &Entry) -> String {
         Body::Text(t) => format!("{}: {}", entry.status, t.chars().take(200).collect::<String>().trim()),
         Body::Empty => format!("{} with no body", entry.status),
     }
+}
+
+/// Short scalars that read well on one line.
+fn values_are_words(items: &[Value]) -> bool {
+    items.len() <= 8 && items.iter().all(|v| v.as_str().is_none_or(|s| s.len() < 60 && !s.contains(char::is_whitespace)))
 }
 
 /// `1 script`, `3 scripts`.
