@@ -43,10 +43,7 @@ pub(super) fn render_group(g: &Group, base: &str, stats: Option<(usize, usize)>)
         "lastMembershipUpdated": iso(g.last_membership_updated),
         "objectClass": ["okta:user_group"],
         "type": g.kind.as_str(),
-        "profile": {
-            "name": g.name,
-            "description": g.description,
-        },
+        "profile": { "name": g.name },
         "_links": {
             "logo": [
                 {"name": "medium", "href": format!("{base}/assets/img/logos/groups/okta-medium.png"), "type": "image/png"},
@@ -57,6 +54,10 @@ pub(super) fn render_group(g: &Group, base: &str, stats: Option<(usize, usize)>)
             "self": {"href": href},
         }
     });
+    // The spec's GroupProfile has no null description: leave it out when there is none.
+    if let Some(d) = &g.description {
+        v["profile"]["description"] = d.clone().into();
+    }
     if let Some((users, apps)) = stats {
         v["_embedded"] = json!({"stats": {"usersCount": users, "appsCount": apps, "groupPushMappingsCount": 0, "hasAdminPrivlege": false}});
     }
