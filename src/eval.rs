@@ -346,7 +346,7 @@ impl Shell {
                                 } else {
                                     ""
                                 };
-                                println!("{} {}{more}", items.len(), kind.noun());
+                                println!("{}{more}", kind.count(items.len()));
                             }
                             None => println!("{}", render::json(&entry.body.value(), self.style)),
                         }
@@ -466,13 +466,31 @@ impl Shell {
 
     /// One value as it is; several as a list. On a terminal a string prints as bare text.
     fn echo(&self, values: &[ValueArg]) -> Result<Outcome, Failure> {
-        let mut values: Vec<Value> = values.iter().map(|v| self.eval_value(v)).collect::<Result<_, _>>()?;
-        let value = if values.len() == 1 { values.pop().unwrap_or(Value::Null) } else { Value::Array(values) };
+        let mut values: Vec<Value> = values
+            .iter()
+            .map(|v| self.eval_value(v))
+            .collect::<Result<_, _>>()?;
+        let value = if values.len() == 1 {
+            values.pop().unwrap_or(Value::Null)
+        } else {
+            Value::Array(values)
+        };
         if self.style.terminal {
             match &value {
                 Value::String(s) => return Ok(Outcome::Text(s.clone())),
-                Value::Array(items) if items.len() > 1 && items.iter().all(|v| !v.is_object() && !v.is_array()) && values_are_words(items) => {
-                    let words: Vec<String> = items.iter().map(|v| v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string())).collect();
+                Value::Array(items)
+                    if items.len() > 1
+                        && items.iter().all(|v| !v.is_object() && !v.is_array())
+                        && values_are_words(items) =>
+                {
+                    let words: Vec<String> = items
+                        .iter()
+                        .map(|v| {
+                            v.as_str()
+                                .map(str::to_string)
+                                .unwrap_or_else(|| v.to_string())
+                        })
+                        .collect();
                     return Ok(Outcome::Text(words.join(" ")));
                 }
                 _ => {}
@@ -1384,11 +1402,7 @@ impl Shell {
                 Ok(Flow::Continue) => {}
                 Err(Failure::Interrupted) => return Err(Failure::Interrupted),
                 Err(Failure::Reported) => {
-                    return fail(format!(
-                        "{name}:{}: the request failed: {}",
-                        index + 1,
-                        line.trim()
-                    ))
+                    return fail(format!("{name}:{}: stopped at this line", index + 1))
                 }
                 // A parse error carries its line and caret: keep them aligned below the location.
                 Err(Failure::Message(m)) if m.contains('\n') => {
@@ -1919,7 +1933,11 @@ pub fn describe_failure(entry: &Entry) -> String {
 
 /// Short scalars that read well on one line.
 fn values_are_words(items: &[Value]) -> bool {
-    items.len() <= 8 && items.iter().all(|v| v.as_str().is_none_or(|s| s.len() < 60 && !s.contains(char::is_whitespace)))
+    items.len() <= 8
+        && items.iter().all(|v| {
+            v.as_str()
+                .is_none_or(|s| s.len() < 60 && !s.contains(char::is_whitespace))
+        })
 }
 
 /// `1 script`, `3 scripts`.

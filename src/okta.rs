@@ -74,6 +74,16 @@ impl Kind {
         }
     }
 
+    /// `1 user`, `200 users`.
+    pub fn count(self, n: usize) -> String {
+        let noun = self.noun();
+        if n == 1 {
+            format!("1 {}", noun.strip_suffix('s').unwrap_or(noun))
+        } else {
+            format!("{n} {noun}")
+        }
+    }
+
     /// Plural noun for footers: `200 users`.
     pub fn noun(self) -> &'static str {
         match self {

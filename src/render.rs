@@ -46,11 +46,19 @@ pub fn entry_line(entry: &Entry) -> String {
         "#{} {} {}  {}  {}  {}",
         entry.number,
         entry.method,
-        entry.url,
+        display_url(&entry.url),
         entry.status,
         body_summary(&entry.body, Kind::of_path(&entry.url)),
         millis(entry.elapsed)
     )
+}
+
+/// A URL as the history shows it: the path and query, without the org's origin.
+pub fn display_url(url: &str) -> &str {
+    match url.split_once("://") {
+        Some((_, rest)) => rest.find('/').map_or(url, |i| &rest[i..]),
+        None => url,
+    }
 }
 
 fn millis(d: Duration) -> String {
@@ -67,7 +75,7 @@ pub fn body_summary(body: &Body, kind: Kind) -> String {
         Body::Empty => "no content".into(),
         Body::Text(t) if looks_like_html(t) => format!("HTML page, {} bytes", t.len()),
         Body::Text(t) => format!("text, {} bytes", t.len()),
-        Body::Json(Value::Array(items)) => format!("{} {}", items.len(), kind.noun()),
+        Body::Json(Value::Array(items)) => kind.count(items.len()),
         Body::Json(Value::Object(map)) if map.contains_key("errorCode") => map
             .get("errorCode")
             .and_then(Value::as_str)

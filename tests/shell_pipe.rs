@@ -109,7 +109,7 @@ fn okta_errors_are_one_line_and_fail_the_script() {
     assert!(!ok);
     let line = stderr
         .lines()
-        .find(|l| l.contains("E0000007"))
+        .find(|l| l.starts_with("error:"))
         .unwrap_or_else(|| panic!("{stderr}"));
     assert!(line.starts_with("error: 404 E0000007"), "{line}");
     assert!(

@@ -30,7 +30,7 @@ fn completes_a_command_and_an_id() {
     sh.send_line("ls users limit=1").unwrap();
     let found = sh.expect(Regex("00u[A-Za-z0-9]{17}")).unwrap();
     let id = String::from_utf8_lossy(found.get(0).unwrap()).into_owned();
-    sh.expect("1 users").unwrap();
+    sh.expect("1 user").unwrap();
     sh.send(format!("get {}", &id[..10])).unwrap();
     sh.send("\t").unwrap();
     sh.send("\r").unwrap();
