@@ -75,7 +75,20 @@ pub fn body_summary(body: &Body, kind: Kind) -> String {
         Body::Empty => "no content".into(),
         Body::Text(t) if looks_like_html(t) => format!("HTML page, {} bytes", t.len()),
         Body::Text(t) => format!("text, {} bytes", t.len()),
-        Body::Json(Value::Array(items)) => kind.count(items.len()),
+        Body::Json(Value::Array(items)) => match (kind, items.first()) {
+            (Kind::Other, Some(first)) => guess_kind(first).count(items.len()),
+            _ => kind.count(items.len()),
+        },
+        // What a streamed export leaves in the history.
+        Body::Json(Value::Object(map))
+            if map.contains_key("written") && map.contains_key("file") =>
+        {
+            format!(
+                "{} written to {}",
+                kind.count(map["written"].as_u64().unwrap_or(0) as usize),
+                map["file"].as_str().unwrap_or("?")
+            )
+        }
         Body::Json(Value::Object(map)) if map.contains_key("errorCode") => map
             .get("errorCode")
             .and_then(Value::as_str)
