@@ -46,8 +46,12 @@ fn ctrl_c_cancels_the_line_and_keeps_the_session() {
     sh.send_line("set keep = 42").unwrap();
     sh.send_line("ls groups limit=1").unwrap();
     sh.expect("#1 GET").unwrap();
+    // The prompt after a request shows the rate-limit budget: wait for it before typing.
+    sh.expect("]> ").unwrap();
     sh.send("echo this line is abandoned").unwrap();
     sh.send(ControlCode::EndOfText).unwrap();
+    // A fresh prompt: the line was dropped, the shell is still here.
+    sh.expect("]> ").unwrap();
     sh.send_line("echo $keep").unwrap();
     sh.expect("42").unwrap();
     sh.send_line("history").unwrap();
@@ -77,4 +81,37 @@ fn the_history_file_is_private_and_holds_no_token() {
         std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
         0o600
     );
+}
+
+#[test]
+fn ctrl_c_cancels_a_request_in_flight() {
+    // A server that accepts and never answers: only Ctrl-C ends the request.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming() {
+            held.push(stream);
+        }
+    });
+    let home = Home::new();
+    let mut cmd = home.command();
+    cmd.env("OKTA_CLIENT_ORGURL", &url)
+        .env("OKTA_CLIENT_TOKEN", "00hanging-token-0000000000")
+        .env("TERM", "xterm");
+    let mut sh = Session::spawn(cmd).unwrap();
+    sh.set_expect_timeout(Some(Duration::from_secs(20)));
+    sh.expect("env> ").unwrap();
+    sh.send_line("set kept = 7").unwrap();
+    sh.expect("env> ").unwrap();
+    sh.send_line("get me").unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+    sh.send(ControlCode::EndOfText).unwrap();
+    sh.expect("interrupted")
+        .expect("the request was cancelled at once");
+    sh.expect("env> ").unwrap();
+    sh.send_line("echo $kept").unwrap();
+    sh.expect("7").unwrap();
+    sh.send_line("exit").unwrap();
+    sh.expect(expectrl::Eof).unwrap();
 }
