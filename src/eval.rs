@@ -192,7 +192,8 @@ impl Shell {
     /// left as it was before the failing command.
     pub fn run_line(&mut self, line: &str) -> Result<Flow, Failure> {
         let parsed = lang::parse_line(line).map_err(|e| Failure::Message(e.render(line)))?;
-        if !parsed.commands.is_empty() {
+        // Lines a person typed are recorded, not the lines of the scripts they source.
+        if !parsed.commands.is_empty() && self.source_depth == 0 {
             self.record(line);
         }
         for pipeline in parsed.commands {

@@ -309,3 +309,33 @@ fn plain_http_and_admin_urls_get_hints() {
     assert!(!ok);
     assert!(stderr.contains("plain http"), "{stderr}");
 }
+
+#[test]
+fn source_runs_a_script_and_record_keeps_later_commands_masked() {
+    let home = Home::new();
+    std::fs::write(home.path().join("lib.oktash"), "set who = me\nget $who\n").unwrap();
+    let out = home
+        .assert()
+        .arg("--demo")
+        .write_stdin("record rec.oktash\nsource lib.oktash\necho $last.profile.login\nenv add other https://acme.okta.com token=00RecordedSecret999\n")
+        .output()
+        .unwrap();
+    let (ok, stdout, stderr) = (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    );
+    assert!(ok, "{stderr}");
+    assert!(stdout.contains("admin@example.com"), "{stdout}");
+    let recorded = std::fs::read_to_string(home.path().join("rec.oktash")).unwrap();
+    assert!(recorded.contains("source lib.oktash"), "{recorded}");
+    assert!(
+        !recorded.contains("get $who"),
+        "sourced lines are not recorded: {recorded}"
+    );
+    assert!(!recorded.contains("00RecordedSecret999"), "{recorded}");
+    assert!(recorded.contains("token=••••"), "{recorded}");
+    let (ok, _, stderr) = run_demo(&home, "source missing.oktash");
+    assert!(!ok);
+    assert!(stderr.contains("cannot read missing.oktash"), "{stderr}");
+}
