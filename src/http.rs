@@ -405,7 +405,16 @@ fn describe_transport_error(error: &reqwest::Error, url: &Url) -> String {
         || chain.contains("name or service")
     {
         format!("cannot resolve {host}: check the org URL's spelling (https://YOUR-ORG.okta.com)")
-    } else if chain.contains("certificate") || chain.contains("tls") || chain.contains("handshake")
+    } else if [
+        "certificate",
+        "tls",
+        "handshake",
+        "corrupt message",
+        "peer sent",
+        "alert",
+    ]
+    .iter()
+    .any(|k| chain.contains(k))
     {
         format!("TLS failed with {host}: the certificate was not accepted; check the org URL and any proxy")
     } else if chain.contains("refused") {

@@ -74,3 +74,19 @@ fn a_dropped_connection_is_one_line_after_retries() {
     let errors: Vec<&str> = stderr.lines().filter(|l| l.starts_with("error:")).collect();
     assert_eq!(errors.len(), 1, "{stderr}");
 }
+
+#[test]
+fn a_tls_failure_says_what_to_check() {
+    // A plain-HTTP server reached over https: the handshake fails.
+    let url = serve(Some(
+        "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+    ))
+    .replace("http://", "https://");
+    let (ok, stderr) = run_against(&url, "get me");
+    assert!(!ok);
+    let line = stderr
+        .lines()
+        .find(|l| l.starts_with("error:"))
+        .unwrap_or_else(|| panic!("{stderr}"));
+    assert!(line.contains("TLS"), "{line}");
+}
