@@ -31,13 +31,17 @@ fi
 NODE_PATH="$work/node_modules" node scripts/conformance/strip-examples.cjs \
   tests/fixtures/okta/openapi/management-minimal.yaml "$work/spec.json"
 
-cargo build --release --quiet
+# `cargo test` passes the binary it built; run alone, the script builds it.
+if [ -z "${OKTASH_BIN:-}" ]; then
+  cargo build --release --quiet
+  OKTASH_BIN="$root/target/release/oktash"
+fi
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null ||
   node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
 demo_port=$(free_port)
 prism_port=$(free_port)
 
-target/release/oktash demo serve --port "$demo_port" --rate-limit 100000 >"$work/demo.out" 2>"$work/demo.err" &
+"$OKTASH_BIN" demo serve --port "$demo_port" --rate-limit 100000 >"$work/demo.out" 2>"$work/demo.err" &
 pids+=($!)
 for _ in $(seq 100); do grep -q '^read-only token:' "$work/demo.out" 2>/dev/null && break; sleep 0.1; done
 token=$(sed -n 's/^token: //p' "$work/demo.out")
