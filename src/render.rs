@@ -76,6 +76,16 @@ pub fn body_summary(body: &Body, kind: Kind) -> String {
         Body::Text(t) if looks_like_html(t) => format!("HTML page, {} bytes", t.len()),
         Body::Text(t) => format!("text, {} bytes", t.len()),
         Body::Json(Value::Array(items)) => kind.count(items.len()),
+        // A `--all > FILE` export keeps a summary, not the items.
+        Body::Json(Value::Object(map))
+            if map.len() == 2 && map.contains_key("written") && map.contains_key("file") =>
+        {
+            format!(
+                "{} written to {}",
+                kind.count(map["written"].as_u64().unwrap_or(0) as usize),
+                map["file"].as_str().unwrap_or("?")
+            )
+        }
         Body::Json(Value::Object(map)) if map.contains_key("errorCode") => map
             .get("errorCode")
             .and_then(Value::as_str)
