@@ -1317,7 +1317,10 @@ impl Shell {
     fn show(&self, number: Option<u64>, json: bool) -> Result<Outcome, Failure> {
         let entry = self.entry(number)?;
         if json {
-            return Ok(Outcome::Value(entry.body.value()));
+            // Plain even on a terminal, so that it can be copied as it is.
+            return Ok(Outcome::Text(
+                serde_json::to_string_pretty(&entry.body.value()).unwrap_or_default(),
+            ));
         }
         let mut out = format!(
             "#{} {} {}\n{} in {:?}\n",

@@ -72,7 +72,11 @@ fn paging_paces_itself_and_never_meets_a_429() {
         .iter()
         .map(|u| u["id"].as_str().unwrap())
         .collect();
-    assert!(ids.len() > 125, "more than the budget's pages: {}", ids.len());
+    assert!(
+        ids.len() > 125,
+        "more than the budget's pages: {}",
+        ids.len()
+    );
     assert_eq!(ids.iter().collect::<HashSet<_>>().len(), ids.len());
 }
 
@@ -105,7 +109,8 @@ fn a_429_is_waited_out_with_a_countdown() {
     sh.set_expect_timeout(Some(Duration::from_secs(100)));
     sh.expect("rate limit reached (429): waiting").unwrap();
     sh.expect("Ctrl-C cancels").unwrap();
-    sh.expect("1 group").expect("the listing came after the wait");
+    sh.expect("1 group")
+        .expect("the listing came after the wait");
     let waited = started.elapsed().as_secs_f64();
     sh.expect(expectrl::Eof).unwrap();
     assert!(

@@ -89,7 +89,10 @@ fn the_token_never_reaches_another_origin() {
     let (ok, stderr) = run("ls users --all");
     assert!(!ok);
     assert!(stderr.contains("refusing to send the token"), "{stderr}");
-    assert!(stderr.contains("kept the 1 items fetched so far"), "{stderr}");
+    assert!(
+        stderr.contains("kept the 1 items fetched so far"),
+        "{stderr}"
+    );
     // `follow next`, an absolute URL, an object's self link, a lifecycle link.
     for command in [
         "ls users; follow next".to_string(),
@@ -148,11 +151,13 @@ fn protected_writes_need_yes_when_not_interactive() {
     let home = Home::new();
     let id = third_user(&home, &demo);
     assert_eq!(user_status(&home, &demo, &id), "ACTIVE");
-    let add = format!(
-        "env add prod {} token={} --protected",
-        demo.url, demo.token
-    );
-    assert!(home.command().args(["-c", &add]).status().unwrap().success());
+    let add = format!("env add prod {} token={} --protected", demo.url, demo.token);
+    assert!(home
+        .command()
+        .args(["-c", &add])
+        .status()
+        .unwrap()
+        .success());
     let run = |args: &[&str]| {
         let out = home.command().args(args).output().unwrap();
         (
@@ -225,11 +230,13 @@ mod pty {
         let demo = DemoProcess::start(&[]);
         let home = Home::new();
         let id = third_user(&home, &demo);
-        let add = format!(
-            "env add prod {} token={} --protected",
-            demo.url, demo.token
-        );
-        assert!(home.command().args(["-c", &add]).status().unwrap().success());
+        let add = format!("env add prod {} token={} --protected", demo.url, demo.token);
+        assert!(home
+            .command()
+            .args(["-c", &add])
+            .status()
+            .unwrap()
+            .success());
         let mut sh = spawn(&home, &["-e", "prod"]);
         sh.expect("prod").unwrap();
         sh.send_line(format!("post users/{id}/lifecycle/suspend"))
@@ -261,7 +268,8 @@ mod pty {
         sh.expect("demo").unwrap();
         sh.send_line("ls users limit=3").unwrap();
         sh.expect("3 users").unwrap();
-        sh.send_line("post users/$last.id/lifecycle/suspend").unwrap();
+        sh.send_line("post users/$last.id/lifecycle/suspend")
+            .unwrap();
         sh.expect("POST on 3 targets").unwrap();
         sh.expect("[y/N]").unwrap();
         sh.send_line("").unwrap();
@@ -352,13 +360,20 @@ mod pty {
         }
 
         let mut files = Vec::new();
-        for dir in [home.config_dir(), home.data_dir(), home.path().to_path_buf()] {
+        for dir in [
+            home.config_dir(),
+            home.data_dir(),
+            home.path().to_path_buf(),
+        ] {
             files.extend(walk(&dir));
         }
         assert!(files.iter().any(|f| f.ends_with("history")));
         assert!(files.iter().any(|f| f.ends_with("session.oktash")));
         for file in files {
-            if file.file_name().is_some_and(|n| n == "environments.json" || n == "s.oktash") {
+            if file
+                .file_name()
+                .is_some_and(|n| n == "environments.json" || n == "s.oktash")
+            {
                 continue;
             }
             let mut bytes = Vec::new();
