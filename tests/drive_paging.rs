@@ -151,3 +151,19 @@ fn an_export_through_faults_holds_every_user_once() {
     clean_ids.sort();
     assert_eq!(sorted, clean_ids, "the same users as without faults");
 }
+
+/// Okta's filter syntax arrives intact: quotes, spaces and dots are encoded, not mangled.
+#[test]
+fn search_expressions_arrive_intact() {
+    let demo = DemoProcess::start(&[]);
+    let home = Home::new();
+    let (ok, stdout, stderr) = run(
+        &home,
+        &demo,
+        "ls users search='profile.department eq \"Engineering\"' --all | jq -r '.[].profile.department'",
+    );
+    assert!(ok, "{stderr}");
+    let departments: Vec<&str> = stdout.lines().collect();
+    assert!(departments.len() > 3, "{stdout}");
+    assert!(departments.iter().all(|d| *d == "Engineering"), "{stdout}");
+}

@@ -118,3 +118,30 @@ fn a_429_is_waited_out_with_a_countdown() {
         "waited {waited:.1}s, Reset − Date + 1 = {expected}s"
     );
 }
+
+/// Ctrl-C during a paced wait stops the paging at once; the pages fetched so far are kept.
+#[cfg(unix)]
+#[test]
+fn ctrl_c_cancels_a_wait_and_keeps_what_was_fetched() {
+    let demo = DemoProcess::start(&["--rate-limit", "3"]);
+    let home = Home::new();
+    let mut cmd = home.command();
+    cmd.env("OKTA_CLIENT_ORGURL", &demo.url)
+        .env("OKTA_CLIENT_TOKEN", &demo.token)
+        .env("TERM", "xterm");
+    let mut sh = expectrl::Session::spawn(cmd).expect("spawn in a pty");
+    sh.set_expect_timeout(Some(Duration::from_secs(20)));
+    sh.expect("env").unwrap();
+    sh.send_line("ls users limit=5 --all").unwrap();
+    sh.expect("rate-limit budget spent: waiting").unwrap();
+    let started = Instant::now();
+    sh.send(expectrl::ControlCode::EndOfText).unwrap();
+    sh.expect("kept the 15 items fetched so far as #1").unwrap();
+    sh.expect("interrupted").unwrap();
+    assert!(started.elapsed() < Duration::from_secs(5), "at once");
+    sh.send_line("history").unwrap();
+    sh.expect("#1 GET /api/v1/users?limit=5  200  15 users")
+        .unwrap();
+    sh.send_line("exit").unwrap();
+    sh.expect(expectrl::Eof).unwrap();
+}
