@@ -191,7 +191,10 @@ impl Shell {
     /// Parses and runs one line. Errors are returned for the caller to print; the session is
     /// left as it was before the failing command.
     pub fn run_line(&mut self, line: &str) -> Result<Flow, Failure> {
-        let parsed = lang::parse_line(line).map_err(|e| Failure::Message(e.render(line)))?;
+        // The line is shown again under a parse error: its secrets are masked, one `•` per
+        // character so that the caret stays under its column.
+        let parsed = lang::parse_line(line)
+            .map_err(|e| Failure::Message(e.render(&mask_secrets_in_place(line))))?;
         // Lines a person typed are recorded, not the lines of the scripts they source.
         if !parsed.commands.is_empty() && self.source_depth == 0 {
             self.record(line);
@@ -1279,7 +1282,7 @@ impl Shell {
             )
         };
         let place = if protected {
-            format!(" in protected environment {}", env.name)
+            format!(" in protected environment {} ({})", env.name, env.url)
         } else {
             String::new()
         };
@@ -1315,7 +1318,10 @@ impl Shell {
     fn show(&self, number: Option<u64>, json: bool) -> Result<Outcome, Failure> {
         let entry = self.entry(number)?;
         if json {
-            return Ok(Outcome::Value(entry.body.value()));
+            // Plain even on a terminal, so that it can be copied as it is.
+            return Ok(Outcome::Text(
+                serde_json::to_string_pretty(&entry.body.value()).unwrap_or_default(),
+            ));
         }
         let mut out = format!(
             "#{} {} {}\n{} in {:?}\n",
@@ -1980,6 +1986,15 @@ fn pipe_to(command: &str, text: &str) -> Result<(), Failure> {
 
 /// Masks the values of `token=` and `bearer=` words, for the history and recordings.
 pub fn mask_secrets(line: &str) -> String {
+    mask_with(line, |_| "••••".to_string())
+}
+
+/// Masks secrets character for character, keeping every later column where it was.
+pub fn mask_secrets_in_place(line: &str) -> String {
+    mask_with(line, |value| "•".repeat(value.chars().count()))
+}
+
+fn mask_with(line: &str, mask: impl Fn(&str) -> String) -> String {
     let mut out = String::with_capacity(line.len());
     let mut rest = line;
     while let Some(pos) = find_secret_key(rest) {
@@ -1993,7 +2008,7 @@ pub fn mask_secrets(line: &str) -> String {
         {
             out.push_str(value);
         } else {
-            out.push_str("••••");
+            out.push_str(&mask(value));
         }
         rest = &tail[end..];
         let _ = pos.0;
@@ -2107,5 +2122,9 @@ mod tests {
             "env add p u token=env:OKTA"
         );
         assert_eq!(mask_secrets("ls users mytoken=1"), "ls users mytoken=1");
+        assert_eq!(
+            mask_secrets_in_place("env add p u token=abc 'x"),
+            "env add p u token=••• 'x"
+        );
     }
 }

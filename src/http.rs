@@ -88,9 +88,19 @@ pub struct Target<'a> {
 
 pub struct Client {
     inner: reqwest::Client,
-    /// Where rate-limit progress and waits are reported (a terminal's stderr, or nowhere).
+    /// stderr is a terminal: waits show a live countdown. Otherwise each wait and retry is one
+    /// plain line, so that a script's log says why it paused.
     pub notices: bool,
-    last_rate: Option<(RateLimit, Option<SystemTime>)>,
+    last_rate: Option<LastRate>,
+}
+
+/// The budget the last response reported, to pace the next request to the same org.
+struct LastRate {
+    origin: url::Origin,
+    rate: RateLimit,
+    /// The server's `Date`, and when that response arrived here.
+    date: Option<SystemTime>,
+    received: Instant,
 }
 
 impl Client {
@@ -127,7 +137,7 @@ impl Client {
         let mut attempt = 0;
         let mut rate_waits = 0;
         loop {
-            self.pace().await;
+            self.pace(&request.url).await;
             let result = self.send_once(target, request).await;
             match result {
                 Ok(response) if response.status == 429 && rate_waits < RATE_LIMIT_WAITS => {
@@ -224,7 +234,12 @@ impl Client {
         let elapsed = started.elapsed();
         if let Some(rate) = rate_limit_of(&headers) {
             let date = header(&headers, "date").and_then(|d| httpdate::parse_http_date(d).ok());
-            self.last_rate = Some((rate, date));
+            self.last_rate = Some(LastRate {
+                origin: request.url.origin(),
+                rate,
+                date,
+                received: Instant::now(),
+            });
         }
         let size = bytes.len();
         Ok(Response {
@@ -238,34 +253,46 @@ impl Client {
 
     /// Before a request: when the last response said the window is spent, wait for its reset
     /// rather than earn a 429.
-    async fn pace(&mut self) {
-        let Some((rate, date)) = self.last_rate else {
+    async fn pace(&mut self, url: &Url) {
+        let Some(last) = self.last_rate.take() else {
             return;
         };
-        if rate.remaining > 0 || rate.limit == 0 {
+        let rate = last.rate;
+        if rate.remaining > 0 || rate.limit == 0 || last.origin != url.origin() {
             return;
         }
-        let now = date.unwrap_or_else(SystemTime::now);
-        let now_secs = now
+        let then = last.date.unwrap_or_else(SystemTime::now);
+        let then_secs = then
             .duration_since(UNIX_EPOCH)
             .map(|d| d.as_secs())
             .unwrap_or(0);
-        if rate.reset >= now_secs {
-            let wait = Duration::from_secs(rate.reset - now_secs + 1).min(MAX_RATE_WAIT);
-            self.wait_visibly(wait, "rate-limit budget spent").await;
+        if rate.reset >= then_secs {
+            // `Reset − Date + 1` from that response, less the time since it came (a person may
+            // have paused between commands).
+            let wait = Duration::from_secs(rate.reset - then_secs + 1)
+                .min(MAX_RATE_WAIT)
+                .saturating_sub(last.received.elapsed());
+            if !wait.is_zero() {
+                self.wait_visibly(wait, "rate-limit budget spent").await;
+            }
         }
-        self.last_rate = None;
     }
 
     async fn backoff(&self, attempt: u32, why: &str) {
         let wait = Duration::from_millis(200 * 2u64.pow(attempt - 1));
-        if self.notices {
-            eprintln!("retrying ({why}), attempt {attempt} of {RETRIES}");
-        }
+        eprintln!("retrying ({why}), attempt {attempt} of {RETRIES}");
         tokio::time::sleep(wait).await;
     }
 
     async fn wait_visibly(&self, wait: Duration, why: &str) {
+        if !self.notices {
+            eprintln!(
+                "{why}: waiting {}s for the window to reset",
+                wait.as_secs_f64().ceil() as u64
+            );
+            tokio::time::sleep(wait).await;
+            return;
+        }
         let deadline = Instant::now() + wait;
         loop {
             let left = deadline.saturating_duration_since(Instant::now());

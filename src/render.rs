@@ -79,9 +79,9 @@ pub fn body_summary(body: &Body, kind: Kind) -> String {
             (Kind::Other, Some(first)) => guess_kind(first).count(items.len()),
             _ => kind.count(items.len()),
         },
-        // What a streamed export leaves in the history.
+        // A `--all > FILE` export keeps a summary, not the items.
         Body::Json(Value::Object(map))
-            if map.contains_key("written") && map.contains_key("file") =>
+            if map.len() == 2 && map.contains_key("written") && map.contains_key("file") =>
         {
             format!(
                 "{} written to {}",
@@ -174,6 +174,15 @@ pub fn table(items: &[Value], kind: Kind, style: Style) -> Option<String> {
     for item in items {
         table.add_row(columns.iter().map(|(_, cell)| cell(item)));
     }
+    // On a narrow terminal the other columns wrap, never an id, a status or a timestamp:
+    // those are copied and scanned whole.
+    for (i, (name, _)) in columns.iter().enumerate() {
+        if matches!(*name, "ID" | "STATUS" | "PUBLISHED" | "OUTCOME") {
+            if let Some(column) = table.column_mut(i) {
+                column.set_constraint(comfy_table::ColumnConstraint::ContentWidth);
+            }
+        }
+    }
     Some(table.to_string())
 }
 
@@ -201,6 +210,11 @@ fn generic_table(items: &[Value], style: Style) -> Option<String> {
             Some(Value::Null) | None => String::new(),
             Some(other) => other.to_string(),
         }));
+    }
+    if keys.first().is_some_and(|k| *k == "id") {
+        if let Some(column) = table.column_mut(0) {
+            column.set_constraint(comfy_table::ColumnConstraint::ContentWidth);
+        }
     }
     Some(table.to_string())
 }
