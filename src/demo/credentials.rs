@@ -147,10 +147,7 @@ fn change_recovery_question(org: &Org, ctx: &Ctx, key: &str) -> Answer {
     let mut store = org.write();
     let pos = resolve(&store, ctx, key)?;
     let u = user_at(&store, pos, key)?;
-    let allowed = matches!(
-        u.status,
-        Status::Staged | Status::Active | Status::Recovery
-    );
+    let allowed = matches!(u.status, Status::Staged | Status::Active | Status::Recovery);
     if !allowed || !u.has_password {
         return Err(ApiError::wrong_status());
     }
@@ -259,7 +256,13 @@ fn answer_and_reset(org: &Org, ctx: &Ctx, key: &str) -> Answer {
         ));
     }
     check_policy(password, &login)?;
-    set_password(&mut store, ctx, pos, password, "user.account.reset_password");
+    set_password(
+        &mut store,
+        ctx,
+        pos,
+        password,
+        "user.account.reset_password",
+    );
     let u = user_at(&store, pos, key)?;
     Ok(Reply::ok(render_credentials(u)))
 }

@@ -26,9 +26,13 @@ pub(super) fn route(org: &Org, ctx: &Ctx, segs: &[&str]) -> Answer {
         [_, "groups"] => Err(method_not_allowed()),
         [id, "appLinks"] if get => credentials::app_links(org, ctx, id),
         [_, "appLinks"] => Err(method_not_allowed()),
-        [id, "sessions"] if ctx.method == Method::DELETE => credentials::clear_sessions(org, ctx, id),
+        [id, "sessions"] if ctx.method == Method::DELETE => {
+            credentials::clear_sessions(org, ctx, id)
+        }
         [_, "sessions"] => Err(method_not_allowed()),
-        [id, "credentials", op] if ctx.method == Method::POST => credentials::route(org, ctx, id, op),
+        [id, "credentials", op] if ctx.method == Method::POST => {
+            credentials::route(org, ctx, id, op)
+        }
         [_, "credentials", _] => Err(method_not_allowed()),
         [id, "lifecycle", op] if LIFECYCLE.contains(op) => {
             if ctx.method == Method::POST {
