@@ -247,7 +247,7 @@ fn answer_and_reset(org: &Org, ctx: &Ctx, key: &str) -> Answer {
     let login = u.login.to_string();
     let known = store.secrets.get(&pos).and_then(|s| s.answer.as_deref());
     // Okta compares answers ignoring case.
-    if !known.is_some_and(|k| k.to_lowercase() == answer.to_lowercase()) {
+    if known.is_none_or(|k| k.to_lowercase() != answer.to_lowercase()) {
         return Err(ApiError::new("E0000087", ""));
     }
     if known_password(&store, pos) == Some(password) {
