@@ -694,3 +694,132 @@ async fn seeding_is_deterministic_for_a_seed() {
         assert!(statuses.contains(s), "seeded statuses include {s}");
     }
 }
+
+#[tokio::test]
+async fn credential_operations_check_what_the_user_knows() {
+    let org = Org::default().await;
+    let body = json!({
+        "profile": {"firstName": "Isaac", "lastName": "Brock", "email": "isaac@example.org", "login": "isaac@example.org"},
+        "credentials": {
+            "password": {"value": "Sup3rSecret!"},
+            "recovery_question": {"question": "Who?", "answer": "Annie Oakley"}
+        }
+    });
+    let (status, _, user) = org.post("/api/v1/users?activate=true", body).await;
+    assert_eq!(status, StatusCode::OK, "{user}");
+    let id = user["id"].as_str().unwrap().to_string();
+    let creds = |op: &str| format!("/api/v1/users/{id}/credentials/{op}");
+
+    let change = |old: &str, new: &str| json!({"oldPassword": {"value": old}, "newPassword": {"value": new}});
+    let (status, _, body) = org
+        .post(&creds("change_password"), change("wrong", "Another1Pass"))
+        .await;
+    assert_error(status, &body, 403, "E0000014");
+    let (status, _, body) = org
+        .post(&creds("change_password"), change("Sup3rSecret!", "short"))
+        .await;
+    assert_error(status, &body, 403, "E0000014");
+    let (status, _, body) = org
+        .post(
+            &creds("change_password"),
+            change("Sup3rSecret!", "Another1Pass"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["password"], json!({}), "values are never returned");
+    assert_eq!(body["recovery_question"]["question"], "Who?");
+
+    let question = |pw: &str| json!({"password": {"value": pw}, "recovery_question": {"question": "Why?", "answer": "Because"}});
+    let (status, _, body) = org
+        .post(&creds("change_recovery_question"), question("Sup3rSecret!"))
+        .await;
+    assert_error(status, &body, 403, "E0000014");
+    let (status, _, body) = org
+        .post(&creds("change_recovery_question"), question("Another1Pass"))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["recovery_question"]["question"], "Why?");
+
+    // The older forgot_password form with an answer, as Okta's 2017 recordings show it.
+    let forgot = |answer: &str| json!({"password": {"value": "Third3Pass"}, "recovery_question": {"answer": answer}});
+    let (status, _, body) = org
+        .post(&creds("forgot_password"), forgot("Annie Oakley"))
+        .await;
+    assert_error(status, &body, 403, "E0000087");
+    let (status, _, body) = org.post(&creds("forgot_password"), forgot("because")).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+
+    let (status, _, body) = org
+        .post_empty(&format!("{}?sendEmail=false", creds("forgot_password")))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(body["resetPasswordUrl"]
+        .as_str()
+        .unwrap()
+        .contains("/reset-password/"));
+    assert_eq!(status_of(&org, &id).await, "ACTIVE", "status unchanged");
+
+    // A STAGED user cannot start a forgot-password flow; a seeded user's password is unknown.
+    let staged = new_user(&org, "staged@example.org", true).await;
+    let (status, _, body) = org
+        .post_empty(&format!(
+            "/api/v1/users/{staged}/credentials/forgot_password"
+        ))
+        .await;
+    assert_error(status, &body, 403, "E0000038");
+    let (_, _, me) = org.get("/api/v1/users/me").await;
+    let (status, _, body) = org
+        .post(
+            &format!(
+                "/api/v1/users/{}/credentials/change_password",
+                me["id"].as_str().unwrap()
+            ),
+            change("guess", "Another1Pass"),
+        )
+        .await;
+    assert_error(status, &body, 403, "E0000014");
+}
+
+#[tokio::test]
+async fn app_links_sessions_and_reset_factors() {
+    let org = Org::default().await;
+    let (_, _, users) = org.get("/api/v1/users?limit=1").await;
+    let id = users[0]["id"].as_str().unwrap().to_string();
+    // Every user is in Everyone, and the seeded org assigns apps to it.
+    let (status, _, links) = org.get(&format!("/api/v1/users/{id}/appLinks")).await;
+    assert_eq!(status, StatusCode::OK, "{links}");
+    let links = links.as_array().unwrap();
+    assert!(!links.is_empty());
+    for (i, l) in links.iter().enumerate() {
+        assert!(l["appInstanceId"].as_str().unwrap().starts_with("0oa"));
+        assert_eq!(l["sortOrder"], i);
+        assert!(l["linkUrl"].as_str().unwrap().contains("/home/"));
+    }
+    let (status, _, body) = org
+        .call(
+            Method::DELETE,
+            &format!("/api/v1/users/{id}/sessions"),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
+    let (status, _, body) = org
+        .call(
+            Method::DELETE,
+            "/api/v1/users/00unknown0000000000/sessions",
+            None,
+        )
+        .await;
+    assert_error(status, &body, 404, "E0000007");
+    let (status, _, body) = org
+        .post_empty(&format!("/api/v1/users/{id}/lifecycle/reset_factors"))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let gone = new_user(&org, "gone@example.org", false).await;
+    org.call(Method::DELETE, &format!("/api/v1/users/{gone}"), None)
+        .await;
+    let (status, _, body) = org
+        .post_empty(&format!("/api/v1/users/{gone}/lifecycle/reset_factors"))
+        .await;
+    assert_error(status, &body, 403, "E0000038");
+}

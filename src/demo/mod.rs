@@ -7,6 +7,7 @@
 
 mod apps;
 mod clock;
+mod credentials;
 mod errors;
 mod groups;
 mod limits;

@@ -490,6 +490,17 @@ pub struct Store {
     pub admin: u32,
     pub readonly_admin: u32,
     pub everyone: u32,
+    /// Passwords and recovery answers the demo was given, by user position, so that
+    /// `change_password` and the recovery flows can check them as Okta does. Seeded users have
+    /// none: their credentials exist but are unknown, so checks against them fail. Never rendered.
+    pub secrets: HashMap<u32, Secrets>,
+}
+
+/// What a user's credentials hold that Okta never returns.
+#[derive(Debug, Clone, Default)]
+pub struct Secrets {
+    pub password: Option<String>,
+    pub answer: Option<String>,
 }
 
 const ID_CHARS: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
@@ -543,6 +554,7 @@ impl Store {
             admin: 0,
             readonly_admin: 1,
             everyone: 0,
+            secrets: HashMap::new(),
         };
         let mut pair_counts: HashMap<(u16, u16), u32> = HashMap::new();
         for i in 0..n {

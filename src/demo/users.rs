@@ -9,7 +9,7 @@ use super::errors::ApiError;
 use super::groups::render_group;
 use super::query::{Expr, Op};
 use super::store::{random_token, Kind, Profile, Status, Store, User, USER_TYPE_ID};
-use super::{method_not_allowed, Answer, Ctx, Org, Principal, Reply};
+use super::{credentials, method_not_allowed, Answer, Ctx, Org, Principal, Reply};
 
 pub(super) fn route(org: &Org, ctx: &Ctx, segs: &[&str]) -> Answer {
     let get = ctx.method == Method::GET || ctx.method == Method::HEAD;
@@ -24,6 +24,16 @@ pub(super) fn route(org: &Org, ctx: &Ctx, segs: &[&str]) -> Answer {
         [_] => Err(method_not_allowed()),
         [id, "groups"] if get => user_groups(org, ctx, id),
         [_, "groups"] => Err(method_not_allowed()),
+        [id, "appLinks"] if get => credentials::app_links(org, ctx, id),
+        [_, "appLinks"] => Err(method_not_allowed()),
+        [id, "sessions"] if ctx.method == Method::DELETE => {
+            credentials::clear_sessions(org, ctx, id)
+        }
+        [_, "sessions"] => Err(method_not_allowed()),
+        [id, "credentials", op] if ctx.method == Method::POST => {
+            credentials::route(org, ctx, id, op)
+        }
+        [_, "credentials", _] => Err(method_not_allowed()),
         [id, "lifecycle", op] if LIFECYCLE.contains(op) => {
             if ctx.method == Method::POST {
                 lifecycle(org, ctx, id, op)
@@ -45,14 +55,15 @@ const LIFECYCLE: &[&str] = &[
     "reset_password",
     "expire_password",
     "expire_password_with_temp_password",
+    "reset_factors",
 ];
 
-fn user_not_found(key: &str) -> ApiError {
+pub(super) fn user_not_found(key: &str) -> ApiError {
     ApiError::not_found(key, "User")
 }
 
 /// The user a path names: an id, a login, an unambiguous shortname, or `me`.
-fn resolve(store: &Store, ctx: &Ctx, key: &str) -> Result<u32, ApiError> {
+pub(super) fn resolve(store: &Store, ctx: &Ctx, key: &str) -> Result<u32, ApiError> {
     if key == "me" {
         return Ok(match ctx.principal {
             Principal::Admin => store.admin,
@@ -112,14 +123,7 @@ pub(super) fn render_user(u: &User, base: &str, all_links: bool) -> Value {
         }
     }
     links.insert("self".into(), link(self_href));
-    let mut credentials = Map::new();
-    if u.has_password {
-        credentials.insert("password".into(), json!({}));
-    }
-    if let Some(q) = &u.recovery_question {
-        credentials.insert("recovery_question".into(), json!({ "question": q }));
-    }
-    credentials.insert("provider".into(), json!({"type": "OKTA", "name": "OKTA"}));
+    let credentials = render_credentials(u);
     json!({
         "id": u.id,
         "status": u.status.as_str(),
@@ -134,6 +138,19 @@ pub(super) fn render_user(u: &User, base: &str, all_links: bool) -> Value {
         "credentials": credentials,
         "_links": links,
     })
+}
+
+/// A user's `credentials` as Okta shows them: which exist, never their values.
+pub(super) fn render_credentials(u: &User) -> Value {
+    let mut credentials = Map::new();
+    if u.has_password {
+        credentials.insert("password".into(), json!({}));
+    }
+    if let Some(q) = &u.recovery_question {
+        credentials.insert("recovery_question".into(), json!({ "question": q }));
+    }
+    credentials.insert("provider".into(), json!({"type": "OKTA", "name": "OKTA"}));
+    Value::Object(credentials)
 }
 
 fn bad_cursor() -> ApiError {
@@ -399,12 +416,15 @@ fn duplicate_login() -> ApiError {
 }
 
 /// What `credentials` in a create or update body asks for.
-struct Creds {
-    password: bool,
-    question: Option<String>,
+pub(super) struct Creds {
+    pub password: bool,
+    /// The password's value when given in clear (not a hash or hook).
+    pub password_value: Option<String>,
+    pub question: Option<String>,
+    pub answer: Option<String>,
 }
 
-fn read_credentials(body: &Map<String, Value>) -> Result<Option<Creds>, ApiError> {
+pub(super) fn read_credentials(body: &Map<String, Value>) -> Result<Option<Creds>, ApiError> {
     let Some(c) = body.get("credentials") else {
         return Ok(None);
     };
@@ -413,6 +433,7 @@ fn read_credentials(body: &Map<String, Value>) -> Result<Option<Creds>, ApiError
         Value::Object(c) => c,
         _ => return Err(ApiError::validation("credentials", "must be an object")),
     };
+    let mut password_value = None;
     let password = match c.get("password") {
         None | Some(Value::Null) => false,
         Some(Value::Object(p)) => match p.get("value") {
@@ -422,12 +443,16 @@ fn read_credentials(body: &Map<String, Value>) -> Result<Option<Creds>, ApiError
                     "Password requirements were not met",
                 ))
             }
-            Some(Value::String(_)) => true,
+            Some(Value::String(v)) => {
+                password_value = Some(v.clone());
+                true
+            }
             None => p.contains_key("hash") || p.contains_key("hook"),
             Some(_) => return Err(ApiError::validation("password", "must be a string")),
         },
         Some(_) => return Err(ApiError::validation("password", "must be an object")),
     };
+    let mut answer_value = None;
     let question = match c.get("recovery_question") {
         None | Some(Value::Null) => None,
         Some(Value::Object(q)) => match (
@@ -437,6 +462,7 @@ fn read_credentials(body: &Map<String, Value>) -> Result<Option<Creds>, ApiError
             (Some(question), Some(answer))
                 if !question.is_empty() && answer.chars().count() >= 4 =>
             {
+                answer_value = Some(answer.to_string());
                 Some(question.to_string())
             }
             (Some(_), Some(_)) => {
@@ -459,7 +485,24 @@ fn read_credentials(body: &Map<String, Value>) -> Result<Option<Creds>, ApiError
             ))
         }
     };
-    Ok(Some(Creds { password, question }))
+    Ok(Some(Creds {
+        password,
+        password_value,
+        question,
+        answer: answer_value,
+    }))
+}
+
+/// Keeps what credentials were given in clear, for the checks of the credential operations. A
+/// password set as a hash or hook is unknown to the demo, as it would be to check by value.
+pub(super) fn remember(store: &mut Store, pos: u32, c: &Creds) {
+    let secrets = store.secrets.entry(pos).or_default();
+    if c.password {
+        secrets.password = c.password_value.clone();
+    }
+    if c.question.is_some() {
+        secrets.answer = c.answer.clone();
+    }
 }
 
 fn object_body(ctx: &Ctx) -> Result<Map<String, Value>, ApiError> {
@@ -566,11 +609,17 @@ fn create(org: &Org, ctx: &Ctx) -> Answer {
         last_updated: now,
         password_changed: has_password.then_some(now),
         has_password,
-        recovery_question: creds.and_then(|c| c.question).map(String::into_boxed_str),
+        recovery_question: creds
+            .as_ref()
+            .and_then(|c| c.question.clone())
+            .map(String::into_boxed_str),
         version: 0,
         profile: Profile::Custom(Box::new(profile)),
     };
     store.users.push(Some(user));
+    if let Some(c) = creds {
+        remember(&mut store, pos, &c);
+    }
     store.user_ids.insert(id, pos);
     store.logins.insert(login.to_lowercase(), pos);
     let everyone = store.everyone;
@@ -661,6 +710,9 @@ fn update(org: &Org, ctx: &Ctx, key: &str, partial: bool) -> Answer {
             u.profile = Profile::Custom(Box::new(p));
         }
     }
+    if let Some(c) = &creds {
+        remember(&mut store, pos, c);
+    }
     if let Some(u) = store.user_mut(pos) {
         if let Some(c) = creds {
             if c.password {
@@ -732,6 +784,7 @@ fn delete(org: &Org, ctx: &Ctx, key: &str) -> Answer {
     if let Some(u) = store.users.get_mut(pos as usize).and_then(Option::take) {
         store.logins.remove(&u.login.to_lowercase());
     }
+    store.secrets.remove(&pos);
     for g in store.groups.iter_mut().flatten() {
         if let Ok(at) = g.members.binary_search(&pos) {
             g.members.remove(at);
@@ -937,6 +990,18 @@ fn lifecycle(org: &Org, ctx: &Ctx, key: &str, op: &str) -> Answer {
                     .unwrap_or_default()
             };
             ("user.password.expire", "Expire user password", body)
+        }
+        "reset_factors" => {
+            // Factors are not modelled: every enrolment returns to unenrolled, which for the
+            // demo changes nothing but the log. The status stays as it was.
+            if status == Status::Deprovisioned {
+                return Err(ApiError::wrong_status());
+            }
+            (
+                "user.mfa.factor.reset_all",
+                "Reset all factors for user",
+                json!({}),
+            )
         }
         _ => return Err(ApiError::not_found(&ctx.path, "Path")),
     };

@@ -1,0 +1,318 @@
+//! A user's credential operations (`/users/{id}/credentials/…`), app links and sessions: what
+//! Okta's Users collection calls besides the lifecycle.
+//!
+//! Okta checks a current password or a recovery answer before it changes credentials; the demo
+//! does the same against what it was given (`Store::secrets`). Seeded users have credentials the
+//! demo never saw, so those checks fail for them, as they would for a wrong guess.
+
+use serde_json::{json, Map, Value};
+
+use super::clock::now_ms;
+use super::errors::ApiError;
+use super::store::{random_token, Status, Store, User};
+use super::users::{read_credentials, remember, render_credentials, resolve, user_not_found};
+use super::{Answer, Ctx, Org, Reply};
+
+/// `POST /users/{id}/credentials/{op}`.
+pub(super) fn route(org: &Org, ctx: &Ctx, key: &str, op: &str) -> Answer {
+    match op {
+        "change_password" => change_password(org, ctx, key),
+        "change_recovery_question" => change_recovery_question(org, ctx, key),
+        "forgot_password" => forgot_password(org, ctx, key),
+        "forgot_password_recovery_question" => answer_and_reset(org, ctx, key),
+        _ => Err(ApiError::not_found(&ctx.path, "Path")),
+    }
+}
+
+fn credentials_failed(cause: &str) -> ApiError {
+    ApiError::new("E0000014", "").cause(cause)
+}
+
+fn wrong_password(field: &str) -> ApiError {
+    credentials_failed(&format!(
+        "{field}: The credentials provided were incorrect."
+    ))
+}
+
+/// Okta's default password policy: at least 8 characters, a lowercase letter, an uppercase
+/// letter, a number, and no part of the username.
+fn check_policy(password: &str, login: &str) -> Result<(), ApiError> {
+    let local = login.split('@').next().unwrap_or_default().to_lowercase();
+    let ok = password.chars().count() >= 8
+        && password.chars().any(char::is_lowercase)
+        && password.chars().any(char::is_uppercase)
+        && password.chars().any(|c| c.is_ascii_digit())
+        && (local.len() < 4 || !password.to_lowercase().contains(&local));
+    if ok {
+        Ok(())
+    } else {
+        Err(credentials_failed(
+            "password: Password requirements were not met. Password requirements: at least 8 characters, a lowercase letter, an uppercase letter, a number, no parts of your username.",
+        ))
+    }
+}
+
+/// `{"field": {"value": "…"}}` → the value.
+fn value_of<'a>(body: &'a Map<String, Value>, field: &str) -> Result<&'a str, ApiError> {
+    body.get(field)
+        .and_then(|v| v.get("value"))
+        .and_then(Value::as_str)
+        .filter(|v| !v.is_empty())
+        .ok_or_else(|| ApiError::validation(field, "The field cannot be left blank"))
+}
+
+fn object_body(ctx: &Ctx) -> Result<Map<String, Value>, ApiError> {
+    match ctx.json()? {
+        Value::Object(m) => Ok(m),
+        _ => Err(ApiError::bad_body()),
+    }
+}
+
+fn user_at<'a>(store: &'a Store, pos: u32, key: &str) -> Result<&'a User, ApiError> {
+    store.user(pos).ok_or_else(|| user_not_found(key))
+}
+
+fn known_password(store: &Store, pos: u32) -> Option<&str> {
+    store.secrets.get(&pos).and_then(|s| s.password.as_deref())
+}
+
+/// Sets a new password the user (or an answer) vouched for, and logs it.
+fn set_password(store: &mut Store, ctx: &Ctx, pos: u32, password: &str, event: &'static str) {
+    let now = now_ms();
+    store.secrets.entry(pos).or_default().password = Some(password.to_string());
+    if let Some(u) = store.user_mut(pos) {
+        u.has_password = true;
+        u.password_changed = Some(now);
+        if u.status == Status::Recovery {
+            u.set_status(Status::Active, now);
+        } else {
+            u.touch(now);
+        }
+    }
+    let actor = store.actor_user(pos);
+    let target = store.actor_user(pos);
+    store.record(
+        event,
+        "Update password for user",
+        actor,
+        vec![target],
+        &ctx.request_id,
+    );
+}
+
+/// Changes a password after checking the current one. STAGED, ACTIVE, PASSWORD_EXPIRED or
+/// RECOVERY users with a password only; RECOVERY becomes ACTIVE.
+fn change_password(org: &Org, ctx: &Ctx, key: &str) -> Answer {
+    ctx.flag("strict", false)?;
+    let body = object_body(ctx)?;
+    let old = value_of(&body, "oldPassword")?;
+    let new = value_of(&body, "newPassword")?;
+    let mut store = org.write();
+    let pos = resolve(&store, ctx, key)?;
+    let u = user_at(&store, pos, key)?;
+    let allowed = matches!(
+        u.status,
+        Status::Staged | Status::Active | Status::PasswordExpired | Status::Recovery
+    );
+    if !allowed || !u.has_password {
+        return Err(ApiError::wrong_status());
+    }
+    let login = u.login.to_string();
+    if known_password(&store, pos) != Some(old) {
+        return Err(wrong_password("oldPassword"));
+    }
+    if old == new {
+        return Err(credentials_failed(
+            "password: Password cannot be your current password",
+        ));
+    }
+    check_policy(new, &login)?;
+    set_password(&mut store, ctx, pos, new, "user.account.update_password");
+    let u = user_at(&store, pos, key)?;
+    Ok(Reply::ok(render_credentials(u)))
+}
+
+/// Replaces the recovery question after checking the password. STAGED, ACTIVE or RECOVERY
+/// users with a password only.
+fn change_recovery_question(org: &Org, ctx: &Ctx, key: &str) -> Answer {
+    let body = object_body(ctx)?;
+    let password = value_of(&body, "password")?;
+    let creds = read_credentials(&json_credentials(&body))?;
+    let Some(creds) = creds.filter(|c| c.question.is_some()) else {
+        return Err(ApiError::validation(
+            "recovery_question",
+            "The field cannot be left blank",
+        ));
+    };
+    let mut store = org.write();
+    let pos = resolve(&store, ctx, key)?;
+    let u = user_at(&store, pos, key)?;
+    let allowed = matches!(u.status, Status::Staged | Status::Active | Status::Recovery);
+    if !allowed || !u.has_password {
+        return Err(ApiError::wrong_status());
+    }
+    if known_password(&store, pos) != Some(password) {
+        return Err(wrong_password("password"));
+    }
+    remember(&mut store, pos, &creds);
+    let now = now_ms();
+    if let Some(u) = store.user_mut(pos) {
+        u.recovery_question = creds.question.map(String::into_boxed_str);
+        u.touch(now);
+    }
+    let actor = store.actor_user(pos);
+    let target = store.actor_user(pos);
+    store.record(
+        "user.account.update_profile",
+        "Update recovery question for user",
+        actor,
+        vec![target],
+        &ctx.request_id,
+    );
+    let u = user_at(&store, pos, key)?;
+    Ok(Reply::ok(render_credentials(u)))
+}
+
+/// The body's `recovery_question` as a `credentials` object, for `read_credentials`.
+fn json_credentials(body: &Map<String, Value>) -> Map<String, Value> {
+    let mut creds = Map::new();
+    if let Some(q) = body.get("recovery_question") {
+        creds.insert("recovery_question".into(), q.clone());
+    }
+    let mut outer = Map::new();
+    outer.insert("credentials".into(), Value::Object(creds));
+    outer
+}
+
+/// Only ACTIVE users with a recovery question can start a forgot-password flow.
+fn check_recoverable(u: &User) -> Result<(), ApiError> {
+    if u.status != Status::Active {
+        return Err(ApiError::wrong_status());
+    }
+    if u.recovery_question.is_none() {
+        return Err(ApiError::new("E0000017", "").cause("The user has no recovery question"));
+    }
+    Ok(())
+}
+
+/// Without a body: a one-time reset link (returned when `sendEmail=false`), the status
+/// unchanged. With `{password, recovery_question: {answer}}` (the older form Okta's collection and
+/// its 2017 recordings use): the same as `forgot_password_recovery_question`.
+fn forgot_password(org: &Org, ctx: &Ctx, key: &str) -> Answer {
+    let send_email = ctx.flag("sendEmail", true)?;
+    let body = ctx.json_object_or_empty()?;
+    if !body.is_empty() {
+        return answer_and_reset(org, ctx, key);
+    }
+    let mut store = org.write();
+    let pos = resolve(&store, ctx, key)?;
+    check_recoverable(user_at(&store, pos, key)?)?;
+    let actor = store.actor_user(pos);
+    let target = store.actor_user(pos);
+    store.record(
+        "user.account.reset_password",
+        "Fire forgot password flow",
+        actor,
+        vec![target],
+        &ctx.request_id,
+    );
+    if send_email {
+        return Ok(Reply::ok(json!({})));
+    }
+    let mut rng = store.rng.clone();
+    let token = random_token(&mut rng, 20);
+    store.rng = rng;
+    Ok(Reply::ok(json!({
+        "resetPasswordUrl": format!("{}/signin/reset-password/{token}", ctx.base)
+    })))
+}
+
+/// Sets a new password when the recovery answer matches.
+fn answer_and_reset(org: &Org, ctx: &Ctx, key: &str) -> Answer {
+    ctx.flag("sendEmail", true)?;
+    let body = object_body(ctx)?;
+    let password = value_of(&body, "password")?;
+    let answer = body
+        .get("recovery_question")
+        .and_then(|q| q.get("answer"))
+        .and_then(Value::as_str)
+        .filter(|a| !a.is_empty())
+        .ok_or_else(|| {
+            ApiError::validation("recovery_question", "The field cannot be left blank")
+        })?;
+    let mut store = org.write();
+    let pos = resolve(&store, ctx, key)?;
+    let u = user_at(&store, pos, key)?;
+    check_recoverable(u)?;
+    let login = u.login.to_string();
+    let known = store.secrets.get(&pos).and_then(|s| s.answer.as_deref());
+    // Okta compares answers ignoring case.
+    if known.is_none_or(|k| k.to_lowercase() != answer.to_lowercase()) {
+        return Err(ApiError::new("E0000087", ""));
+    }
+    if known_password(&store, pos) == Some(password) {
+        return Err(credentials_failed(
+            "password: Password cannot be your current password",
+        ));
+    }
+    check_policy(password, &login)?;
+    set_password(
+        &mut store,
+        ctx,
+        pos,
+        password,
+        "user.account.reset_password",
+    );
+    let u = user_at(&store, pos, key)?;
+    Ok(Reply::ok(render_credentials(u)))
+}
+
+/// `GET /users/{id}/appLinks`: a link for every active app assigned to the user, directly or
+/// through a group, in app order.
+pub(super) fn app_links(org: &Org, ctx: &Ctx, key: &str) -> Answer {
+    let store = org.read();
+    let pos = resolve(&store, ctx, key)?;
+    user_at(&store, pos, key)?;
+    let groups = store.groups_of(pos);
+    let mut links = Vec::new();
+    for a in store.apps.iter().flatten().filter(|a| a.active) {
+        let direct = a.users.binary_search(&pos).is_ok();
+        if !direct && !groups.iter().any(|g| a.groups.binary_search(g).is_ok()) {
+            continue;
+        }
+        // Stable ids derived from the app's: the demo keeps no assignment objects.
+        let tail = a.id.get(3..).unwrap_or_default();
+        links.push(json!({
+            "id": format!("0lk{tail}"),
+            "label": a.label,
+            "linkUrl": format!("{}/home/{}/{}/{}", ctx.base, a.name, a.id, links.len()),
+            "logoUrl": format!("{}/img/logos/{}.png", ctx.base, a.name),
+            "appName": a.name,
+            "appInstanceId": a.id,
+            "appAssignmentId": format!("0ua{tail}"),
+            "credentialsSetup": false,
+            "hidden": false,
+            "sortOrder": links.len(),
+        }));
+    }
+    Ok(Reply::ok(Value::Array(links)))
+}
+
+/// `DELETE /users/{id}/sessions`: 204; the demo keeps no sessions, so only the log changes.
+pub(super) fn clear_sessions(org: &Org, ctx: &Ctx, key: &str) -> Answer {
+    ctx.flag("oauthTokens", false)?;
+    ctx.flag("forgetDevices", true)?;
+    let mut store = org.write();
+    let pos = resolve(&store, ctx, key)?;
+    user_at(&store, pos, key)?;
+    let actor = store.actor_user(store.admin);
+    let target = store.actor_user(pos);
+    store.record(
+        "user.session.clear",
+        "Clear user session",
+        actor,
+        vec![target],
+        &ctx.request_id,
+    );
+    Ok(Reply::NoContent)
+}
