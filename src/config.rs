@@ -72,7 +72,8 @@ pub fn save_environments(path: &Path, environments: &[Environment]) -> std::io::
                 };
                 json!({"scheme": a.scheme.as_str(), key: value})
             });
-            json!({"name": e.name, "url": e.url, "auth": auth, "protected": e.protected})
+            let variables: serde_json::Map<String, Value> = e.variables.iter().map(|(k, v)| (k.clone(), Value::String(v.clone()))).collect();
+            json!({"name": e.name, "url": e.url, "auth": auth, "protected": e.protected, "variables": variables})
         })
         .collect();
     let text = serde_json::to_string_pretty(&saved).unwrap_or_else(|_| "[]".into());
@@ -130,7 +131,16 @@ pub fn load_environments(path: &Path) -> Result<Vec<Environment>, String> {
                 .get("protected")
                 .and_then(Value::as_bool)
                 .unwrap_or(false),
-            variables: Vec::new(),
+            // `{{variables}}` of an imported Postman environment that `env add` pointed at an org.
+            variables: item
+                .get("variables")
+                .and_then(Value::as_object)
+                .map(|vars| {
+                    vars.iter()
+                        .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
+                        .collect()
+                })
+                .unwrap_or_default(),
         });
     }
     Ok(out)

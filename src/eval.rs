@@ -43,6 +43,18 @@ impl fmt::Display for Failure {
     }
 }
 
+impl Failure {
+    /// Prints the failure on stderr (a parse error already carries its line and caret).
+    pub fn report(&self) {
+        match self {
+            Failure::Reported => {}
+            Failure::Interrupted => eprintln!("interrupted; everything so far is kept"),
+            Failure::Message(m) if m.contains('\n') => eprintln!("{m}"),
+            Failure::Message(m) => eprintln!("error: {m}"),
+        }
+    }
+}
+
 impl From<String> for Failure {
     fn from(s: String) -> Failure {
         Failure::Message(s)
@@ -125,6 +137,8 @@ pub struct Shell {
     pub interactive: bool,
     /// `--yes` on the command line: confirm every write.
     pub assume_yes: bool,
+    /// `--keep-going`: a script goes on after a failed line (and fails at its end).
+    pub keep_going: bool,
     recording: Option<File>,
     source_depth: usize,
     /// Where saved environments live (None: nothing is saved).
@@ -144,6 +158,7 @@ impl Shell {
             style,
             interactive: false,
             assume_yes: false,
+            keep_going: false,
             recording: None,
             source_depth: 0,
             config_path: config::environments_path(),
@@ -1403,20 +1418,32 @@ impl Shell {
 
     /// Runs a script's lines in order, stopping at the first failure and naming its line.
     pub fn run_script(&mut self, text: &str, name: &str) -> Result<Flow, Failure> {
+        let mut failed = 0;
         for (index, line) in text.lines().enumerate() {
-            match self.run_line(line) {
-                Ok(Flow::Exit) => return Ok(Flow::Exit),
-                Ok(Flow::Continue) => {}
+            let at = format!("{name}:{}", index + 1);
+            // The message, and whether the error itself was already shown (an Okta response).
+            let (message, shown) = match self.run_line(line) {
+                Ok(Flow::Exit) => break,
+                Ok(Flow::Continue) => continue,
                 Err(Failure::Interrupted) => return Err(Failure::Interrupted),
-                Err(Failure::Reported) => {
-                    return fail(format!("{name}:{}: stopped at this line", index + 1))
-                }
+                Err(Failure::Reported) => (format!("{at}: stopped at this line"), true),
                 // A parse error carries its line and caret: keep them aligned below the location.
-                Err(Failure::Message(m)) if m.contains('\n') => {
-                    return fail(format!("{name}:{}:\n{m}", index + 1))
-                }
-                Err(Failure::Message(m)) => return fail(format!("{name}:{}: {m}", index + 1)),
+                Err(Failure::Message(m)) if m.contains('\n') => (format!("{at}:\n{m}"), false),
+                Err(Failure::Message(m)) => (format!("{at}: {m}"), false),
+            };
+            // `--keep-going` runs the rest of a top-level script and fails at its end.
+            if !(self.keep_going && self.source_depth == 0) {
+                return fail(message);
             }
+            if shown {
+                eprintln!("{at}: failed, going on");
+            } else {
+                Failure::Message(message).report();
+            }
+            failed += 1;
+        }
+        if failed > 0 {
+            return fail(format!("{name}: {} failed", plural(failed, "line")));
         }
         Ok(Flow::Continue)
     }
@@ -2067,7 +2094,7 @@ fn ask(question: &str) -> Result<String, Failure> {
 fn read_secret(question: &str) -> Result<String, Failure> {
     eprint!("{question}");
     let _ = std::io::stderr().flush();
-    let token = crate::repl::read_hidden_line()
+    let token = rpassword::read_password()
         .map_err(|e| Failure::Message(format!("cannot read the token: {e}")))?;
     eprintln!();
     Ok(token.trim().to_string())

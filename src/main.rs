@@ -23,6 +23,9 @@ struct Cli {
     /// Answer yes to every confirmation (for scripts against protected environments).
     #[arg(long)]
     yes: bool,
+    /// In a script, go on after a failed line (and exit non-zero at the end).
+    #[arg(short = 'k', long = "keep-going")]
+    keep_going: bool,
     /// Responses kept in the history before the oldest are dropped.
     #[arg(long = "keep", value_name = "N", default_value_t = 1000)]
     keep_entries: usize,
@@ -96,6 +99,7 @@ fn run_shell(cli: &Cli) -> anyhow::Result<ExitCode> {
     let mut shell =
         oktash::eval::Shell::new(oktash::session::Session::new(Default::default()), runtime)?;
     shell.assume_yes = cli.yes;
+    shell.keep_going = cli.keep_going;
     oktash::startup::load_environments(&mut shell);
     if cli.demo {
         shell.start_demo(oktash::demo::DemoOptions::default())?;
@@ -103,7 +107,7 @@ fn run_shell(cli: &Cli) -> anyhow::Result<ExitCode> {
     if let Some(name) = &cli.env {
         if let Err(failure) = shell.run_line(&format!("use {}", oktash::startup::quote_word(name)))
         {
-            oktash::repl::report(&failure);
+            failure.report();
             return Ok(ExitCode::FAILURE);
         }
     }
@@ -123,7 +127,7 @@ fn run_shell(cli: &Cli) -> anyhow::Result<ExitCode> {
         Some((text, name)) => match shell.run_script(&text, &name) {
             Ok(_) => Ok(ExitCode::SUCCESS),
             Err(failure) => {
-                oktash::repl::report(&failure);
+                failure.report();
                 Ok(ExitCode::FAILURE)
             }
         },

@@ -12,7 +12,7 @@ use rustyline::history::{FileHistory, History as _};
 use rustyline::{CompletionType, Config, Context, Editor, Helper, Highlighter, Hinter, Validator};
 use serde_json::Value;
 
-use crate::eval::{mask_secrets, Failure, Flow, Shell};
+use crate::eval::{mask_secrets, Flow, Shell};
 use crate::{config, lang, okta};
 
 /// What completion offers, refreshed from the session before each prompt.
@@ -161,7 +161,7 @@ pub fn run(shell: &mut Shell) -> anyhow::Result<()> {
                 match shell.run_line(&line) {
                     Ok(Flow::Exit) => break,
                     Ok(Flow::Continue) => {}
-                    Err(failure) => report(&failure),
+                    Err(failure) => failure.report(),
                 }
             }
             Err(ReadlineError::Interrupted) => continue,
@@ -193,19 +193,4 @@ fn prepare_history(editor: &mut Editor<ShellHelper, FileHistory>) -> Option<Path
     }
     let _ = editor.history().len();
     Some(path)
-}
-
-/// Prints a failed command's message (a parse error already carries its caret).
-pub fn report(failure: &Failure) {
-    match failure {
-        Failure::Reported => {}
-        Failure::Interrupted => eprintln!("interrupted; everything so far is kept"),
-        Failure::Message(m) if m.contains('\n') => eprintln!("{m}"),
-        Failure::Message(m) => eprintln!("error: {m}"),
-    }
-}
-
-/// Reads one line from the terminal without echo (for tokens).
-pub fn read_hidden_line() -> std::io::Result<String> {
-    rpassword::read_password()
 }

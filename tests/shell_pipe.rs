@@ -339,3 +339,39 @@ fn source_runs_a_script_and_record_keeps_later_commands_masked() {
     assert!(!ok);
     assert!(stderr.contains("cannot read missing.oktash"), "{stderr}");
 }
+
+#[test]
+fn an_imported_environment_keeps_its_variables_across_sessions_and_keep_going_runs_on() {
+    let demo = DemoProcess::start(&[]);
+    let home = Home::new();
+    let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/okta/postman");
+    let setup = format!(
+        "import {fixtures}/example.oktapreview.com.environment; env add example.oktapreview.com {} token={}",
+        demo.url, demo.token
+    );
+    let out = home.command().args(["-c", &setup]).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // A new process: the saved environment still holds the Postman variables (`{{email-suffix}}`).
+    let script = format!(
+        "import {fixtures}/users.json\nset password = 'Correct-Horse-9-Battery'\nrun \"Create User with Password\" --yes\nget users/nobody\necho $1.profile.login\n"
+    );
+    let out = home
+        .assert()
+        .args(["-e", "example.oktapreview.com", "--keep-going"])
+        .write_stdin(script)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "one line failed: {stderr}");
+    assert!(stderr.contains("stdin:4: failed, going on"), "{stderr}");
+    assert!(stderr.contains("1 line failed"), "{stderr}");
+    assert!(
+        stdout.contains("\"isaac@example.com\""),
+        "the line after the failure ran: {stdout}\n{stderr}"
+    );
+}
