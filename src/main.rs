@@ -70,6 +70,9 @@ struct ServeArgs {
     /// Requests per minute per rate-limit bucket.
     #[arg(long = "rate-limit")]
     rate_limit: Option<u32>,
+    /// The rate-limit window in seconds (Okta's is 60).
+    #[arg(long = "rate-window", value_name = "SECS")]
+    rate_window: Option<u64>,
     /// Fraction of requests that fail as real servers do (0 to 1).
     #[arg(long)]
     faults: Option<f64>,
@@ -154,6 +157,7 @@ fn serve_demo(args: ServeArgs) -> ExitCode {
         token: args.token.unwrap_or(defaults.token),
         readonly_token: defaults.readonly_token,
         rate_limit: args.rate_limit.unwrap_or(defaults.rate_limit),
+        rate_window_secs: args.rate_window.unwrap_or(defaults.rate_window_secs),
         faults: args.faults.unwrap_or(defaults.faults),
     };
     let runtime = match tokio::runtime::Runtime::new() {

@@ -2,8 +2,8 @@
 //! budget runs out (no 429 reaches the user), and a 429 earned elsewhere is waited out for
 //! `X-Rate-Limit-Reset − Date + 1` seconds with a visible countdown.
 //!
-//! The demo's window is one minute (src/demo/limits.rs), so each test here waits up to ~60 s;
-//! they run in parallel.
+//! The demo serves these with `--rate-window 5` (Okta's window is a minute), so each test waits
+//! a few seconds, not a minute.
 
 mod common;
 
@@ -44,11 +44,11 @@ fn header<'a>(headers: &'a [(String, String)], name: &str) -> &'a str {
         .unwrap_or_else(|| panic!("no {name} header"))
 }
 
-/// 200 users in pages of 5 is 40+ requests against a budget of 25 a minute: the run waits for
+/// 200 users in pages of 5 is 40+ requests against a budget of 25 a window: the run waits for
 /// the window to reset once, instead of earning 429s, and ends with every user.
 #[test]
 fn paging_paces_itself_and_never_meets_a_429() {
-    let demo = DemoProcess::start(&["--rate-limit", "25", "--users", "200"]);
+    let demo = DemoProcess::start(&["--rate-limit", "25", "--rate-window", "5", "--users", "200"]);
     let home = Home::new();
     let out = home
         .command()
@@ -85,7 +85,7 @@ fn paging_paces_itself_and_never_meets_a_429() {
 #[cfg(unix)]
 #[test]
 fn a_429_is_waited_out_with_a_countdown() {
-    let demo = DemoProcess::start(&["--rate-limit", "10"]);
+    let demo = DemoProcess::start(&["--rate-limit", "10", "--rate-window", "5"]);
     let mut last = (0, Vec::new());
     for _ in 0..11 {
         last = raw_get(&demo.url, "/api/v1/groups?limit=1", &demo.token);

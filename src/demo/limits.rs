@@ -6,7 +6,7 @@ use std::sync::Mutex;
 
 use axum::http::Method;
 
-/// One bucket's state for the current one-minute window.
+/// One bucket's state for the current window (a minute, as at Okta, unless `--rate-window`).
 #[derive(Debug, Clone, Copy)]
 struct Window {
     /// Epoch milliseconds at which the window started.
@@ -25,16 +25,19 @@ pub struct Quota {
 }
 
 pub struct Limits {
-    per_minute: u32,
+    per_window: u32,
+    window_ms: i64,
     windows: Mutex<HashMap<&'static str, Window>>,
 }
 
-const WINDOW_MS: i64 = 60_000;
-
 impl Limits {
-    pub fn new(per_minute: u32) -> Limits {
+    /// `per_window` requests per bucket in each window of `window_secs` (Okta's is 60).
+    pub fn new(per_window: u32, window_secs: u64) -> Limits {
         Limits {
-            per_minute: per_minute.max(1),
+            per_window: per_window.max(1),
+            window_ms: i64::try_from(window_secs.max(1))
+                .unwrap_or(60)
+                .saturating_mul(1000),
             windows: Mutex::new(HashMap::new()),
         }
     }
@@ -47,21 +50,21 @@ impl Limits {
             start: now_ms,
             used: 0,
         });
-        if now_ms >= w.start + WINDOW_MS {
+        if now_ms >= w.start + self.window_ms {
             *w = Window {
                 start: now_ms,
                 used: 0,
             };
         }
-        let exceeded = w.used >= self.per_minute;
+        let exceeded = w.used >= self.per_window;
         if !exceeded {
             w.used += 1;
         }
         Quota {
-            limit: self.per_minute,
-            remaining: self.per_minute - w.used,
+            limit: self.per_window,
+            remaining: self.per_window - w.used,
             // Round up, so that waiting until `reset` always lands in the next window.
-            reset: (w.start + WINDOW_MS + 999) / 1000,
+            reset: (w.start + self.window_ms + 999) / 1000,
             exceeded,
         }
     }
@@ -151,7 +154,7 @@ mod tests {
 
     #[test]
     fn windows_count_and_reset() {
-        let l = Limits::new(2);
+        let l = Limits::new(2, 60);
         let a = l.take("x", 1_000);
         assert_eq!((a.remaining, a.exceeded, a.reset), (1, false, 61));
         assert!(!l.take("x", 2_000).exceeded);

@@ -43,8 +43,10 @@ pub struct DemoOptions {
     pub token: String,
     /// A second token whose writes get 403 E0000006.
     pub readonly_token: String,
-    /// Requests per minute per bucket.
+    /// Requests per bucket in each rate-limit window.
     pub rate_limit: u32,
+    /// The rate-limit window in seconds (Okta's is a minute; shorter ones make tests quick).
+    pub rate_window_secs: u64,
     /// Fraction of requests that fail as real servers do (0.0 = never).
     pub faults: f64,
 }
@@ -61,6 +63,7 @@ impl Default for DemoOptions {
             token: DEFAULT_TOKEN.into(),
             readonly_token: DEFAULT_READONLY_TOKEN.into(),
             rate_limit: 6000,
+            rate_window_secs: 60,
             faults: 0.0,
         }
     }
@@ -121,7 +124,7 @@ pub async fn start(options: DemoOptions) -> anyhow::Result<RunningDemo> {
         store: RwLock::new(store),
         token: options.token.clone(),
         readonly_token: options.readonly_token.clone(),
-        limits: Limits::new(options.rate_limit),
+        limits: Limits::new(options.rate_limit, options.rate_window_secs),
         faults: Faults::new(options.faults, options.seed),
         requests: AtomicU64::new(0),
         seed: options.seed,
