@@ -149,7 +149,7 @@ pub struct Shell {
 impl Shell {
     pub fn new(session: Session, runtime: tokio::runtime::Runtime) -> anyhow::Result<Shell> {
         let style = Style::detect();
-        let mut client = http::Client::new()?;
+        let mut client = http::Client::default();
         client.notices = std::io::stderr().is_terminal();
         Ok(Shell {
             session,

@@ -87,7 +87,9 @@ pub struct Target<'a> {
 }
 
 pub struct Client {
-    inner: reqwest::Client,
+    /// Built at the first request: loading TLS roots costs milliseconds that a shell which
+    /// only evaluates (`oktash -c 'echo 1'`) should not pay at start-up.
+    inner: Option<reqwest::Client>,
     /// stderr is a terminal: waits show a live countdown. Otherwise each wait and retry is one
     /// plain line, so that a script's log says why it paused.
     pub notices: bool,
@@ -103,20 +105,30 @@ struct LastRate {
     received: Instant,
 }
 
-impl Client {
-    pub fn new() -> anyhow::Result<Client> {
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        let inner = reqwest::Client::builder()
-            .user_agent(USER_AGENT)
-            .connect_timeout(Duration::from_secs(10))
-            .timeout(Duration::from_secs(120))
-            .redirect(reqwest::redirect::Policy::none())
-            .build()?;
-        Ok(Client {
-            inner,
+impl Default for Client {
+    fn default() -> Client {
+        Client {
+            inner: None,
             notices: true,
             last_rate: None,
-        })
+        }
+    }
+}
+
+impl Client {
+    fn inner(&mut self) -> Result<&reqwest::Client, HttpError> {
+        if self.inner.is_none() {
+            let _ = rustls::crypto::ring::default_provider().install_default();
+            let client = reqwest::Client::builder()
+                .user_agent(USER_AGENT)
+                .connect_timeout(Duration::from_secs(10))
+                .timeout(Duration::from_secs(120))
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .map_err(|e| HttpError::Transport(format!("cannot set up HTTPS: {e}")))?;
+            self.inner = Some(client);
+        }
+        Ok(self.inner.as_ref().expect("built above"))
     }
 
     /// Sends a request to the target's org, waiting out rate limits and retrying idempotent
@@ -187,7 +199,7 @@ impl Client {
             }
         }
         let mut builder = self
-            .inner
+            .inner()?
             .request(request.method.clone(), request.url.clone());
         match &request.body {
             Some(body) => {
