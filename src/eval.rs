@@ -362,6 +362,8 @@ impl Shell {
                                     .any(|(rel, _)| rel == "next")
                                 {
                                     " · more: follow next"
+                                } else if is_q_search(&entry.url) {
+                                    " · a q= search is not paged by Okta: use search= for more"
                                 } else {
                                     ""
                                 };
@@ -1965,6 +1967,11 @@ pub fn describe_failure(entry: &Entry) -> String {
     }
 }
 
+/// A `q=` listing: Okta answers it with one page and no `next`.
+fn is_q_search(url: &str) -> bool {
+    Url::parse(url).is_ok_and(|u| u.query_pairs().any(|(k, _)| k == "q"))
+}
+
 /// Short scalars that read well on one line.
 fn values_are_words(items: &[Value]) -> bool {
     items.len() <= 8
@@ -2110,7 +2117,18 @@ pub fn help(topic: Option<&str>) -> Result<String, Failure> {
         Some("set" | "echo" | "vars") => "set NAME = VALUE   echo VALUE…   vars   unset NAME\n  VALUE: a $ref with steps ($last[0].id, $3.profile.login, $users[*]), a JSON literal, or a word.\n  A .field step on a list maps over it: $last.id is every id.",
         Some("history" | "show") => "history          one line per response kept\nshow [N] [--json] one response in full (headers and body); --json prints the body alone",
         Some("env" | "use") => "env                                  list environments (tokens masked)\nenv add NAME URL [token=…|bearer=…] [--protected]   token=env:VAR reads $VAR at each use\nenv rm NAME    use NAME",
-        Some("run" | "import" | "collections") => "import FILE…     a Postman collection (v1, v2.0, v2.1) or environment\ncollections      what is imported\nrun REQUEST [k=v…]   a request by name, folder/name or unique prefix; k=v fill {{variables}}",
+        Some("run" | "import" | "collections" | "requests") => "\
+import FILE…          a Postman collection (v1, v2.0, v2.1) or environment, told apart by content
+collections           what is imported; ls requests [/NAME] shows the folder trees
+run REQUEST [k=v…]    send one request of an imported collection
+  REQUEST: its exact name, Folder/Name, Collection:Name, or a unique prefix (case ignored);
+  an unknown or ambiguous name lists the closest candidates. Quote names with spaces.
+  {{variables}}, strongest first: k=v on the run line, session variables (set NAME = …), the
+  active environment's variables, the collection's variables. {{url}}, {{baseUrl}} and
+  {{yourOktaDomain}} are the active environment's org; {{$guid}}, {{$timestamp}}, {{$randomInt}}…
+  are generated. A variable nothing defines stops the request before it is sent.
+  The collection's own Authorization (SSWS {{apikey}}, auth blocks) is replaced by the
+  environment's token; pre-request and test scripts are not run.",
         Some("as" | "curl") => "as curl [N] [--reveal]   the request of entry N as a curl command; the token is masked unless --reveal",
         Some("source" | "record") => "source FILE   run a script of commands\nrecord FILE   append every later command to FILE (record off stops)",
         Some(other) => return fail(format!("no help for `{other}`; try `help`")),

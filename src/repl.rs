@@ -59,7 +59,6 @@ impl Completer for ShellHelper {
         } else {
             match command {
                 Some("use") => options.extend(data.environments.iter().cloned()),
-                Some("run") => options.extend(data.requests.iter().cloned()),
                 Some("ls") => options.extend(okta::RESOURCES.iter().map(|r| r.to_string())),
                 Some("help") => options.extend(lang::COMMAND_NAMES.iter().map(|c| c.to_string())),
                 _ => {}
@@ -75,6 +74,32 @@ impl Completer for ShellHelper {
                 let prefix = &word[..id_start];
                 options.extend(data.ids.iter().map(|id| format!("{prefix}{id}")));
             }
+        }
+        if command == Some("run") && !word.starts_with('$') {
+            // Request names hold spaces: the whole rest of the line is the name typed so far,
+            // and it completes quoted.
+            let segment_start = before.rfind(';').map_or(0, |i| i + 1);
+            let after_run = segment_start + before[segment_start..].find("run").unwrap_or(0) + 3;
+            let arg_start =
+                after_run + (before[after_run..].len() - before[after_run..].trim_start().len());
+            let typed = &before[arg_start..];
+            let quoted = typed.starts_with('"');
+            let typed = typed.trim_start_matches('"').to_lowercase();
+            let start = if quoted { arg_start + 1 } else { arg_start };
+            let pairs = data
+                .requests
+                .iter()
+                .filter(|name| name.to_lowercase().starts_with(&typed))
+                .map(|name| Pair {
+                    display: name.clone(),
+                    replacement: if quoted {
+                        format!("{name}\"")
+                    } else {
+                        format!("\"{name}\"")
+                    },
+                })
+                .collect();
+            return Ok((start, pairs));
         }
         let mut seen = std::collections::HashSet::new();
         let pairs = options

@@ -115,3 +115,21 @@ fn ctrl_c_cancels_a_request_in_flight() {
     sh.send_line("exit").unwrap();
     sh.expect(expectrl::Eof).unwrap();
 }
+
+#[test]
+fn completes_a_request_name_with_spaces_quoted() {
+    let home = Home::new();
+    let mut sh = spawn(&home);
+    let users = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/okta/postman/users.json"
+    );
+    sh.send_line(format!("import {users}")).unwrap();
+    sh.expect("42 requests").unwrap();
+    sh.send("run Get Us").unwrap();
+    sh.send("\t").unwrap();
+    sh.send(" userId=me\r").unwrap();
+    sh.expect("#1 GET /api/v1/users/me")
+        .expect("the completed name ran");
+    sh.send_line("exit").unwrap();
+}
