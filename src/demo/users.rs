@@ -289,16 +289,21 @@ fn filter_allows(attr: &str, op: Op) -> bool {
     }
 }
 
+/// A user with its `ETag`, as a fetch or an update answers.
+fn with_etag(u: &User, base: &str) -> Reply {
+    Reply::Json {
+        status: 200,
+        body: render_user(u, base, true),
+        links: Vec::new(),
+        etag: Some(u.etag()),
+    }
+}
+
 fn fetch(org: &Org, ctx: &Ctx, key: &str) -> Answer {
     let store = org.read();
     let pos = resolve(&store, ctx, key)?;
     let u = store.user(pos).ok_or_else(|| user_not_found(key))?;
-    Ok(Reply::Json {
-        status: 200,
-        body: render_user(u, &ctx.base, true),
-        links: Vec::new(),
-        etag: Some(u.etag()),
-    })
+    Ok(with_etag(u, &ctx.base))
 }
 
 fn user_groups(org: &Org, ctx: &Ctx, key: &str) -> Answer {
@@ -721,12 +726,7 @@ fn update(org: &Org, ctx: &Ctx, key: &str, partial: bool) -> Answer {
         );
     }
     let u = store.user(pos).ok_or_else(|| user_not_found(key))?;
-    Ok(Reply::Json {
-        status: 200,
-        body: render_user(u, &ctx.base, true),
-        links: Vec::new(),
-        etag: Some(u.etag()),
-    })
+    Ok(with_etag(u, &ctx.base))
 }
 
 /// Okta's two-step delete: the first DELETE of a user that is not DEPROVISIONED deactivates it;
