@@ -857,8 +857,8 @@ impl Shell {
         let mut worst = 200;
         let mut elapsed = Duration::ZERO;
         let mut size = 0;
-        let count = urls.len();
-        let first = urls[0].clone();
+        // The entry is named after the first target.
+        let label = format!("{} (+{} more)", urls[0], urls.len() - 1);
         for url in urls {
             let request = Request {
                 method: method.clone(),
@@ -871,8 +871,9 @@ impl Shell {
                 Err(e) => {
                     progress.finish_and_clear();
                     if !bodies.is_empty() {
+                        let body = Value::Array(bodies);
                         let n =
-                            self.push_fan_out(&method, &first, count, bodies, worst, elapsed, size);
+                            self.push_gathered(&method, label, worst, vec![], body, elapsed, size);
                         eprintln!(
                             "kept the {} results so far as #{n}",
                             self.session
@@ -894,29 +895,31 @@ impl Shell {
             progress.inc(1);
         }
         progress.finish_and_clear();
-        Ok(Outcome::Entry(self.push_fan_out(
-            &method, &first, count, bodies, worst, elapsed, size,
-        )))
+        let body = Value::Array(bodies);
+        let n = self.push_gathered(&method, label, worst, vec![], body, elapsed, size);
+        Ok(Outcome::Entry(n))
     }
 
+    /// Records a run of requests (a fan-out or a paging run) as one entry with a JSON body.
+    // Each argument is one field of the entry; a struct for them would only rename `Entry`.
     #[allow(clippy::too_many_arguments)]
-    fn push_fan_out(
+    fn push_gathered(
         &mut self,
         method: &reqwest::Method,
-        first: &Url,
-        count: usize,
-        bodies: Vec<Value>,
+        url: String,
         status: u16,
+        headers: Vec<(String, String)>,
+        body: Value,
         elapsed: Duration,
         size: usize,
     ) -> u64 {
         self.push_entry(Entry {
             number: 0,
             method: method.to_string(),
-            url: format!("{first} (+{} more)", count - 1),
+            url,
             status,
-            headers: Vec::new(),
-            body: Body::Json(Value::Array(bodies)),
+            headers,
+            body: Body::Json(body),
             elapsed,
             request_body: None,
             size,
@@ -1112,29 +1115,8 @@ impl Shell {
                 serde_json::json!({"written": count, "file": path})
             }
         };
-        Ok(self.push_pages(url, body, headers, 200, elapsed, size))
-    }
-
-    fn push_pages(
-        &mut self,
-        url: &Url,
-        body: Value,
-        headers: Vec<(String, String)>,
-        status: u16,
-        elapsed: Duration,
-        size: usize,
-    ) -> u64 {
-        self.push_entry(Entry {
-            number: 0,
-            method: "GET".into(),
-            url: url.to_string(),
-            status,
-            headers,
-            body: Body::Json(body),
-            elapsed,
-            request_body: None,
-            size,
-        })
+        let (get, url) = (reqwest::Method::GET, url.to_string());
+        Ok(self.push_gathered(&get, url, 200, headers, body, elapsed, size))
     }
 
     fn get(&mut self, target: &Word, params: &[Param]) -> Result<Outcome, Failure> {

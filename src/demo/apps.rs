@@ -7,8 +7,8 @@ use serde_json::{json, Map, Value};
 use super::clock::{iso, now_ms};
 use super::errors::ApiError;
 use super::query::{lookup, Expr, Op};
-use super::store::{App, Kind, Status, Store};
-use super::{method_not_allowed, Answer, Ctx, Org, Reply};
+use super::store::{App, Group, Kind, Status, Store};
+use super::{method_not_allowed, paging, Answer, Ctx, Org, Reply};
 
 pub(super) fn route(org: &Org, ctx: &Ctx, segs: &[&str]) -> Answer {
     let get = ctx.method == Method::GET || ctx.method == Method::HEAD;
@@ -78,10 +78,6 @@ fn app_not_found(id: &str) -> ApiError {
 
 fn find(store: &Store, id: &str) -> Result<u32, ApiError> {
     store.find_app(id).ok_or_else(|| app_not_found(id))
-}
-
-fn bad_cursor() -> ApiError {
-    ApiError::validation("after", "The cursor is not valid")
 }
 
 /// Whether a user is assigned to an app, directly or through one of its groups.
@@ -160,24 +156,14 @@ fn list(org: &Org, ctx: &Ctx) -> Answer {
             )
         });
     }
-    let start = match ctx.param("after") {
-        None | Some("") => 0,
-        Some(a) => {
-            items
-                .iter()
-                .position(|(_, app, _)| &*app.id == a)
-                .ok_or_else(bad_cursor)?
-                + 1
-        }
-    };
-    let rest = &items[start.min(items.len())..];
-    let more = rest.len() > limit;
-    let page: Vec<Value> = rest.iter().take(limit).map(|(_, _, v)| v.clone()).collect();
-    let next = more.then(|| rest[limit - 1].1.id.to_string());
-    Ok(Reply::page(
-        Value::Array(page),
-        ctx.page_links(limit, next.as_deref()),
-    ))
+    let start = paging::start(ctx, &items, |(_, app, _)| &*app.id)?;
+    paging::reply(
+        ctx,
+        limit,
+        paging::take(&items[start..], limit),
+        |(_, app, _)| app.id.to_string(),
+        |(_, _, v)| v.clone(),
+    )
 }
 
 fn fetch(org: &Org, ctx: &Ctx, id: &str) -> Answer {
@@ -436,35 +422,19 @@ fn app_users(org: &Org, ctx: &Ctx, id: &str) -> Answer {
     let pos = find(&store, id)?;
     let a = store.app(pos).ok_or_else(|| app_not_found(id))?;
     let limit = ctx.limit(50, 500)?;
-    let start = match ctx.param("after") {
-        None | Some("") => 0,
-        Some(c) => *store.user_ids.get(c).ok_or_else(bad_cursor)? as usize + 1,
-    };
-    let mut page = Vec::new();
-    let mut more = false;
-    for p in start..store.users.len() {
+    let start = paging::after(ctx, |c| store.user_ids.get(c))?.map_or(0, |&p| p as usize + 1);
+    let users = (start..store.users.len()).filter_map(|p| {
         let p = p as u32;
-        if store.user(p).is_some() && assigned(&store, a, p) {
-            if page.len() == limit {
-                more = true;
-                break;
-            }
-            page.push(p);
-        }
-    }
-    let next = if more {
-        page.last()
-            .and_then(|&p| store.user(p))
-            .map(|u| u.id.to_string())
-    } else {
-        None
-    };
-    let body = Value::Array(
-        page.iter()
-            .map(|&p| render_app_user(&store, a, p, &ctx.base))
-            .collect(),
-    );
-    Ok(Reply::page(body, ctx.page_links(limit, next.as_deref())))
+        let u = store.user(p)?;
+        assigned(&store, a, p).then_some((p, u))
+    });
+    paging::reply(
+        ctx,
+        limit,
+        paging::take(users, limit),
+        |(_, u)| u.id.to_string(),
+        |&(p, _)| render_app_user(&store, a, p, &ctx.base),
+    )
 }
 
 fn live_user(store: &Store, id: &str) -> Result<u32, ApiError> {
@@ -584,33 +554,24 @@ fn app_groups(org: &Org, ctx: &Ctx, id: &str) -> Answer {
     let pos = find(&store, id)?;
     let a = store.app(pos).ok_or_else(|| app_not_found(id))?;
     let limit = ctx.limit(20, 200)?;
-    let groups: Vec<u32> = a
+    let groups: Vec<(u32, &Group)> = a
         .groups
         .iter()
-        .copied()
-        .filter(|&g| store.group(g).is_some())
+        .filter_map(|&g| Some((g, store.group(g)?)))
         .collect();
-    let start = match ctx.param("after") {
-        None | Some("") => 0,
-        Some(c) => {
-            let g = store.group_ids.get(c).ok_or_else(bad_cursor)?;
-            groups.iter().position(|x| x > g).unwrap_or(groups.len())
-        }
-    };
-    let rest = &groups[start.min(groups.len())..];
-    let more = rest.len() > limit;
-    let page: Vec<Value> = rest
-        .iter()
-        .take(limit)
-        .map(|&g| render_assignment(&store, a, g, &ctx.base))
-        .collect();
-    let next = more
-        .then(|| store.group(rest[limit - 1]).map(|g| g.id.to_string()))
-        .flatten();
-    Ok(Reply::page(
-        Value::Array(page),
-        ctx.page_links(limit, next.as_deref()),
-    ))
+    let start = paging::after(ctx, |c| store.group_ids.get(c))?.map_or(0, |g| {
+        groups
+            .iter()
+            .position(|(x, _)| x > g)
+            .unwrap_or(groups.len())
+    });
+    paging::reply(
+        ctx,
+        limit,
+        paging::take(&groups[start..], limit),
+        |(_, g)| g.id.to_string(),
+        |&&(g, _)| render_assignment(&store, a, g, &ctx.base),
+    )
 }
 
 fn group_pos(store: &Store, group: &str) -> Result<u32, ApiError> {

@@ -89,15 +89,13 @@ fn set_password(store: &mut Store, ctx: &Ctx, pos: u32, password: &str, event: &
             u.touch(now);
         }
     }
-    let actor = store.actor_user(pos);
-    let target = store.actor_user(pos);
-    store.record(
-        event,
-        "Update password for user",
-        actor,
-        vec![target],
-        &ctx.request_id,
-    );
+    record_self(store, ctx, pos, event, "Update password for user");
+}
+
+/// Logs what a user did to their own account: they are both the actor and the target.
+fn record_self(store: &mut Store, ctx: &Ctx, pos: u32, event: &'static str, display: &str) {
+    let me = store.actor_user(pos);
+    store.record(event, display, me.clone(), vec![me], &ctx.request_id);
 }
 
 /// Changes a password after checking the current one. STAGED, ACTIVE, PASSWORD_EXPIRED or
@@ -160,14 +158,12 @@ fn change_recovery_question(org: &Org, ctx: &Ctx, key: &str) -> Answer {
         u.recovery_question = creds.question.map(String::into_boxed_str);
         u.touch(now);
     }
-    let actor = store.actor_user(pos);
-    let target = store.actor_user(pos);
-    store.record(
+    record_self(
+        &mut store,
+        ctx,
+        pos,
         "user.account.update_profile",
         "Update recovery question for user",
-        actor,
-        vec![target],
-        &ctx.request_id,
     );
     let u = user_at(&store, pos, key)?;
     Ok(Reply::ok(render_credentials(u)))
@@ -207,14 +203,12 @@ fn forgot_password(org: &Org, ctx: &Ctx, key: &str) -> Answer {
     let mut store = org.write();
     let pos = resolve(&store, ctx, key)?;
     check_recoverable(user_at(&store, pos, key)?)?;
-    let actor = store.actor_user(pos);
-    let target = store.actor_user(pos);
-    store.record(
+    record_self(
+        &mut store,
+        ctx,
+        pos,
         "user.account.reset_password",
         "Fire forgot password flow",
-        actor,
-        vec![target],
-        &ctx.request_id,
     );
     if send_email {
         return Ok(Reply::ok(json!({})));

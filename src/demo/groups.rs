@@ -10,7 +10,7 @@ use super::errors::ApiError;
 use super::query::{lookup, Expr, Op};
 use super::store::{Group, GroupType, Kind, Store};
 use super::users::render_user;
-use super::{method_not_allowed, Answer, Ctx, Org, Reply};
+use super::{method_not_allowed, paging, Answer, Ctx, Org, Reply};
 
 pub(super) fn route(org: &Org, ctx: &Ctx, segs: &[&str]) -> Answer {
     let get = ctx.method == Method::GET || ctx.method == Method::HEAD;
@@ -83,10 +83,6 @@ fn stats(store: &Store, pos: u32) -> (usize, usize) {
     (users, apps)
 }
 
-fn bad_cursor() -> ApiError {
-    ApiError::validation("after", "The cursor is not valid")
-}
-
 /// Groups' `search`: any property but `_embedded`, `_links` and `objectClass`; `co` only on the
 /// name and description.
 fn search_allows(attr: &str, op: Op) -> bool {
@@ -146,24 +142,14 @@ fn list(org: &Org, ctx: &Ctx) -> Answer {
         }
         items.retain(|(_, _, v)| expr.matches(&|a| lookup(v, a), false));
     }
-    let start = match ctx.param("after") {
-        None | Some("") => 0,
-        Some(a) => {
-            items
-                .iter()
-                .position(|(_, g, _)| &*g.id == a)
-                .ok_or_else(bad_cursor)?
-                + 1
-        }
-    };
-    let rest = &items[start.min(items.len())..];
-    let more = rest.len() > limit;
-    let page: Vec<Value> = rest.iter().take(limit).map(|(_, _, v)| v.clone()).collect();
-    let next = more.then(|| rest[limit - 1].1.id.to_string());
-    Ok(Reply::page(
-        Value::Array(page),
-        ctx.page_links(limit, next.as_deref()),
-    ))
+    let start = paging::start(ctx, &items, |(_, g, _)| &*g.id)?;
+    paging::reply(
+        ctx,
+        limit,
+        paging::take(&items[start..], limit),
+        |(_, g, _)| g.id.to_string(),
+        |(_, _, v)| v.clone(),
+    )
 }
 
 /// Sorts rendered objects by one attribute (ties by id), as `sortBy`/`sortOrder` ask.
@@ -349,39 +335,20 @@ fn members(org: &Org, ctx: &Ctx, id: &str) -> Answer {
     let pos = find(&store, id)?;
     let g = store.group(pos).ok_or_else(|| group_not_found(id))?;
     let limit = ctx.limit(1000, 10000)?;
-    let start = match ctx.param("after") {
-        None | Some("") => 0,
-        Some(a) => {
-            let user = *store.user_ids.get(a).ok_or_else(bad_cursor)?;
-            match g.members.binary_search(&user) {
-                Ok(i) => i + 1,
-                Err(i) => i,
-            }
+    let start = paging::after(ctx, |a| store.user_ids.get(a))?.map_or(0, |user| {
+        match g.members.binary_search(user) {
+            Ok(i) => i + 1,
+            Err(i) => i,
         }
-    };
-    let mut page = Vec::new();
-    let mut more = false;
-    for u in g.members[start.min(g.members.len())..]
-        .iter()
-        .filter_map(|&p| store.user(p))
-    {
-        if page.len() == limit {
-            more = true;
-            break;
-        }
-        page.push(u);
-    }
-    let next = if more {
-        page.last().map(|u| u.id.to_string())
-    } else {
-        None
-    };
-    let body = Value::Array(
-        page.iter()
-            .map(|u| render_user(u, &ctx.base, false))
-            .collect(),
-    );
-    Ok(Reply::page(body, ctx.page_links(limit, next.as_deref())))
+    });
+    let users = g.members[start..].iter().filter_map(|&p| store.user(p));
+    paging::reply(
+        ctx,
+        limit,
+        paging::take(users, limit),
+        |u| u.id.to_string(),
+        |u| render_user(u, &ctx.base, false),
+    )
 }
 
 fn membership(org: &Org, ctx: &Ctx, id: &str, user: &str, add: bool) -> Answer {

@@ -7,7 +7,7 @@ use super::clock::{iso, now_ms, parse_iso};
 use super::errors::ApiError;
 use super::query::{lookup, Expr, Op};
 use super::store::{Actor, LogEvent};
-use super::{Answer, Ctx, Org, Reply};
+use super::{paging, Answer, Ctx, Org, Reply};
 
 const DAY: i64 = 86_400_000;
 
@@ -147,43 +147,35 @@ pub(super) fn list(org: &Org, ctx: &Ctx) -> Answer {
             && e.published >= since_ms
             && e.published < until_ms
     };
-    let mut page: Vec<(Value, (i64, u64))> = Vec::new();
-    let mut more = false;
-    if descending {
+    let kept = |e: &LogEvent| {
+        let v = render_event(e);
+        keep(e, &v).then(|| (v, key(e)))
+    };
+    let (page, more) = if descending {
         let end = match after {
             Some(c) => logs.partition_point(|e| key(e) < c),
             None => logs.partition_point(|e| e.published < until_ms),
         };
-        for e in logs[..end]
-            .iter()
-            .rev()
-            .take_while(|e| e.published >= since_ms)
-        {
-            let v = render_event(e);
-            if keep(e, &v) {
-                if page.len() == limit {
-                    more = true;
-                    break;
-                }
-                page.push((v, key(e)));
-            }
-        }
+        let events = logs[..end].iter().rev();
+        paging::take(
+            events
+                .take_while(|e| e.published >= since_ms)
+                .filter_map(kept),
+            limit,
+        )
     } else {
         let start = match after {
             Some(c) => logs.partition_point(|e| key(e) <= c),
             None => logs.partition_point(|e| e.published < since_ms),
         };
-        for e in logs[start..].iter().take_while(|e| e.published < until_ms) {
-            let v = render_event(e);
-            if keep(e, &v) {
-                if page.len() == limit {
-                    more = true;
-                    break;
-                }
-                page.push((v, key(e)));
-            }
-        }
-    }
+        let events = logs[start..].iter();
+        paging::take(
+            events
+                .take_while(|e| e.published < until_ms)
+                .filter_map(kept),
+            limit,
+        )
+    };
     let last = page.last().map(|(_, k)| *k);
     let next = if polling {
         // A poll never ends: with nothing new, the next link asks again from the same place.

@@ -12,6 +12,7 @@ mod errors;
 mod groups;
 mod limits;
 mod logs;
+mod paging;
 mod query;
 mod store;
 mod users;

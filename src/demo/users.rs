@@ -9,7 +9,7 @@ use super::errors::ApiError;
 use super::groups::render_group;
 use super::query::{Expr, Op};
 use super::store::{random_token, Kind, Profile, Status, Store, User, USER_TYPE_ID};
-use super::{credentials, method_not_allowed, Answer, Ctx, Org, Principal, Reply};
+use super::{credentials, method_not_allowed, paging, Answer, Ctx, Org, Principal, Reply};
 
 pub(super) fn route(org: &Org, ctx: &Ctx, segs: &[&str]) -> Answer {
     let get = ctx.method == Method::GET || ctx.method == Method::HEAD;
@@ -153,10 +153,6 @@ pub(super) fn render_credentials(u: &User) -> Value {
     Value::Object(credentials)
 }
 
-fn bad_cursor() -> ApiError {
-    ApiError::validation("after", "The cursor is not valid")
-}
-
 /// Position-ordered paging: users after the cursor's position that pass `keep`.
 fn page_by_position<'a>(
     store: &'a Store,
@@ -164,20 +160,9 @@ fn page_by_position<'a>(
     limit: usize,
     keep: &dyn Fn(&User) -> bool,
 ) -> Result<(Vec<&'a User>, bool), ApiError> {
-    let start = match ctx.param("after") {
-        None | Some("") => 0,
-        Some(a) => *store.user_ids.get(a).ok_or_else(bad_cursor)? as usize + 1,
-    };
-    let mut page = Vec::with_capacity(limit.min(256));
-    for u in store.users[start.min(store.users.len())..].iter().flatten() {
-        if keep(u) {
-            if page.len() == limit {
-                return Ok((page, true));
-            }
-            page.push(u);
-        }
-    }
-    Ok((page, false))
+    let start = paging::after(ctx, |a| store.user_ids.get(a))?.map_or(0, |&p| p as usize + 1);
+    let users = store.users[start.min(store.users.len())..].iter().flatten();
+    Ok(paging::take(users.filter(|u| keep(u)), limit))
 }
 
 fn list(org: &Org, ctx: &Ctx) -> Answer {
@@ -236,18 +221,8 @@ fn list(org: &Org, ctx: &Ctx) -> Answer {
                 if desc {
                     all.reverse();
                 }
-                let start = match ctx.param("after") {
-                    None | Some("") => 0,
-                    Some(a) => {
-                        all.iter()
-                            .position(|(_, u)| &*u.id == a)
-                            .ok_or_else(bad_cursor)?
-                            + 1
-                    }
-                };
-                let rest = &all[start.min(all.len())..];
-                let more = rest.len() > limit;
-                (rest.iter().take(limit).map(|(_, u)| *u).collect(), more)
+                let start = paging::start(ctx, &all, |(_, u)| &*u.id)?;
+                paging::take(all[start..].iter().map(|&(_, u)| u), limit)
             }
         }
     } else if let Some(filter) = ctx.param("filter") {
@@ -259,13 +234,13 @@ fn list(org: &Org, ctx: &Ctx) -> Answer {
     } else {
         page_by_position(&store, ctx, limit, &|u| u.status != Status::Deprovisioned)?
     };
-    let next = if more {
-        page.last().map(|u| u.id.to_string())
-    } else {
-        None
-    };
-    let body = Value::Array(page.iter().map(|u| render_user(u, base, false)).collect());
-    Ok(Reply::page(body, ctx.page_links(limit, next.as_deref())))
+    paging::reply(
+        ctx,
+        limit,
+        (page, more),
+        |u| u.id.to_string(),
+        |u| render_user(u, base, false),
+    )
 }
 
 /// Strings sort as text, case-insensitively; missing values sort last.
@@ -314,16 +289,21 @@ fn filter_allows(attr: &str, op: Op) -> bool {
     }
 }
 
+/// A user with its `ETag`, as a fetch or an update answers.
+fn with_etag(u: &User, base: &str) -> Reply {
+    Reply::Json {
+        status: 200,
+        body: render_user(u, base, true),
+        links: Vec::new(),
+        etag: Some(u.etag()),
+    }
+}
+
 fn fetch(org: &Org, ctx: &Ctx, key: &str) -> Answer {
     let store = org.read();
     let pos = resolve(&store, ctx, key)?;
     let u = store.user(pos).ok_or_else(|| user_not_found(key))?;
-    Ok(Reply::Json {
-        status: 200,
-        body: render_user(u, &ctx.base, true),
-        links: Vec::new(),
-        etag: Some(u.etag()),
-    })
+    Ok(with_etag(u, &ctx.base))
 }
 
 fn user_groups(org: &Org, ctx: &Ctx, key: &str) -> Answer {
@@ -746,12 +726,7 @@ fn update(org: &Org, ctx: &Ctx, key: &str, partial: bool) -> Answer {
         );
     }
     let u = store.user(pos).ok_or_else(|| user_not_found(key))?;
-    Ok(Reply::Json {
-        status: 200,
-        body: render_user(u, &ctx.base, true),
-        links: Vec::new(),
-        etag: Some(u.etag()),
-    })
+    Ok(with_etag(u, &ctx.base))
 }
 
 /// Okta's two-step delete: the first DELETE of a user that is not DEPROVISIONED deactivates it;
