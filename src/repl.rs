@@ -171,6 +171,7 @@ pub fn run(shell: &mut Shell) -> anyhow::Result<()> {
     }));
     let history_path = prepare_history(&mut editor);
     shell.interactive = true;
+    eprintln!("{}", greeting(shell));
     loop {
         refresh(shell, &candidates);
         match editor.readline(&shell.prompt()) {
@@ -195,6 +196,21 @@ pub fn run(shell: &mut Shell) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// The first lines a person sees: where they are and what to type first.
+fn greeting(shell: &Shell) -> String {
+    let version = env!("CARGO_PKG_VERSION");
+    match shell.session.active_env() {
+        Some(env) if env.origin == crate::session::EnvOrigin::Demo => format!(
+            "oktash {version} on the built-in demo org ({}).\nTry: ls users q=ann · get $last[0].id · follow next · help.  Tab completes, Ctrl-D exits.",
+            env.url
+        ),
+        Some(env) => format!("oktash {version} · environment {} ({}).  `help` lists commands, Tab completes, Ctrl-D exits.", env.name, env.url),
+        None => format!(
+            "oktash {version} · no environment yet: `env add NAME https://YOUR-ORG.okta.com` (asks for the token), or start with --demo.  `help` lists commands."
+        ),
+    }
 }
 
 /// Loads the command history, creating its file 0600 first so it is never world-readable.
