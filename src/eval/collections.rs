@@ -1,0 +1,342 @@
+//! Postman: `import` of collections and environments, `collections`, `ls requests`, and `run`
+//! turning a collection's request into an HTTP request.
+
+use std::path::Path;
+
+use url::Url;
+
+use crate::http::{Request, RequestBody};
+use crate::lang::{Method, Param, Word};
+use crate::postman;
+use crate::session::{Auth, AuthScheme, EnvOrigin, Environment, TokenSource};
+
+use super::{fail, plural, Failure, Outcome, Shell};
+
+impl Shell {
+    pub(super) fn import(&mut self, files: &[Word]) -> Result<Outcome, Failure> {
+        // Every file is read and checked before anything is added: all or nothing.
+        let mut loaded = Vec::new();
+        for file in files {
+            let path = self.word_text(file, "the file to import")?;
+            let started = std::time::Instant::now();
+            let imported = postman::import_file(Path::new(&path))
+                .map_err(|e| Failure::Message(e.to_string()))?;
+            loaded.push((path, imported, started.elapsed()));
+        }
+        let mut lines = Vec::new();
+        for (path, imported, took) in loaded {
+            match imported {
+                postman::Imported::Collection(c) => {
+                    let scripts = if c.skipped_scripts > 0 {
+                        format!(", {} not run", plural(c.skipped_scripts, "script"))
+                    } else {
+                        String::new()
+                    };
+                    lines.push(format!(
+                        "collection {} ({}, {} requests{scripts}) from {path} in {:.1} ms",
+                        c.name,
+                        c.format,
+                        c.request_count(),
+                        took.as_secs_f64() * 1000.0
+                    ));
+                    for warning in &c.warnings {
+                        lines.push(format!("  note: {warning}"));
+                    }
+                    match self
+                        .session
+                        .collections
+                        .iter()
+                        .position(|old| old.name == c.name)
+                    {
+                        Some(i) => self.session.collections[i] = c,
+                        None => self.session.collections.push(c),
+                    }
+                }
+                postman::Imported::Environment(e) => lines.push(self.import_environment(e, &path)),
+            }
+        }
+        Ok(Outcome::Text(lines.join("\n")))
+    }
+
+    /// A Postman environment becomes an oktash one: `url` the org, `apikey` an SSWS token, the
+    /// rest its `{{variables}}`.
+    fn import_environment(&mut self, env: postman::Environment, path: &str) -> String {
+        let name = environment_name(&env.name, path);
+        let placeholder = env.url_is_placeholder();
+        let url = env.url.clone().unwrap_or_default();
+        let auth = env.apikey.as_ref().map(|key| Auth {
+            scheme: AuthScheme::Ssws,
+            token: TokenSource::Literal(crate::session::Secret::new(key.clone())),
+        });
+        let count = env.variables.len();
+        let environment = Environment {
+            name: name.clone(),
+            url: if placeholder {
+                url.clone()
+            } else {
+                url.trim_end_matches('/').to_string()
+            },
+            auth,
+            origin: EnvOrigin::Postman(path.to_string()),
+            protected: false,
+            variables: env.variables,
+        };
+        self.session.upsert_env(environment);
+        let mut line = format!(
+            "environment {name} with {count} variables from {path}; `use {name}` to switch to it"
+        );
+        if placeholder {
+            line.push_str(&format!(
+                "\n  note: its url is Okta's placeholder ({url}); `env add {name} https://YOUR-ORG.okta.com token=…` points it at your org and keeps its variables"
+            ));
+        } else if env.apikey.is_none() {
+            line.push_str(&format!(
+                "\n  note: its apikey is empty; `env add {name} {url} token=…` sets one"
+            ));
+        }
+        line
+    }
+
+    pub(super) fn collections(&self) -> Result<Outcome, Failure> {
+        if self.session.collections.is_empty() {
+            return Ok(Outcome::Text(
+                "no collections yet: `import FILE` loads a Postman collection".into(),
+            ));
+        }
+        let mut table = comfy_table::Table::new();
+        table.load_preset(comfy_table::presets::NOTHING);
+        table.set_header(["NAME", "FORMAT", "REQUESTS", "SCRIPTS SKIPPED", "FILE"]);
+        for c in &self.session.collections {
+            table.add_row([
+                c.name.clone(),
+                c.format.to_string(),
+                c.request_count().to_string(),
+                c.skipped_scripts.to_string(),
+                c.source.clone(),
+            ]);
+        }
+        Ok(Outcome::Text(table.to_string()))
+    }
+
+    /// `ls requests` and `ls requests/NAME`: the folder trees of the imported collections.
+    pub(super) fn request_tree(&self, filter: Option<&str>) -> Result<Outcome, Failure> {
+        let chosen: Vec<&postman::Collection> = self
+            .session
+            .collections
+            .iter()
+            .filter(|c| filter.is_none_or(|f| c.name.to_lowercase().starts_with(&f.to_lowercase())))
+            .collect();
+        if chosen.is_empty() {
+            let names: Vec<&str> = self
+                .session
+                .collections
+                .iter()
+                .map(|c| c.name.as_str())
+                .collect();
+            return fail(match filter {
+                Some(f) if !names.is_empty() => {
+                    format!("no collection named {f} (loaded: {})", names.join(", "))
+                }
+                _ => "no collections yet: `import FILE` loads a Postman collection".to_string(),
+            });
+        }
+        Ok(Outcome::Text(
+            chosen
+                .iter()
+                .map(|c| c.tree())
+                .collect::<Vec<_>>()
+                .join("\n"),
+        ))
+    }
+
+    /// Request names of the imported collections, for completion.
+    pub fn request_names(&self) -> Vec<String> {
+        postman::request_names(&self.session.collections)
+    }
+
+    pub(super) fn run_request(
+        &mut self,
+        request: &Word,
+        params: &[Param],
+        yes: bool,
+    ) -> Result<Outcome, Failure> {
+        let query = self.word_text(request, "the request name")?;
+        let env = self.active_env()?;
+        if env.url.contains('{') {
+            return fail(format!(
+                "environment {} has no usable org URL ({}); `env add {} https://YOUR-ORG.okta.com token=…` sets it",
+                env.name, env.url, env.name
+            ));
+        }
+        let org_url = env.url.clone();
+        let env_vars = env.variables.clone();
+        let mut line_vars = Vec::new();
+        for p in params {
+            line_vars.push((
+                p.key.clone(),
+                self.word_text(&p.value, &format!("the value of {}", p.key))?,
+            ));
+        }
+        let (collection, def) = postman::find_request(&self.session.collections, &query)
+            .map_err(|e| Failure::Message(e.to_string()))?;
+        // Strongest first: the run line, session variables, the environment's variables.
+        let session_vars = &self.session.variables;
+        let lookup = |name: &str| -> Option<String> {
+            line_vars
+                .iter()
+                .rev()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.clone())
+                .or_else(|| {
+                    session_vars.get(name).map(|v| {
+                        v.as_str()
+                            .map(str::to_string)
+                            .unwrap_or_else(|| v.to_string())
+                    })
+                })
+                .or_else(|| {
+                    env_vars
+                        .iter()
+                        .rev()
+                        .find(|(k, _)| k == name)
+                        .map(|(_, v)| v.clone())
+                })
+        };
+        let prepared = postman::prepare(def, collection, &lookup, &org_url)
+            .map_err(|e| Failure::Message(format!("run {}: {e}", def.full_name())))?;
+        let name = def.full_name();
+        let request = prepared_to_request(prepared)
+            .map_err(|e| Failure::Message(format!("run {name}: {e}")))?;
+        if request.method != reqwest::Method::GET {
+            let method = match request.method.as_str() {
+                "POST" => Method::Post,
+                "PUT" => Method::Put,
+                "PATCH" => Method::Patch,
+                _ => Method::Delete,
+            };
+            self.confirm_write(method, std::slice::from_ref(&request.url), yes)?;
+        }
+        eprintln!("run {name}");
+        let response = self.fetch(&request)?;
+        Ok(Outcome::Entry(self.store(&request, response)))
+    }
+}
+
+/// A name usable with `use`: the environment's own, or the file's when that is a placeholder.
+pub(super) fn environment_name(name: &str, path: &str) -> String {
+    let clean = |text: &str| -> String {
+        let mapped: String = text
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || "-_.".contains(c) {
+                    c
+                } else {
+                    '-'
+                }
+            })
+            .collect();
+        mapped.trim_matches('-').to_string()
+    };
+    if !name.contains('{') {
+        let n = clean(name);
+        if !n.is_empty() {
+            return n;
+        }
+    }
+    let stem = Path::new(path)
+        .file_name()
+        .and_then(|f| f.to_str())
+        .unwrap_or("postman");
+    let stem = stem
+        .trim_end_matches(".json")
+        .trim_end_matches(".environment")
+        .trim_end_matches(".postman_environment");
+    let n = clean(stem);
+    if n.is_empty() {
+        "postman".into()
+    } else {
+        n
+    }
+}
+
+pub(super) fn prepared_to_request(prepared: postman::PreparedRequest) -> Result<Request, String> {
+    let method = reqwest::Method::from_bytes(prepared.method.to_ascii_uppercase().as_bytes())
+        .map_err(|_| format!("unknown method {}", prepared.method))?;
+    let url = Url::parse(&prepared.url).map_err(|e| format!("bad URL {}: {e}", prepared.url))?;
+    let body = match prepared.body {
+        None => None,
+        Some(postman::PreparedBody::Raw { content_type, text }) => Some(RequestBody {
+            content_type,
+            bytes: text.into_bytes(),
+        }),
+        Some(postman::PreparedBody::Form(pairs)) => {
+            let mut form = url::form_urlencoded::Serializer::new(String::new());
+            for (k, v) in &pairs {
+                form.append_pair(k, v);
+            }
+            Some(RequestBody {
+                content_type: "application/x-www-form-urlencoded".into(),
+                bytes: form.finish().into_bytes(),
+            })
+        }
+        Some(postman::PreparedBody::File(path)) => Some(RequestBody {
+            content_type: "application/octet-stream".into(),
+            bytes: std::fs::read(&path)
+                .map_err(|e| format!("cannot read {}: {e}", path.display()))?,
+        }),
+        Some(postman::PreparedBody::Multipart(parts)) => Some(multipart(&parts)?),
+    };
+    Ok(Request {
+        method,
+        url,
+        body,
+        headers: prepared.headers,
+    })
+}
+
+/// A multipart/form-data body as bytes. Built here rather than with reqwest's `multipart`
+/// because a body must be kept (for retries and `as curl`), and reqwest's form is consumed.
+pub(super) fn multipart(parts: &[postman::MultipartPart]) -> Result<RequestBody, String> {
+    // Unique enough: a boundary only has to be absent from the parts.
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    let boundary = format!("oktash-boundary-{nanos:x}");
+    let mut bytes = Vec::new();
+    for part in parts {
+        bytes.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+        let name = part.name.replace('"', "%22");
+        match &part.value {
+            postman::PartValue::Text(text) => {
+                bytes.extend_from_slice(
+                    format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n").as_bytes(),
+                );
+                bytes.extend_from_slice(text.as_bytes());
+            }
+            postman::PartValue::File { path, content_type } => {
+                let file_name = path
+                    .file_name()
+                    .and_then(|f| f.to_str())
+                    .unwrap_or("file")
+                    .replace('"', "%22");
+                let data = std::fs::read(path)
+                    .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+                bytes.extend_from_slice(
+                    format!(
+                        "Content-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\nContent-Type: {}\r\n\r\n",
+                        content_type.as_deref().unwrap_or("application/octet-stream")
+                    )
+                    .as_bytes(),
+                );
+                bytes.extend_from_slice(&data);
+            }
+        }
+        bytes.extend_from_slice(b"\r\n");
+    }
+    bytes.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    Ok(RequestBody {
+        content_type: format!("multipart/form-data; boundary={boundary}"),
+        bytes,
+    })
+}

@@ -1,0 +1,155 @@
+//! Environments: `env`, `env add`, `env rm`, `use`, and saving them to the config file.
+
+use std::io::Write;
+
+use crate::config;
+use crate::lang::{self, AuthArg, Word};
+use crate::okta;
+use crate::session::{Auth, AuthScheme, EnvOrigin, Environment, TokenSource};
+
+use super::{fail, Failure, Outcome, Shell};
+
+impl Shell {
+    pub(super) fn active_env(&self) -> Result<&Environment, Failure> {
+        self.session.active_env().ok_or_else(|| {
+            Failure::Message(
+                "no environment is active: `env add NAME URL token=…` then `use NAME`, set OKTA_CLIENT_ORGURL and OKTA_CLIENT_TOKEN, or start with --demo".into(),
+            )
+        })
+    }
+
+    pub(super) fn env_list(&self) -> String {
+        if self.session.environments.is_empty() {
+            return "no environments yet: `env add NAME URL token=…`, or start with --demo".into();
+        }
+        let mut table = comfy_table::Table::new();
+        table.load_preset(comfy_table::presets::NOTHING);
+        table.set_header(["", "NAME", "URL", "AUTH", "FROM", "PROTECTED"]);
+        for (i, env) in self.session.environments.iter().enumerate() {
+            let auth = match &env.auth {
+                Some(a) => format!("{} {}", a.scheme.as_str(), a.token.describe()),
+                None => "none".into(),
+            };
+            table.add_row([
+                if Some(i) == self.session.active {
+                    "*"
+                } else {
+                    ""
+                }
+                .to_string(),
+                env.name.clone(),
+                env.url.clone(),
+                auth,
+                env.origin.to_string(),
+                if env.protected { "yes" } else { "" }.to_string(),
+            ]);
+        }
+        table.to_string()
+    }
+
+    pub(super) fn env_add(
+        &mut self,
+        name: String,
+        url: &Word,
+        auth: Option<AuthArg>,
+        protected: bool,
+    ) -> Result<Outcome, Failure> {
+        let url_text = self.word_text(url, "the org URL")?;
+        let base = okta::check_org_url(&url_text)?;
+        let auth = match auth {
+            Some(AuthArg::Ssws(w)) => Some((AuthScheme::Ssws, self.word_text(&w, "the token")?)),
+            Some(AuthArg::Bearer(w)) => {
+                Some((AuthScheme::Bearer, self.word_text(&w, "the token")?))
+            }
+            None if self.interactive => Some((
+                AuthScheme::Ssws,
+                read_secret(&format!("API token for {name} (input hidden): "))?,
+            )),
+            None => None,
+        };
+        let env = Environment {
+            name: name.clone(),
+            url: base.as_str().trim_end_matches('/').to_string(),
+            auth: auth
+                .filter(|(_, t)| !t.is_empty())
+                .map(|(scheme, token)| Auth {
+                    scheme,
+                    token: TokenSource::parse(&token),
+                }),
+            origin: EnvOrigin::Config,
+            protected,
+            // Re-adding an imported Postman environment points it at an org and keeps its variables.
+            variables: self
+                .session
+                .find_env(&name)
+                .map(|i| self.session.environments[i].variables.clone())
+                .unwrap_or_default(),
+        };
+        self.session.upsert_env(env);
+        self.save_environments()?;
+        Ok(Outcome::Text(format!(
+            "environment {name} added; `use {name}` to switch to it"
+        )))
+    }
+
+    pub(super) fn env_remove(&mut self, name: &str) -> Result<Outcome, Failure> {
+        let Some(index) = self.session.find_env(name) else {
+            return fail(self.unknown_env(name));
+        };
+        self.session.environments.remove(index);
+        self.session.active = match self.session.active {
+            Some(a) if a == index => None,
+            Some(a) if a > index => Some(a - 1),
+            other => other,
+        };
+        self.save_environments()?;
+        Ok(Outcome::Text(format!("environment {name} removed")))
+    }
+
+    fn save_environments(&self) -> Result<(), Failure> {
+        if let Some(path) = &self.config_path {
+            config::save_environments(path, &self.session.environments).map_err(|e| {
+                Failure::Message(format!(
+                    "cannot save environments to {}: {e}",
+                    path.display()
+                ))
+            })?;
+        }
+        Ok(())
+    }
+
+    fn unknown_env(&self, name: &str) -> String {
+        let names = self.session.env_names();
+        let mut msg = format!("no environment named {name}");
+        if let Some(s) = lang::suggest(name, &names) {
+            msg.push_str(&format!("; did you mean {s}?"));
+        }
+        if names.is_empty() {
+            msg.push_str(" (none defined: `env add NAME URL token=…`)");
+        } else {
+            msg.push_str(&format!(" (known: {})", names.join(", ")));
+        }
+        msg
+    }
+
+    pub(super) fn use_env(&mut self, name: &str) -> Result<Outcome, Failure> {
+        let index = self
+            .session
+            .find_env(name)
+            .ok_or_else(|| Failure::Message(self.unknown_env(name)))?;
+        self.session.active = Some(index);
+        self.session.rate_limit = None;
+        let env = &self.session.environments[index];
+        Ok(Outcome::Text(format!("using {} ({})", env.name, env.url)))
+    }
+}
+
+/// Reads a secret without echo.
+pub(super) fn read_secret(question: &str) -> Result<String, Failure> {
+    eprint!("{question}");
+    let _ = std::io::stderr().flush();
+    let token = rpassword::read_password()
+        .map_err(|e| Failure::Message(format!("cannot read the token: {e}")))?;
+    eprintln!();
+    Ok(token.trim().to_string())
+}

@@ -1,0 +1,279 @@
+//! Evaluation: turns a parsed command into values and requests, stores what came back, and
+//! hands it to `render`. Every failure becomes a [`Failure`] that the caller prints; none of them
+//! touches the session's history, variables or environments.
+//!
+//! Where things live: this file holds the [`Shell`], its line loop and the dispatch of each
+//! command; the submodules below each own one family of commands or one concern.
+
+use std::fmt;
+use std::fs::File;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use serde_json::Value;
+
+use crate::config;
+use crate::http;
+use crate::lang::{self, Command, Output};
+use crate::render::{self, Style};
+use crate::session::{Auth, AuthScheme, EnvOrigin, Environment, Session, TokenSource};
+
+mod collections;
+mod envs;
+mod help;
+mod history;
+mod mask;
+mod output;
+mod paging;
+mod requests;
+mod scripts;
+mod targets;
+mod values;
+
+pub use help::help;
+pub use mask::{mask_secrets, mask_secrets_in_place};
+pub use output::describe_failure;
+
+/// Why a command failed, already worded for a person.
+#[derive(Debug)]
+pub enum Failure {
+    /// Print this message.
+    Message(String),
+    /// Already printed (an Okta error response); only the exit status is left to set.
+    Reported,
+    /// Ctrl-C.
+    Interrupted,
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Failure::Message(m) => f.write_str(m),
+            Failure::Reported => f.write_str("the request failed"),
+            Failure::Interrupted => f.write_str("interrupted"),
+        }
+    }
+}
+
+impl Failure {
+    /// Prints the failure on stderr (a parse error already carries its line and caret).
+    pub fn report(&self) {
+        match self {
+            Failure::Reported => {}
+            Failure::Interrupted => eprintln!("interrupted; everything so far is kept"),
+            Failure::Message(m) if m.contains('\n') => eprintln!("{m}"),
+            Failure::Message(m) => eprintln!("error: {m}"),
+        }
+    }
+}
+
+impl From<String> for Failure {
+    fn from(s: String) -> Failure {
+        Failure::Message(s)
+    }
+}
+
+fn fail<T>(message: impl Into<String>) -> Result<T, Failure> {
+    Err(Failure::Message(message.into()))
+}
+
+/// What the shell should do after a line.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Flow {
+    Continue,
+    Exit,
+}
+
+/// What a command produced, before it is sent to the screen, a pipe or a file.
+enum Outcome {
+    Nothing,
+    /// Text for a person (lists, help).
+    Text(String),
+    /// A value (`echo`, `show --json`).
+    Value(Value),
+    /// A history entry to show (a response).
+    Entry(u64),
+    /// Already written to the command's output (a streamed export).
+    Written,
+}
+
+pub struct Shell {
+    pub session: Session,
+    client: http::Client,
+    runtime: tokio::runtime::Runtime,
+    style: Style,
+    /// A person is at a terminal: confirmations may be asked.
+    pub interactive: bool,
+    /// `--yes` on the command line: confirm every write.
+    pub assume_yes: bool,
+    /// `--keep-going`: a script goes on after a failed line (and fails at its end).
+    pub keep_going: bool,
+    recording: Option<File>,
+    source_depth: usize,
+    /// Where saved environments live (None: nothing is saved).
+    pub config_path: Option<PathBuf>,
+    demo: Option<crate::demo::RunningDemo>,
+}
+
+impl Shell {
+    pub fn new(session: Session, runtime: tokio::runtime::Runtime) -> anyhow::Result<Shell> {
+        let style = Style::detect();
+        let mut client = http::Client::default();
+        client.notices = std::io::stderr().is_terminal();
+        Ok(Shell {
+            session,
+            client,
+            runtime,
+            style,
+            interactive: false,
+            assume_yes: false,
+            keep_going: false,
+            recording: None,
+            source_depth: 0,
+            config_path: config::environments_path(),
+            demo: None,
+        })
+    }
+
+    pub fn runtime(&self) -> &tokio::runtime::Runtime {
+        &self.runtime
+    }
+
+    /// Starts the built-in demo org and makes it the active environment `demo`.
+    pub fn start_demo(&mut self, options: crate::demo::DemoOptions) -> anyhow::Result<()> {
+        let demo = self.runtime.block_on(crate::demo::start(options))?;
+        let env = Environment {
+            name: "demo".into(),
+            url: demo.base_url.trim_end_matches('/').to_string(),
+            auth: Some(Auth {
+                scheme: AuthScheme::Ssws,
+                token: TokenSource::Literal(crate::session::Secret::new(demo.token.clone())),
+            }),
+            origin: EnvOrigin::Demo,
+            protected: false,
+            variables: Vec::new(),
+        };
+        let index = self.session.upsert_env(env);
+        self.session.active = Some(index);
+        self.demo = Some(demo);
+        Ok(())
+    }
+
+    /// The prompt: environment and the last rate-limit budget.
+    pub fn prompt(&self) -> String {
+        let name = self
+            .session
+            .active_env()
+            .map(|e| e.name.as_str())
+            .unwrap_or("no env");
+        match self.session.rate_limit {
+            Some(r) => format!("{name} [{}/{}]> ", r.remaining, r.limit),
+            None => format!("{name}> "),
+        }
+    }
+
+    /// Parses and runs one line. Errors are returned for the caller to print; the session is
+    /// left as it was before the failing command.
+    pub fn run_line(&mut self, line: &str) -> Result<Flow, Failure> {
+        // The line is shown again under a parse error: its secrets are masked, one `•` per
+        // character so that the caret stays under its column.
+        let parsed = lang::parse_line(line)
+            .map_err(|e| Failure::Message(e.render(&mask_secrets_in_place(line))))?;
+        // Lines a person typed are recorded, not the lines of the scripts they source.
+        if !parsed.commands.is_empty() && self.source_depth == 0 {
+            self.record(line);
+        }
+        for pipeline in parsed.commands {
+            let outcome = self.run_command(pipeline.command, &pipeline.output)?;
+            match outcome {
+                Some(outcome) => self.emit(outcome, &pipeline.output)?,
+                None => return Ok(Flow::Exit),
+            }
+        }
+        Ok(Flow::Continue)
+    }
+
+    /// Runs one command; `None` means exit.
+    fn run_command(
+        &mut self,
+        command: Command,
+        output: &Output,
+    ) -> Result<Option<Outcome>, Failure> {
+        let outcome = match command {
+            Command::Exit => return Ok(None),
+            Command::EnvList => Outcome::Text(self.env_list()),
+            Command::EnvAdd {
+                name,
+                url,
+                auth,
+                protected,
+            } => self.env_add(name, &url, auth, protected)?,
+            Command::EnvRemove { name } => self.env_remove(&name)?,
+            Command::Use { name } => self.use_env(&name)?,
+            Command::Import { files } => self.import(&files)?,
+            Command::Collections => self.collections()?,
+            Command::Ls {
+                resource,
+                params,
+                all,
+                max,
+            } => self.ls(&resource, &params, all, max, output)?,
+            Command::Get { target, params } => self.get(&target, &params)?,
+            Command::Follow { rel, from } => self.follow(&rel, from.as_ref())?,
+            Command::Write {
+                method,
+                target,
+                body,
+                params,
+                yes,
+            } => self.write(method, &target, body.as_ref(), &params, yes)?,
+            Command::Run {
+                request,
+                params,
+                yes,
+            } => self.run_request(&request, &params, yes)?,
+            Command::Set { name, value } => {
+                let value = self.eval_value(&value)?;
+                self.session.variables.insert(name, value);
+                Outcome::Nothing
+            }
+            Command::Unset { name } => match self.session.variables.remove(&name) {
+                Some(_) => Outcome::Nothing,
+                None => return fail(self.unknown_variable(&name)),
+            },
+            Command::Echo { values } => self.echo(&values)?,
+            Command::Vars => Outcome::Text(self.vars()),
+            Command::History => Outcome::Text(
+                self.session
+                    .history
+                    .iter()
+                    .map(render::entry_line)
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            ),
+            Command::Show { entry, json } => self.show(entry, json)?,
+            Command::AsCurl { entry, reveal } => Outcome::Text(self.as_curl(entry, reveal)?),
+            Command::Source { file } => self.source(&file)?,
+            Command::Record { file } => self.start_recording(file.as_ref())?,
+            Command::Help { topic } => Outcome::Text(help(topic.as_deref())?),
+        };
+        Ok(Some(outcome))
+    }
+}
+
+impl Drop for Shell {
+    fn drop(&mut self) {
+        if let Some(demo) = &mut self.demo {
+            demo.stop();
+        }
+    }
+}
+
+/// `1 script`, `3 scripts`.
+fn plural(count: usize, noun: &str) -> String {
+    if count == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{count} {noun}s")
+    }
+}

@@ -1,0 +1,289 @@
+//! Values: `$last`/`$N`/`$name` expressions and their steps, words with references, and the
+//! `set`, `echo` and `vars` commands.
+
+use serde_json::Value;
+
+use crate::lang::{self, Expr, Root, Step, Value as ValueArg, Word, WordPart};
+
+use super::{fail, Failure, Outcome, Shell};
+
+impl Shell {
+    pub fn eval_expr(&self, expr: &Expr) -> Result<Value, Failure> {
+        let (mut value, mut shown) = match &expr.root {
+            Root::Last => match self.session.history.last() {
+                Some(e) => (e.body.value(), "$last".to_string()),
+                None => {
+                    return fail("$last: no response yet; send a request first (e.g. `ls users`)")
+                }
+            },
+            Root::Entry(n) => match self.session.history.get(*n) {
+                Some(e) => (e.body.value(), format!("${n}")),
+                None => {
+                    return fail(format!(
+                        "${n}: no history entry #{n} (history holds {})",
+                        self.session.history.range_text()
+                    ))
+                }
+            },
+            Root::Var(name) => match self.session.variables.get(name) {
+                Some(v) => (v.clone(), format!("${name}")),
+                None => return fail(self.unknown_variable(name)),
+            },
+        };
+        for step in &expr.steps {
+            value = apply_step(value, step, &shown)?;
+            shown.push_str(&step_text(step));
+        }
+        Ok(value)
+    }
+
+    pub(super) fn unknown_variable(&self, name: &str) -> String {
+        let names: Vec<&str> = self.session.variables.keys().map(String::as_str).collect();
+        let mut msg = format!("${name}: no such variable");
+        if names.is_empty() {
+            msg.push_str(" (none set yet; `set NAME = VALUE`; $last and $N name responses)");
+        } else {
+            if let Some(s) = lang::suggest(name, &names) {
+                msg.push_str(&format!("; did you mean ${s}?"));
+            }
+            msg.push_str(&format!(
+                " (defined: {})",
+                names
+                    .iter()
+                    .map(|n| format!("${n}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        msg
+    }
+
+    /// A word's value: a lone reference keeps its JSON; text with references becomes a string,
+    /// or a list of strings when a reference is a list (the caller fans out over it).
+    pub fn eval_word(&self, word: &Word) -> Result<Value, Failure> {
+        if let Some(expr) = word.as_ref_only() {
+            return self.eval_expr(expr);
+        }
+        let mut variants: Vec<String> = vec![String::new()];
+        for part in &word.parts {
+            match part {
+                WordPart::Text(t) => variants.iter_mut().for_each(|v| v.push_str(t)),
+                WordPart::Ref(expr) => {
+                    let value = self.eval_expr(expr)?;
+                    let pieces: Vec<String> = match &value {
+                        Value::Array(items) => items
+                            .iter()
+                            .map(|v| scalar_text(v, expr))
+                            .collect::<Result<_, _>>()?,
+                        other => vec![scalar_text(other, expr)?],
+                    };
+                    variants = variants
+                        .iter()
+                        .flat_map(|prefix| pieces.iter().map(move |p| format!("{prefix}{p}")))
+                        .collect();
+                }
+            }
+        }
+        let list = word.parts.iter().any(
+            |p| matches!(p, WordPart::Ref(e) if matches!(self.eval_expr(e), Ok(Value::Array(_)))),
+        );
+        if list {
+            Ok(Value::Array(
+                variants.into_iter().map(Value::String).collect(),
+            ))
+        } else {
+            Ok(Value::String(variants.pop().unwrap_or_default()))
+        }
+    }
+
+    pub(super) fn word_text(&self, word: &Word, what: &str) -> Result<String, Failure> {
+        match self.eval_word(word)? {
+            Value::String(s) => Ok(s),
+            Value::Number(n) => Ok(n.to_string()),
+            Value::Bool(b) => Ok(b.to_string()),
+            other => fail(format!("{what} must be text, not {}", type_name(&other))),
+        }
+    }
+
+    pub(super) fn eval_value(&self, value: &ValueArg) -> Result<Value, Failure> {
+        match value {
+            ValueArg::Json(v) => Ok(v.clone()),
+            ValueArg::Word(w) => self.eval_word(w),
+        }
+    }
+
+    /// One value as it is; several as a list. On a terminal a string prints as bare text.
+    pub(super) fn echo(&self, values: &[ValueArg]) -> Result<Outcome, Failure> {
+        let mut values: Vec<Value> = values
+            .iter()
+            .map(|v| self.eval_value(v))
+            .collect::<Result<_, _>>()?;
+        let value = if values.len() == 1 {
+            values.pop().unwrap_or(Value::Null)
+        } else {
+            Value::Array(values)
+        };
+        if self.style.terminal {
+            match &value {
+                Value::String(s) => return Ok(Outcome::Text(s.clone())),
+                Value::Array(items)
+                    if items.len() > 1
+                        && items.iter().all(|v| !v.is_object() && !v.is_array())
+                        && values_are_words(items) =>
+                {
+                    let words: Vec<String> = items
+                        .iter()
+                        .map(|v| {
+                            v.as_str()
+                                .map(str::to_string)
+                                .unwrap_or_else(|| v.to_string())
+                        })
+                        .collect();
+                    return Ok(Outcome::Text(words.join(" ")));
+                }
+                _ => {}
+            }
+        }
+        Ok(Outcome::Value(value))
+    }
+
+    pub(super) fn vars(&self) -> String {
+        self.session
+            .variables
+            .iter()
+            .map(|(k, v)| {
+                let text = v.to_string();
+                let short: String = text.chars().take(70).collect();
+                let more = if short.len() < text.len() { "…" } else { "" };
+                format!("${k} = {short}{more}")
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+}
+
+pub(super) fn apply_step(value: Value, step: &Step, shown: &str) -> Result<Value, Failure> {
+    match (step, value) {
+        (Step::Field(name), Value::Object(mut map)) => match map.remove(name) {
+            Some(v) => Ok(v),
+            None => {
+                let keys: Vec<&str> = map.keys().map(String::as_str).collect();
+                let hint = lang::suggest(name, &keys)
+                    .map(|s| format!("; did you mean .{s}?"))
+                    .unwrap_or_default();
+                fail(format!(
+                    "{shown} has no field `{name}`{hint} (fields: {})",
+                    keys.join(", ")
+                ))
+            }
+        },
+        (Step::Field(name), Value::Array(items)) => {
+            // `.field` on a list maps over it: `$last.id` is every id.
+            if items.is_empty() {
+                return Ok(Value::Array(items));
+            }
+            let found = items.iter().any(|i| i.get(name).is_some());
+            if !found {
+                let keys: Vec<String> = items
+                    .iter()
+                    .find_map(Value::as_object)
+                    .map(|m| m.keys().cloned().collect())
+                    .unwrap_or_default();
+                return fail(format!(
+                    "{shown} is a list of {} whose items have no field `{name}` (fields: {})",
+                    items.len(),
+                    keys.join(", ")
+                ));
+            }
+            Ok(Value::Array(
+                items
+                    .into_iter()
+                    .map(|mut i| i.get_mut(name).map(Value::take).unwrap_or(Value::Null))
+                    .collect(),
+            ))
+        }
+        (Step::Field(name), other) => fail(format!(
+            "{shown} is {}, which has no field `{name}`",
+            type_name(&other)
+        )),
+        (Step::Index(i), Value::Array(mut items)) => {
+            let len = items.len() as i64;
+            let index = if *i < 0 { len + i } else { *i };
+            if index < 0 || index >= len {
+                return fail(format!(
+                    "{shown}[{i}]: out of range, {shown} has {len} items"
+                ));
+            }
+            Ok(items.swap_remove(index as usize))
+        }
+        (Step::Index(i), other) => fail(format!(
+            "{shown}[{i}]: {shown} is {}, not a list",
+            type_name(&other)
+        )),
+        (Step::All, Value::Array(items)) => Ok(Value::Array(items)),
+        (Step::All, Value::Object(map)) => {
+            Ok(Value::Array(map.into_iter().map(|(_, v)| v).collect()))
+        }
+        (Step::All, other) => fail(format!(
+            "{shown}[*]: {shown} is {}, not a list or object",
+            type_name(&other)
+        )),
+    }
+}
+
+pub(super) fn step_text(step: &Step) -> String {
+    match step {
+        Step::Field(f)
+            if f.chars()
+                .all(|c| c.is_alphanumeric() || c == '_' || c == '-') =>
+        {
+            format!(".{f}")
+        }
+        Step::Field(f) => format!("[{}]", Value::String(f.clone())),
+        Step::Index(i) => format!("[{i}]"),
+        Step::All => "[*]".into(),
+    }
+}
+
+pub(super) fn type_name(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "text",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// A value put into text: strings as they are, numbers and booleans written out.
+pub(super) fn scalar_text(value: &Value, expr: &Expr) -> Result<String, Failure> {
+    match value {
+        Value::String(s) => Ok(s.clone()),
+        Value::Number(n) => Ok(n.to_string()),
+        Value::Bool(b) => Ok(b.to_string()),
+        other => {
+            let mut shown = match &expr.root {
+                Root::Last => "$last".to_string(),
+                Root::Entry(n) => format!("${n}"),
+                Root::Var(v) => format!("${v}"),
+            };
+            for s in &expr.steps {
+                shown.push_str(&step_text(s));
+            }
+            fail(format!(
+                "{shown} is {} and cannot go into text; pick a field such as {shown}.id",
+                type_name(other)
+            ))
+        }
+    }
+}
+
+/// Short scalars that read well on one line.
+pub(super) fn values_are_words(items: &[Value]) -> bool {
+    items.len() <= 8
+        && items.iter().all(|v| {
+            v.as_str()
+                .is_none_or(|s| s.len() < 60 && !s.contains(char::is_whitespace))
+        })
+}
