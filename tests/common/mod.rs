@@ -2,6 +2,8 @@
 //! org as a separate process when a test needs its URL.
 #![allow(dead_code)]
 
+pub mod org;
+
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
