@@ -2,14 +2,17 @@
 //! commands, resources, `$` references, variables and the ids seen in recent responses, and a
 //! persistent command history (0600, tokens masked).
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::path::PathBuf;
 use std::rc::Rc;
 
 use rustyline::completion::{Completer, Pair};
 use rustyline::error::ReadlineError;
+use rustyline::highlight::Highlighter;
+use rustyline::hint::{Hinter, HistoryHinter};
 use rustyline::history::{FileHistory, History as _};
-use rustyline::{CompletionType, Config, Context, Editor, Helper, Highlighter, Hinter, Validator};
+use rustyline::{CompletionType, Config, Context, Editor, Helper, Validator};
 use serde_json::Value;
 
 use crate::eval::{mask_secrets, Flow, Shell};
@@ -25,9 +28,31 @@ struct Candidates {
     requests: Vec<String>,
 }
 
-#[derive(Helper, Hinter, Highlighter, Validator)]
+#[derive(Helper, Validator)]
 struct ShellHelper {
     candidates: Rc<RefCell<Candidates>>,
+    /// The rest of an earlier line that starts like this one, shown dimmed; → accepts it.
+    hinter: HistoryHinter,
+    /// Hints are dimmed with an escape code unless `NO_COLOR` is set.
+    color: bool,
+}
+
+impl Hinter for ShellHelper {
+    type Hint = String;
+
+    fn hint(&self, line: &str, pos: usize, ctx: &Context<'_>) -> Option<String> {
+        self.hinter.hint(line, pos, ctx)
+    }
+}
+
+impl Highlighter for ShellHelper {
+    fn highlight_hint<'h>(&self, hint: &'h str) -> Cow<'h, str> {
+        if self.color {
+            Cow::Owned(format!("\x1b[2m{hint}\x1b[0m"))
+        } else {
+            Cow::Borrowed(hint)
+        }
+    }
 }
 
 impl Completer for ShellHelper {
@@ -168,6 +193,8 @@ pub fn run(shell: &mut Shell) -> anyhow::Result<()> {
     let mut editor: Editor<ShellHelper, FileHistory> = Editor::with_config(config)?;
     editor.set_helper(Some(ShellHelper {
         candidates: candidates.clone(),
+        hinter: HistoryHinter::new(),
+        color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
     }));
     let history_path = prepare_history(&mut editor);
     shell.interactive = true;

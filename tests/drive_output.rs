@@ -14,8 +14,12 @@ mod terminal {
     use expectrl::{Regex, Session};
 
     /// An SGR colour sequence (the prompt's own escapes are other sequences).
+    /// Foreground colours only: the line editor's dimmed history hint (`ESC[2m`…`ESC[0m`) on the
+    /// echoed input line is not colour in the output.
     fn colored(text: &str) -> bool {
-        regex::Regex::new("\x1b\\[[0-9;]*m").unwrap().is_match(text)
+        regex::Regex::new("\x1b\\[(?:[0-9]+;)*(?:3[0-8]|9[0-7])(?:;[0-9]+)*m")
+            .unwrap()
+            .is_match(text)
     }
 
     fn spawn(home: &Home, color: bool) -> Session {
