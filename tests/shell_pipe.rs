@@ -375,3 +375,53 @@ fn an_imported_environment_keeps_its_variables_across_sessions_and_keep_going_ru
         "the line after the failure ran: {stdout}\n{stderr}"
     );
 }
+
+#[test]
+fn run_folder_runs_every_request_under_it_and_sums_up() {
+    let home = Home::new();
+    let users = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/okta/postman/users.json"
+    );
+    let (ok, stdout, stderr) = run_demo(
+        &home,
+        &format!("import {users}; run \"List Users/\"; history"),
+    );
+    assert!(ok, "{stderr}");
+    assert!(
+        stdout.contains("ran 10 requests of List Users/: 10 succeeded"),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains("#10 GET /api/v1/users?filter=status%20eq%20%22LOCKED_OUT%22"),
+        "{stderr}"
+    );
+
+    // Several writes ask first; with --yes they run, and the failures are summed up at the end.
+    let (ok, _, stderr) = run_demo(
+        &home,
+        &format!("import {users}; run \"Lifecycle Operations/\""),
+    );
+    assert!(!ok);
+    assert!(stderr.contains("9 of them writes: add --yes"), "{stderr}");
+    let (ok, _, stderr) = run_demo(
+        &home,
+        &format!("import {users}; ls users search='status eq \"STAGED\"' limit=1; set userId = $last[0].id; run \"Lifecycle Operations/\" --yes"),
+    );
+    assert!(
+        !ok,
+        "some lifecycle steps do not fit the user's status: {stderr}"
+    );
+    assert!(
+        stderr.contains("ran 9 requests of Lifecycle Operations/"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("Lifecycle Operations/Activate User") || stderr.contains("failed:"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("#10 DELETE"),
+        "the run went on to the last request: {stderr}"
+    );
+}

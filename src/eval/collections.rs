@@ -168,8 +168,6 @@ impl Shell {
                 env.name, env.url, env.name
             ));
         }
-        let org_url = env.url.clone();
-        let env_vars = env.variables.clone();
         let mut line_vars = Vec::new();
         for p in params {
             line_vars.push((
@@ -177,9 +175,145 @@ impl Shell {
                 self.word_text(&p.value, &format!("the value of {}", p.key))?,
             ));
         }
+        if query.ends_with('/') {
+            return self.run_folder(&query, &line_vars, yes);
+        }
         let (collection, def) = postman::find_request(&self.session.collections, &query)
             .map_err(|e| Failure::Message(e.to_string()))?;
-        // Strongest first: the run line, session variables, the environment's variables.
+        let name = def.full_name();
+        let request = self.prepare_run(collection, def, &line_vars)?;
+        if let Some(method) = write_method(&request) {
+            self.confirm_write(method, std::slice::from_ref(&request.url), yes)?;
+        }
+        eprintln!("run {name}");
+        let response = self.fetch(&request)?;
+        Ok(Outcome::Entry(self.store(&request, response)))
+    }
+
+    /// `run Folder/`: every request under a folder, in order, as Postman's collection runner
+    /// does. A request that fails (or lacks a variable) is reported and the run goes on; the
+    /// command fails at the end if any did.
+    fn run_folder(
+        &mut self,
+        prefix: &str,
+        line_vars: &[(String, String)],
+        yes: bool,
+    ) -> Result<Outcome, Failure> {
+        let wanted = prefix.to_lowercase();
+        let chosen: Vec<(usize, usize)> = self
+            .session
+            .collections
+            .iter()
+            .enumerate()
+            .flat_map(|(c, collection)| {
+                let wanted = &wanted;
+                collection
+                    .requests()
+                    .iter()
+                    .enumerate()
+                    .filter(move |(_, def)| {
+                        def.full_name().to_lowercase().starts_with(wanted.as_str())
+                    })
+                    .map(move |(r, _)| (c, r))
+            })
+            .collect();
+        if chosen.is_empty() {
+            let mut folders: Vec<String> = self
+                .session
+                .collections
+                .iter()
+                .flat_map(|c| {
+                    c.requests()
+                        .iter()
+                        .filter(|d| !d.folder.is_empty())
+                        .map(|d| format!("{}/", d.folder.join("/")))
+                })
+                .collect();
+            folders.dedup();
+            return fail(format!(
+                "no folder {prefix} in the imported collections (folders: {})",
+                folders.join(", ")
+            ));
+        }
+        let writes = chosen
+            .iter()
+            .filter(|(c, r)| {
+                !self.session.collections[*c].requests()[*r]
+                    .method
+                    .eq_ignore_ascii_case("GET")
+            })
+            .count();
+        // As for any write: asked first in a protected environment, and when there are several.
+        let env = self.active_env()?;
+        if (writes > 1 || (writes == 1 && env.protected)) && !(yes || self.assume_yes) {
+            let place = if env.protected {
+                format!(" in protected environment {}", env.name)
+            } else {
+                String::new()
+            };
+            let what = format!(
+                "run {prefix}: {}, {writes} of them writes{place}",
+                plural(chosen.len(), "request")
+            );
+            if !self.interactive {
+                return fail(format!("{what}: add --yes"));
+            }
+            let answer = super::requests::ask(&format!("{what}. Proceed? [y/N] "))?;
+            if !matches!(answer.trim(), "y" | "Y" | "yes") {
+                return fail("not sent");
+            }
+        }
+        let mut failures = Vec::new();
+        let mut ok = 0;
+        for (c, r) in chosen.iter().copied() {
+            let collection = &self.session.collections[c];
+            let def = &collection.requests()[r];
+            let name = def.full_name();
+            let request = match self.prepare_run(collection, def, line_vars) {
+                Ok(request) => request,
+                Err(Failure::Message(m)) => {
+                    eprintln!("error: {m}");
+                    failures.push(format!("{name} (not sent)"));
+                    continue;
+                }
+                Err(other) => return Err(other),
+            };
+            eprintln!("run {name}");
+            let response = self.fetch(&request)?;
+            let number = self.store(&request, response);
+            let entry = self.entry(Some(number))?;
+            eprintln!("{}", crate::render::entry_line(entry));
+            if entry.status >= 400 {
+                eprintln!("error: {}", super::describe_failure(entry));
+                failures.push(format!("{name} (#{number} {})", entry.status));
+            } else {
+                ok += 1;
+            }
+        }
+        let summary = format!(
+            "ran {} of {prefix}: {ok} succeeded",
+            plural(chosen.len(), "request")
+        );
+        if failures.is_empty() {
+            Ok(Outcome::Text(summary))
+        } else {
+            fail(format!(
+                "{summary}; {} failed: {}",
+                failures.len(),
+                failures.join(", ")
+            ))
+        }
+    }
+
+    /// A collection's request with every variable resolved, ready to send. Strongest first:
+    /// the run line, session variables, the environment's variables (then the collection's).
+    fn prepare_run(
+        &self,
+        collection: &postman::Collection,
+        def: &postman::RequestDef,
+        line_vars: &[(String, String)],
+    ) -> Result<Request, Failure> {
+        let env = self.active_env()?;
         let session_vars = &self.session.variables;
         let lookup = |name: &str| -> Option<String> {
             line_vars
@@ -195,30 +329,28 @@ impl Shell {
                     })
                 })
                 .or_else(|| {
-                    env_vars
+                    env.variables
                         .iter()
                         .rev()
                         .find(|(k, _)| k == name)
                         .map(|(_, v)| v.clone())
                 })
         };
-        let prepared = postman::prepare(def, collection, &lookup, &org_url)
-            .map_err(|e| Failure::Message(format!("run {}: {e}", def.full_name())))?;
         let name = def.full_name();
-        let request = prepared_to_request(prepared)
+        let prepared = postman::prepare(def, collection, &lookup, &env.url)
             .map_err(|e| Failure::Message(format!("run {name}: {e}")))?;
-        if request.method != reqwest::Method::GET {
-            let method = match request.method.as_str() {
-                "POST" => Method::Post,
-                "PUT" => Method::Put,
-                "PATCH" => Method::Patch,
-                _ => Method::Delete,
-            };
-            self.confirm_write(method, std::slice::from_ref(&request.url), yes)?;
-        }
-        eprintln!("run {name}");
-        let response = self.fetch(&request)?;
-        Ok(Outcome::Entry(self.store(&request, response)))
+        prepared_to_request(prepared).map_err(|e| Failure::Message(format!("run {name}: {e}")))
+    }
+}
+
+/// The write method of a request, when it is one (writes are confirmed in protected envs).
+fn write_method(request: &Request) -> Option<Method> {
+    match request.method.as_str() {
+        "GET" | "HEAD" | "OPTIONS" => None,
+        "POST" => Some(Method::Post),
+        "PUT" => Some(Method::Put),
+        "PATCH" => Some(Method::Patch),
+        _ => Some(Method::Delete),
     }
 }
 

@@ -16,6 +16,8 @@ pub fn help(topic: Option<&str>) -> Result<String, Failure> {
 import FILE…          a Postman collection (v1, v2.0, v2.1) or environment, told apart by content
 collections           what is imported; ls requests [/NAME] shows the folder trees
 run REQUEST [k=v…]    send one request of an imported collection
+run FOLDER/ [k=v…]    every request under a folder, in order (as Postman's runner); failures
+                      are reported and the run goes on, then sums up
   REQUEST: its exact name, Folder/Name, Collection:Name, or a unique prefix (case ignored);
   an unknown or ambiguous name lists the closest candidates. Quote names with spaces.
   {{variables}}, strongest first: k=v on the run line, session variables (set NAME = …), the
