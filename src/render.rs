@@ -96,6 +96,7 @@ pub fn body_summary(body: &Body, kind: Kind) -> String {
             .to_string(),
         Body::Json(Value::Object(map)) => match map.get("id").and_then(Value::as_str) {
             Some(id) => id.to_string(),
+            None if map.is_empty() => "{}".into(),
             None => "object".into(),
         },
         Body::Json(other) => other.to_string(),
