@@ -282,20 +282,17 @@ fn create(org: &Org, ctx: &Ctx) -> Answer {
         users: Vec::new(),
         groups: Vec::new(),
     }));
-    let actor = store.actor_user(store.admin);
     let target = store.actor_app(pos);
-    store.record(
+    store.record_admin(
         "application.lifecycle.create",
         "Add application",
-        actor.clone(),
         vec![target.clone()],
         &ctx.request_id,
     );
     if activate {
-        store.record(
+        store.record_admin(
             "application.lifecycle.activate",
             "Activate application",
-            actor,
             vec![target],
             &ctx.request_id,
         );
@@ -323,12 +320,10 @@ fn replace(org: &Org, ctx: &Ctx, id: &str) -> Answer {
         a.body = body;
         a.last_updated = now;
     }
-    let actor = store.actor_user(store.admin);
     let target = store.actor_app(pos);
-    store.record(
+    store.record_admin(
         "application.lifecycle.update",
         "Update application",
-        actor,
         vec![target],
         &ctx.request_id,
     );
@@ -349,14 +344,13 @@ fn lifecycle(org: &Org, ctx: &Ctx, id: &str, activate: bool) -> Answer {
         }
     }
     if changed {
-        let actor = store.actor_user(store.admin);
         let target = store.actor_app(pos);
         let (event, msg) = if activate {
             ("application.lifecycle.activate", "Activate application")
         } else {
             ("application.lifecycle.deactivate", "Deactivate application")
         };
-        store.record(event, msg, actor, vec![target], &ctx.request_id);
+        store.record_admin(event, msg, vec![target], &ctx.request_id);
     }
     Ok(Reply::ok(json!({})))
 }
@@ -370,11 +364,9 @@ fn delete(org: &Org, ctx: &Ctx, id: &str) -> Answer {
     }
     let target = store.actor_app(pos);
     store.apps[pos as usize] = None;
-    let actor = store.actor_user(store.admin);
-    store.record(
+    store.record_admin(
         "application.lifecycle.delete",
         "Delete application",
-        actor,
         vec![target],
         &ctx.request_id,
     );
@@ -487,12 +479,10 @@ fn assign_user(org: &Org, ctx: &Ctx, id: &str, user: Option<&str>) -> Answer {
         }
     }
     if added {
-        let actor = store.actor_user(store.admin);
         let targets = vec![store.actor_user(upos), store.actor_app(pos)];
-        store.record(
+        store.record_admin(
             "application.user_membership.add",
             "Add user to application membership",
-            actor,
             targets,
             &ctx.request_id,
         );
@@ -518,12 +508,10 @@ fn unassign_user(org: &Org, ctx: &Ctx, id: &str, user: &str) -> Answer {
     if !removed {
         return Err(ApiError::not_found(user, "AppUser"));
     }
-    let actor = store.actor_user(store.admin);
     let targets = vec![store.actor_user(upos), store.actor_app(pos)];
-    store.record(
+    store.record_admin(
         "application.user_membership.remove",
         "Remove user from application membership",
-        actor,
         targets,
         &ctx.request_id,
     );
@@ -604,12 +592,10 @@ fn assign_group(org: &Org, ctx: &Ctx, id: &str, group: &str) -> Answer {
         }
     }
     if added {
-        let actor = store.actor_user(store.admin);
         let targets = vec![store.actor_app(pos), store.actor_group(g)];
-        store.record(
+        store.record_admin(
             "group.application_assignment.add",
             "Add assigned application to group",
-            actor,
             targets,
             &ctx.request_id,
         );
@@ -635,12 +621,10 @@ fn unassign_group(org: &Org, ctx: &Ctx, id: &str, group: &str) -> Answer {
     if !removed {
         return Err(ApiError::not_found(group, "ApplicationGroupAssignment"));
     }
-    let actor = store.actor_user(store.admin);
     let targets = vec![store.actor_app(pos), store.actor_group(g)];
-    store.record(
+    store.record_admin(
         "group.application_assignment.remove",
         "Remove assigned application from group",
-        actor,
         targets,
         &ctx.request_id,
     );

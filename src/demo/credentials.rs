@@ -299,12 +299,10 @@ pub(super) fn clear_sessions(org: &Org, ctx: &Ctx, key: &str) -> Answer {
     let mut store = org.write();
     let pos = resolve(&store, ctx, key)?;
     user_at(&store, pos, key)?;
-    let actor = store.actor_user(store.admin);
     let target = store.actor_user(pos);
-    store.record(
+    store.record_admin(
         "user.session.clear",
         "Clear user session",
-        actor,
         vec![target],
         &ctx.request_id,
     );

@@ -264,12 +264,10 @@ fn create(org: &Org, ctx: &Ctx) -> Answer {
         last_membership_updated: now,
         members: Vec::new(),
     }));
-    let actor = store.actor_user(store.admin);
     let target = store.actor_group(pos);
-    store.record(
+    store.record_admin(
         "group.lifecycle.create",
         "Create okta user group",
-        actor,
         vec![target],
         &ctx.request_id,
     );
@@ -293,12 +291,10 @@ fn replace(org: &Org, ctx: &Ctx, id: &str) -> Answer {
         g.description = description;
         g.last_updated = now;
     }
-    let actor = store.actor_user(store.admin);
     let target = store.actor_group(pos);
-    store.record(
+    store.record_admin(
         "group.profile.update",
         "Update group profile",
-        actor,
         vec![target],
         &ctx.request_id,
     );
@@ -319,11 +315,9 @@ fn delete(org: &Org, ctx: &Ctx, id: &str) -> Answer {
             a.groups.remove(at);
         }
     }
-    let actor = store.actor_user(store.admin);
-    store.record(
+    store.record_admin(
         "group.lifecycle.delete",
         "Delete okta user group",
-        actor,
         vec![target],
         &ctx.request_id,
     );
@@ -370,7 +364,6 @@ fn membership(org: &Org, ctx: &Ctx, id: &str, user: &str, add: bool) -> Answer {
         store.remove_member(pos, upos, now)
     };
     if changed {
-        let actor = store.actor_user(store.admin);
         let targets = vec![store.actor_user(upos), store.actor_group(pos)];
         let (event, msg) = if add {
             ("group.user_membership.add", "Add user to group membership")
@@ -380,7 +373,7 @@ fn membership(org: &Org, ctx: &Ctx, id: &str, user: &str, add: bool) -> Answer {
                 "Remove user from group membership",
             )
         };
-        store.record(event, msg, actor, targets, &ctx.request_id);
+        store.record_admin(event, msg, targets, &ctx.request_id);
     }
     Ok(Reply::NoContent)
 }

@@ -1017,6 +1017,18 @@ impl Store {
         }
     }
 
+    /// Logs a write made through the API: the token's owner (the admin) is the actor.
+    pub fn record_admin(
+        &mut self,
+        event_type: &'static str,
+        display: &str,
+        targets: Vec<Actor>,
+        request_id: &str,
+    ) {
+        let actor = self.actor_user(self.admin);
+        self.record(event_type, display, actor, targets, request_id);
+    }
+
     /// Records a System Log event for a write; `published` never goes backwards.
     pub fn record(
         &mut self,

@@ -604,20 +604,17 @@ fn create(org: &Org, ctx: &Ctx) -> Answer {
     store.logins.insert(login.to_lowercase(), pos);
     let everyone = store.everyone;
     store.add_member(everyone, pos, now);
-    let actor = store.actor_user(store.admin);
     let target = store.actor_user(pos);
-    store.record(
+    store.record_admin(
         "user.lifecycle.create",
         "Create Okta user",
-        actor.clone(),
         vec![target.clone()],
         &ctx.request_id,
     );
     if status != Status::Staged {
-        store.record(
+        store.record_admin(
             "user.lifecycle.activate",
             "Activate Okta user",
-            actor.clone(),
             vec![target.clone()],
             &ctx.request_id,
         );
@@ -625,10 +622,9 @@ fn create(org: &Org, ctx: &Ctx) -> Answer {
     for g in groups {
         if store.add_member(g, pos, now) {
             let group = store.actor_group(g);
-            store.record(
+            store.record_admin(
                 "group.user_membership.add",
                 "Add user to group membership",
-                actor.clone(),
                 vec![target.clone(), group],
                 &ctx.request_id,
             );
@@ -705,22 +701,19 @@ fn update(org: &Org, ctx: &Ctx, key: &str, partial: bool) -> Answer {
         }
         u.touch(now);
     }
-    let actor = store.actor_user(store.admin);
     let target = store.actor_user(pos);
     if profile_changed || !password_changed {
-        store.record(
+        store.record_admin(
             "user.account.update_profile",
             "Update user profile for Okta",
-            actor.clone(),
             vec![target.clone()],
             &ctx.request_id,
         );
     }
     if password_changed {
-        store.record(
+        store.record_admin(
             "user.account.update_password",
             "Update password for user",
-            actor,
             vec![target],
             &ctx.request_id,
         );
@@ -743,14 +736,12 @@ fn delete(org: &Org, ctx: &Ctx, key: &str) -> Answer {
         .map(|u| u.status)
         .ok_or_else(|| user_not_found(key))?;
     let now = now_ms();
-    let actor = store.actor_user(store.admin);
     let target = store.actor_user(pos);
     if status != Status::Deprovisioned {
         deactivate(&mut store, pos, now);
-        store.record(
+        store.record_admin(
             "user.lifecycle.deactivate",
             "Deactivate Okta user",
-            actor,
             vec![target],
             &ctx.request_id,
         );
@@ -771,10 +762,9 @@ fn delete(org: &Org, ctx: &Ctx, key: &str) -> Answer {
             a.users.remove(at);
         }
     }
-    store.record(
+    store.record_admin(
         "user.lifecycle.delete.initiated",
         "Delete Okta user",
-        actor,
         vec![target],
         &ctx.request_id,
     );
@@ -980,8 +970,7 @@ fn lifecycle(org: &Org, ctx: &Ctx, key: &str, op: &str) -> Answer {
         }
         _ => return Err(ApiError::not_found(&ctx.path, "Path")),
     };
-    let actor = store.actor_user(store.admin);
     let target = store.actor_user(pos);
-    store.record(event, message, actor, vec![target], &ctx.request_id);
+    store.record_admin(event, message, vec![target], &ctx.request_id);
     Ok(Reply::ok(body))
 }
