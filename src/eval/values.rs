@@ -65,11 +65,14 @@ impl Shell {
             return self.eval_expr(expr);
         }
         let mut variants: Vec<String> = vec![String::new()];
+        // A list reference anywhere makes the word a list (the caller fans out over it).
+        let mut list = false;
         for part in &word.parts {
             match part {
                 WordPart::Text(t) => variants.iter_mut().for_each(|v| v.push_str(t)),
                 WordPart::Ref(expr) => {
                     let value = self.eval_expr(expr)?;
+                    list |= value.is_array();
                     let pieces: Vec<String> = match &value {
                         Value::Array(items) => items
                             .iter()
@@ -84,9 +87,6 @@ impl Shell {
                 }
             }
         }
-        let list = word.parts.iter().any(
-            |p| matches!(p, WordPart::Ref(e) if matches!(self.eval_expr(e), Ok(Value::Array(_)))),
-        );
         if list {
             Ok(Value::Array(
                 variants.into_iter().map(Value::String).collect(),
