@@ -2,22 +2,26 @@
 //! `set`, `echo` and `vars` commands.
 
 use serde_json::Value;
+use std::borrow::Cow;
 
 use crate::lang::{self, Expr, Root, Step, Value as ValueArg, Word, WordPart};
+use crate::session::{Body, Entry};
 
 use super::{fail, Failure, Outcome, Shell};
 
 impl Shell {
     pub fn eval_expr(&self, expr: &Expr) -> Result<Value, Failure> {
-        let (mut value, mut shown) = match &expr.root {
+        // Steps walk the stored value by reference and clone only what they yield: `$last[0].id`
+        // after a 100,000-user export copies one id, not the export.
+        let (mut value, mut shown): (Cow<Value>, String) = match &expr.root {
             Root::Last => match self.session.history.last() {
-                Some(e) => (e.body.value(), "$last".to_string()),
+                Some(e) => (entry_value(e), "$last".to_string()),
                 None => {
                     return fail("$last: no response yet; send a request first (e.g. `ls users`)")
                 }
             },
             Root::Entry(n) => match self.session.history.get(*n) {
-                Some(e) => (e.body.value(), format!("${n}")),
+                Some(e) => (entry_value(e), format!("${n}")),
                 None => {
                     return fail(format!(
                         "${n}: no history entry #{n} (history holds {})",
@@ -26,15 +30,28 @@ impl Shell {
                 }
             },
             Root::Var(name) => match self.session.variables.get(name) {
-                Some(v) => (v.clone(), format!("${name}")),
+                Some(v) => (Cow::Borrowed(v), format!("${name}")),
                 None => return fail(self.unknown_variable(name)),
             },
         };
         for step in &expr.steps {
-            value = apply_step(value, step, &shown)?;
+            let borrowed = match (&value, step) {
+                (Cow::Borrowed(Value::Object(map)), Step::Field(name)) => map.get(name),
+                (Cow::Borrowed(Value::Array(items)), Step::Index(i)) => {
+                    let len = items.len() as i64;
+                    let index = if *i < 0 { len + i } else { *i };
+                    usize::try_from(index).ok().and_then(|i| items.get(i))
+                }
+                _ => None,
+            };
+            value = match borrowed {
+                Some(child) => Cow::Borrowed(child),
+                // Mapping over a list, `[*]`, or an error message: the owned path.
+                None => Cow::Owned(apply_step(value.into_owned(), step, &shown)?),
+            };
             shown.push_str(&step_text(step));
         }
-        Ok(value)
+        Ok(value.into_owned())
     }
 
     pub(super) fn unknown_variable(&self, name: &str) -> String {
@@ -286,4 +303,12 @@ pub(super) fn values_are_words(items: &[Value]) -> bool {
             v.as_str()
                 .is_none_or(|s| s.len() < 60 && !s.contains(char::is_whitespace))
         })
+}
+
+/// An entry's body as a value: JSON borrowed, text or nothing made into a value.
+fn entry_value(entry: &Entry) -> Cow<'_, Value> {
+    match &entry.body {
+        Body::Json(v) => Cow::Borrowed(v),
+        other => Cow::Owned(other.value()),
+    }
 }
