@@ -156,19 +156,27 @@ fn refresh(shell: &Shell, candidates: &RefCell<Candidates>) {
         if let Some(body) = entry.body.as_json() {
             collect_ids(body, &mut ids, 0);
         }
-        if ids.len() > 2000 {
-            break;
-        }
     }
     data.ids = ids;
 }
 
+/// At most this many ids are offered: the prompt is refreshed before every line, and a listing
+/// of 100,000 users must not make it slow.
+const MAX_COMPLETION_IDS: usize = 2000;
+
 fn collect_ids(value: &Value, out: &mut Vec<String>, depth: usize) {
-    if depth > 3 {
+    if depth > 3 || out.len() >= MAX_COMPLETION_IDS {
         return;
     }
     match value {
-        Value::Array(items) => items.iter().for_each(|v| collect_ids(v, out, depth + 1)),
+        Value::Array(items) => {
+            for item in items {
+                if out.len() >= MAX_COMPLETION_IDS {
+                    break;
+                }
+                collect_ids(item, out, depth + 1);
+            }
+        }
         Value::Object(map) => {
             if let Some(Value::String(id)) = map.get("id") {
                 out.push(id.clone());
