@@ -75,10 +75,7 @@ pub fn body_summary(body: &Body, kind: Kind) -> String {
         Body::Empty => "no content".into(),
         Body::Text(t) if looks_like_html(t) => format!("HTML page, {} bytes", t.len()),
         Body::Text(t) => format!("text, {} bytes", t.len()),
-        Body::Json(Value::Array(items)) => match (kind, items.first()) {
-            (Kind::Other, Some(first)) => guess_kind(first).count(items.len()),
-            _ => kind.count(items.len()),
-        },
+        Body::Json(Value::Array(items)) => list_kind(kind, items).count(items.len()),
         // A `--all > FILE` export keeps a summary, not the items.
         Body::Json(Value::Object(map))
             if map.len() == 2 && map.contains_key("written") && map.contains_key("file") =>
@@ -116,16 +113,21 @@ pub fn looks_like_html(text: &str) -> bool {
 /// A column: its header and how to get its cell from an object.
 type Column = (&'static str, fn(&Value) -> String);
 
+/// What a list holds: what its path says, else what its first item looks like (a fan-out's
+/// entry has no single path).
+pub fn list_kind(by_path: Kind, items: &[Value]) -> Kind {
+    match (by_path, items.first()) {
+        (Kind::Other, Some(first)) => guess_kind(first),
+        _ => by_path,
+    }
+}
+
 /// A table for a list of Okta objects, or `None` when the list is not made of objects.
 pub fn table(items: &[Value], kind: Kind, style: Style) -> Option<String> {
     if items.is_empty() || !items.iter().all(Value::is_object) {
         return None;
     }
-    let kind = if kind == Kind::Other {
-        guess_kind(&items[0])
-    } else {
-        kind
-    };
+    let kind = list_kind(kind, items);
     let columns: Vec<Column> = match kind {
         Kind::Users => vec![
             ("ID", |v| text(v, &["id"])),

@@ -68,7 +68,7 @@ impl Shell {
                     Body::Empty => {}
                     Body::Text(t) => println!("{t}"),
                     Body::Json(Value::Array(items)) if self.style.terminal => {
-                        let kind = Kind::of_path(&entry.url);
+                        let kind = render::list_kind(Kind::of_path(&entry.url), items);
                         match render::table(items, kind, self.style) {
                             Some(table) => {
                                 println!("{table}");

@@ -106,7 +106,10 @@ const DELETE: Spec = write_spec("delete", "delete TARGET [BODY] [k=v…] [--yes]
 const RUN: Spec = Spec {
     params: true,
     flags: &[Flag::Yes],
-    ..spec("run", "run REQUEST [k=v…] [--yes]")
+    ..spec(
+        "run",
+        "run REQUEST [k=v…] [--yes], a REQUEST with spaces in quotes",
+    )
 };
 const SET: Spec = Spec {
     json: Some("value"),
