@@ -1,10 +1,9 @@
 //! oktash: a line-editing shell for the Okta management APIs.
 //!
 //! Flow: line → parse (`lang`) → evaluate (`eval`) → request (`http`) → store (`session`) →
-//! render (`render`). `repl` drives it interactively; `demo` is the built-in demo org.
+//! render (`render`). `repl` drives it interactively; the demo org is the `oktash-demo` crate.
 
 pub mod config;
-pub mod demo;
 pub mod eval;
 pub mod http;
 pub mod lang;

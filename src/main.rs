@@ -105,7 +105,7 @@ fn run_shell(cli: &Cli) -> anyhow::Result<ExitCode> {
     shell.keep_going = cli.keep_going;
     oktash::startup::load_environments(&mut shell);
     if cli.demo {
-        shell.start_demo(oktash::demo::DemoOptions::default())?;
+        shell.start_demo(oktash_demo::DemoOptions::default())?;
     }
     if let Some(name) = &cli.env {
         if let Err(failure) = shell.run_line(&format!("use {}", oktash::startup::quote_word(name)))
@@ -149,8 +149,8 @@ fn read_stdin() -> anyhow::Result<String> {
 }
 
 fn serve_demo(args: ServeArgs) -> ExitCode {
-    let defaults = oktash::demo::DemoOptions::default();
-    let options = oktash::demo::DemoOptions {
+    let defaults = oktash_demo::DemoOptions::default();
+    let options = oktash_demo::DemoOptions {
         port: args.port,
         users: args.users.unwrap_or(defaults.users),
         seed: args.seed.unwrap_or(defaults.seed),
@@ -167,7 +167,7 @@ fn serve_demo(args: ServeArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(oktash::demo::serve_foreground(options)) {
+    match runtime.block_on(oktash_demo::serve_foreground(options)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("oktash demo serve: {e:#}");

@@ -112,7 +112,7 @@ pub struct Shell {
     source_depth: usize,
     /// Where saved environments live (None: nothing is saved).
     pub config_path: Option<PathBuf>,
-    demo: Option<crate::demo::RunningDemo>,
+    demo: Option<oktash_demo::RunningDemo>,
 }
 
 impl Shell {
@@ -140,8 +140,8 @@ impl Shell {
     }
 
     /// Starts the built-in demo org and makes it the active environment `demo`.
-    pub fn start_demo(&mut self, options: crate::demo::DemoOptions) -> anyhow::Result<()> {
-        let demo = self.runtime.block_on(crate::demo::start(options))?;
+    pub fn start_demo(&mut self, options: oktash_demo::DemoOptions) -> anyhow::Result<()> {
+        let demo = self.runtime.block_on(oktash_demo::start(options))?;
         let env = Environment {
             name: "demo".into(),
             url: demo.base_url.trim_end_matches('/').to_string(),

@@ -5,14 +5,12 @@
 //! The demo serves these with `--rate-window 5` (Okta's window is a minute), so each test waits
 //! a few seconds, not a minute.
 
-mod common;
-
 use std::collections::HashSet;
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use common::{DemoProcess, Home};
+use crate::common::{DemoProcess, Home};
 use serde_json::Value;
 
 /// One raw GET; returns the status line and headers (lower-cased names).

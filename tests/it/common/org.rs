@@ -1,7 +1,7 @@
 //! A demo org started in-process, with a plain reqwest client: for the tests of the demo org
 //! itself over real HTTP (tests/demo_*.rs).
 
-use oktash::demo::{self, DemoOptions, RunningDemo};
+use oktash_demo::{DemoOptions, RunningDemo};
 use reqwest::header::{HeaderMap, LINK};
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
@@ -14,7 +14,7 @@ pub struct Org {
 impl Org {
     pub async fn start(options: DemoOptions) -> Org {
         let _ = rustls::crypto::ring::default_provider().install_default();
-        let demo = demo::start(options).await.expect("demo org starts");
+        let demo = oktash_demo::start(options).await.expect("demo org starts");
         Org {
             demo,
             http: reqwest::Client::new(),

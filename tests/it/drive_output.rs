@@ -2,11 +2,9 @@
 //! NO_COLOR, `show N --json`, pipes and files; `env` with every source, `env rm`, the hidden
 //! token prompt, URL checks.
 
-mod common;
-
 use std::time::Duration;
 
-use common::{DemoProcess, Home};
+use crate::common::{DemoProcess, Home};
 
 #[cfg(unix)]
 mod terminal {
@@ -52,7 +50,7 @@ mod terminal {
         }
         assert!(users.contains("200 users · more: follow next"), "{users}");
         // Ids are never wrapped, even on a narrow (80-column) terminal.
-        assert_eq!(common::okta_ids(&users, "00u").len(), 200, "{users}");
+        assert_eq!(crate::common::okta_ids(&users, "00u").len(), 200, "{users}");
         let next = output_of(&mut sh, "follow next", 2);
         assert!(next.contains("#2 GET /api/v1/users?after="), "{next}");
         assert!(!next.contains("more: follow next"), "the last page: {next}");
@@ -96,7 +94,7 @@ mod terminal {
         assert_eq!(list.as_array().unwrap().len(), 3);
         // `| jq` gets plain JSON; `> file` writes it.
         let ids = output_of(&mut sh, "ls users limit=3 | jq -r '.[].id'", 4);
-        assert_eq!(common::okta_ids(&ids, "00u").len(), 3, "{ids}");
+        assert_eq!(crate::common::okta_ids(&ids, "00u").len(), 3, "{ids}");
         assert!(!colored(&ids), "{ids:?}");
         output_of(&mut sh, "get me > me.json", 5);
         let text = std::fs::read_to_string(home.path().join("me.json")).unwrap();

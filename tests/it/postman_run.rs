@@ -14,22 +14,17 @@
 //! request of the collection uses the login `isaac@{{email-suffix}}`), and each lifecycle or
 //! credential request runs on a user whose status allows it, as one would against a real org.
 
-mod common;
-
 use std::io::Write;
 use std::process::Stdio;
 
-use common::{DemoProcess, Home};
+use crate::common::{DemoProcess, Home};
 use serde_json::Value;
 
 const ENV: &str = "example.oktapreview.com";
 const PASSWORD: &str = "Okta-Demo-2024";
 
 fn fixture(name: &str) -> String {
-    format!(
-        "{}/tests/fixtures/okta/postman/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    )
+    format!("{}/data/okta/postman/{name}", env!("CARGO_MANIFEST_DIR"))
 }
 
 struct Session {

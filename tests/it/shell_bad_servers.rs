@@ -1,12 +1,10 @@
 //! Servers that do not answer like Okta: an HTML page, garbage, a dropped connection. Each gets
 //! one clear line, and an interactive session carries on.
 
-mod common;
-
 use std::io::{Read, Write};
 use std::net::TcpListener;
 
-use common::Home;
+use crate::common::Home;
 
 /// A server on loopback that answers every connection with `reply` (or closes at once).
 fn serve(reply: Option<&'static str>) -> String {

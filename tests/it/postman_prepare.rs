@@ -312,7 +312,7 @@ fn collection_auth_is_dropped_in_every_form() {
 fn okta_typo_requests_prepare_without_apikey() {
     for file in ["users.json", "factors.json"] {
         let Imported::Collection(c) =
-            import_file(&Path::new("tests/fixtures/okta/postman").join(file)).unwrap()
+            import_file(&Path::new("data/okta/postman").join(file)).unwrap()
         else {
             panic!()
         };
@@ -479,8 +479,7 @@ fn path_variables() {
 
 #[test]
 fn a_whole_real_request() {
-    let Imported::Collection(c) =
-        import_file(Path::new("tests/fixtures/okta/postman/users.json")).unwrap()
+    let Imported::Collection(c) = import_file(Path::new("data/okta/postman/users.json")).unwrap()
     else {
         panic!()
     };

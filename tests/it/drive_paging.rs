@@ -1,11 +1,9 @@
 //! Paging to the end over real HTTP: `--all`, `--max`, streaming to a file, the System Log's
 //! endless `next`, `q=` searches, and an export through injected faults.
 
-mod common;
-
 use std::collections::HashSet;
 
-use common::{DemoProcess, Home};
+use crate::common::{DemoProcess, Home};
 use serde_json::Value;
 
 /// Runs `commands` against `demo` (as environment `env`, from OKTA_CLIENT_*), through pipes.

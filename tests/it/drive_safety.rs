@@ -2,14 +2,12 @@
 //! side), writes in a protected environment and multi-target writes are confirmed, and after a
 //! scripted session no output or file holds the token.
 
-mod common;
-
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use common::{DemoProcess, Home};
+use crate::common::{DemoProcess, Home};
 
 /// A loopback server answering every request with `reply(port_of_other)`; keeps what it received.
 struct Recorder {

@@ -1,11 +1,9 @@
 //! The interactive shell in a pseudo-terminal: prompt, completion, Ctrl-C, the history file.
 #![cfg(unix)]
 
-mod common;
-
 use std::time::Duration;
 
-use common::Home;
+use crate::common::Home;
 use expectrl::{ControlCode, Regex, Session};
 
 fn spawn(home: &Home) -> Session {
@@ -120,10 +118,7 @@ fn ctrl_c_cancels_a_request_in_flight() {
 fn completes_a_request_name_with_spaces_quoted() {
     let home = Home::new();
     let mut sh = spawn(&home);
-    let users = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/okta/postman/users.json"
-    );
+    let users = concat!(env!("CARGO_MANIFEST_DIR"), "/data/okta/postman/users.json");
     sh.send_line(format!("import {users}")).unwrap();
     sh.expect("42 requests").unwrap();
     sh.send("run Get Us").unwrap();

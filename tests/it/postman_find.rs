@@ -8,7 +8,7 @@ fn load(files: &[&str]) -> Vec<Collection> {
     files
         .iter()
         .map(
-            |f| match import_file(&Path::new("tests/fixtures/okta/postman").join(f)).unwrap() {
+            |f| match import_file(&Path::new("data/okta/postman").join(f)).unwrap() {
                 Imported::Collection(c) => c,
                 Imported::Environment(_) => panic!("{f}"),
             },

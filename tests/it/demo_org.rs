@@ -1,10 +1,8 @@
 //! The demo org's groups, apps and System Log over real HTTP.
 
-mod common;
-
 use std::collections::HashSet;
 
-use common::org::*;
+use crate::common::org::*;
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 

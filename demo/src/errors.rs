@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 use serde_json::{json, Value};
 
 /// Okta's published catalogue (`errorCode` → status and summary template), kept in the repo.
-const CATALOGUE: &str = include_str!("../../tests/fixtures/okta/errors/error-codes.json");
+const CATALOGUE: &str = include_str!("../../data/okta/errors/error-codes.json");
 
 struct Entry {
     status: u16,

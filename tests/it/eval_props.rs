@@ -80,7 +80,7 @@ fn shell() -> Shell {
     let mut shell = Shell::new(Session::new(HistoryLimits::default()), runtime).unwrap();
     shell.config_path = None;
     shell
-        .start_demo(oktash::demo::DemoOptions {
+        .start_demo(oktash_demo::DemoOptions {
             users: 20,
             ..Default::default()
         })

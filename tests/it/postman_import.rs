@@ -9,7 +9,7 @@ use oktash::postman::{
 };
 use serde_json::{json, Value};
 
-const DIR: &str = "tests/fixtures/okta/postman";
+const DIR: &str = "data/okta/postman";
 
 fn collection(text: &str) -> Collection {
     match import_str(text, "test.json") {

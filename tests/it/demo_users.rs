@@ -1,12 +1,10 @@
 //! The demo org's Users API over real HTTP: paging, q, filter, search, get, create, update,
 //! lifecycle and two-step delete.
 
-mod common;
-
 use std::collections::HashSet;
 
-use common::org::*;
-use oktash::demo::DemoOptions;
+use crate::common::org::*;
+use oktash_demo::DemoOptions;
 use reqwest::header::LINK;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};

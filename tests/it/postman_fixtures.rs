@@ -9,7 +9,7 @@ use oktash::postman::{
 };
 use serde_json::Value;
 
-const DIR: &str = "tests/fixtures/okta/postman";
+const DIR: &str = "data/okta/postman";
 
 fn files() -> Vec<PathBuf> {
     let mut out = Vec::new();

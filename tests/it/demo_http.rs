@@ -1,12 +1,10 @@
 //! The demo org as an HTTP server: authentication, headers, the error envelope for bad requests,
 //! rate limits, injected faults, and `oktash demo serve`.
 
-mod common;
-
 use std::collections::HashSet;
 
-use common::org::*;
-use oktash::demo::{self, DemoOptions};
+use crate::common::org::*;
+use oktash_demo::DemoOptions;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
@@ -268,7 +266,7 @@ async fn faults_are_real_failures_reproducible_for_a_seed() {
     let _ = rustls::crypto::ring::default_provider().install_default();
     let mut runs = Vec::new();
     for _ in 0..2 {
-        let demo = demo::start(DemoOptions {
+        let demo = oktash_demo::start(DemoOptions {
             faults: 0.4,
             seed: 5,
             users: 20,

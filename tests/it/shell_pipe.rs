@@ -1,8 +1,6 @@
 //! The real binary driven through pipes, against the demo org over loopback HTTP.
 
-mod common;
-
-use common::{DemoProcess, Home};
+use crate::common::{DemoProcess, Home};
 use serde_json::Value;
 
 fn run_demo(home: &Home, commands: &str) -> (bool, String, String) {
@@ -191,7 +189,7 @@ fn as_curl_masks_the_token_unless_revealed() {
     let home = Home::new();
     let (ok, stdout, stderr) = run_demo(&home, "get me; as curl; as curl --reveal");
     assert!(ok, "{stderr}");
-    let token = oktash::demo::DEFAULT_TOKEN;
+    let token = oktash_demo::DEFAULT_TOKEN;
     let masked = stdout.split("curl").nth(1).unwrap();
     assert!(!masked.contains(token), "{masked}");
     assert!(masked.contains("Authorization: SSWS ••••"), "{masked}");
@@ -344,7 +342,7 @@ fn source_runs_a_script_and_record_keeps_later_commands_masked() {
 fn an_imported_environment_keeps_its_variables_across_sessions_and_keep_going_runs_on() {
     let demo = DemoProcess::start(&[]);
     let home = Home::new();
-    let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/okta/postman");
+    let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/data/okta/postman");
     let setup = format!(
         "import {fixtures}/example.oktapreview.com.environment; env add example.oktapreview.com {} token={}",
         demo.url, demo.token
@@ -379,10 +377,7 @@ fn an_imported_environment_keeps_its_variables_across_sessions_and_keep_going_ru
 #[test]
 fn run_folder_runs_every_request_under_it_and_sums_up() {
     let home = Home::new();
-    let users = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/okta/postman/users.json"
-    );
+    let users = concat!(env!("CARGO_MANIFEST_DIR"), "/data/okta/postman/users.json");
     let (ok, stdout, stderr) = run_demo(
         &home,
         &format!("import {users}; run \"List Users/\"; history"),

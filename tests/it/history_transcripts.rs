@@ -3,8 +3,6 @@
 //! What differs from run to run is normalised first: the demo org's port, the timestamps of
 //! objects created during the session, and the ids of requests and log events.
 
-mod common;
-
 use std::path::Path;
 
 #[test]
@@ -20,7 +18,7 @@ fn recorded_sessions_replay_as_transcribed() {
     let update = std::env::var_os("UPDATE_TRANSCRIPTS").is_some();
     let mut failures = Vec::new();
     for script in &scripts {
-        let home = common::Home::new();
+        let home = crate::common::Home::new();
         let out = home.command().arg("--demo").arg(script).output().unwrap();
         let stdout = normalise(&String::from_utf8_lossy(&out.stdout));
         let stderr = String::from_utf8_lossy(&out.stderr);
