@@ -12,4 +12,5 @@ pub mod postman;
 pub mod render;
 pub mod repl;
 pub mod session;
+pub mod spec;
 pub mod startup;

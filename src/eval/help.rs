@@ -28,7 +28,8 @@ run FOLDER/ [k=v…]    every request under a folder, in order (as Postman's run
   environment's token; pre-request and test scripts are not run.",
         Some("as" | "curl") => "as curl [N] [--reveal]   the request of entry N as a curl command; the token is masked unless --reveal",
         Some("source" | "record") => "source FILE   run a script of commands\nrecord FILE   append every later command to FILE (record off stops)",
-        Some(other) => return fail(format!("no help for `{other}`; try `help`")),
+        // Anything else is a question about Okta's API.
+        Some(other) => return super::spec_help::help(other).or_else(fail),
     };
     Ok(text.to_string())
 }
@@ -43,4 +44,5 @@ post|put|patch|delete TARGET [BODY] [k=v…]                  writes (BODY: JSON
 set NAME = VALUE | echo VALUE | vars | unset NAME           values: $last, $N, $name, .field [N] [*]
 history | show [N] [--json] | as curl [N] [--reveal]        what came back
 source FILE | record FILE | help [CMD] | exit
+help users | help ls users | help GET /api/v1/users/{id} | help search WORD   Okta's API
 CMD | shell-command      CMD > file      CMD; CMD      # comment";

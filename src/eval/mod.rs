@@ -27,6 +27,7 @@ mod output;
 mod paging;
 mod requests;
 mod scripts;
+mod spec_help;
 mod targets;
 mod values;
 

@@ -23,3 +23,4 @@ mod postman_run;
 mod shell_bad_servers;
 mod shell_pipe;
 mod shell_pty;
+mod spec;
