@@ -3,6 +3,7 @@
 //! Flow: line → parse (`lang`) → evaluate (`eval`) → request (`http`) → store (`session`) →
 //! render (`render`). `repl` drives it interactively; the demo org is the `oktash-demo` crate.
 
+pub mod complete;
 pub mod config;
 pub mod eval;
 pub mod http;

@@ -18,6 +18,7 @@ use crate::lang::{self, Command, Output};
 use crate::render::{self, Style};
 use crate::session::{Auth, AuthScheme, EnvOrigin, Environment, Session, TokenSource};
 
+mod checks;
 mod collections;
 mod envs;
 mod help;
@@ -227,7 +228,8 @@ impl Shell {
                 body,
                 params,
                 yes,
-            } => self.write(method, &target, body.as_ref(), &params, yes)?,
+                force,
+            } => self.write(method, &target, body.as_ref(), &params, yes, force)?,
             Command::Run {
                 request,
                 params,

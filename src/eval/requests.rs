@@ -232,8 +232,15 @@ impl Shell {
                 return fail("`--all` pages through one listing at a time");
             }
             let url = urls.pop().expect("one url");
+            self.check_request(
+                &reqwest::Method::GET,
+                std::slice::from_ref(&url),
+                None,
+                false,
+            )?;
             return self.page_all(url, max, output);
         }
+        self.check_request(&reqwest::Method::GET, &urls, None, false)?;
         self.fan_out(reqwest::Method::GET, urls, None)
     }
 
@@ -243,6 +250,7 @@ impl Shell {
             .into_iter()
             .map(|u| self.with_params(u, params))
             .collect::<Result<Vec<_>, _>>()?;
+        self.check_request(&reqwest::Method::GET, &urls, None, false)?;
         self.fan_out(reqwest::Method::GET, urls, None)
     }
 
@@ -358,6 +366,7 @@ impl Shell {
         body: Option<&BodyArg>,
         params: &[Param],
         yes: bool,
+        force: bool,
     ) -> Result<Outcome, Failure> {
         let urls = self
             .targets(target)?
@@ -377,6 +386,7 @@ impl Shell {
                 Some(RequestBody::json(&value))
             }
         };
+        self.check_request(&reqwest_method(method), &urls, body.as_ref(), force)?;
         self.confirm_write(method, &urls, yes)?;
         self.fan_out(reqwest_method(method), urls, body)
     }

@@ -3,6 +3,7 @@
 //! One module per topic; the helpers shared by all of them live in `common`.
 
 mod common;
+mod complete_pty;
 mod conformance;
 mod demo_http;
 mod demo_org;
