@@ -241,7 +241,11 @@ pub fn table(items: &[Value], kind: Kind, style: Style) -> Option<String> {
     Some(grid(header, rows, style))
 }
 
-/// Columns copied or scanned whole: never cut, never dropped.
+/// Columns that are never dropped to fit a narrow terminal (nor cut): what a row is.
+const KEY_COLUMNS: &[&str] = &["ID", "STATUS", "PUBLISHED"];
+
+/// Columns that are never cut (copied or scanned whole: ids, states, times), though a narrow
+/// terminal may drop them.
 const WHOLE_COLUMNS: &[&str] = &[
     "ID",
     "STATUS",
@@ -257,8 +261,9 @@ const WHOLE_COLUMNS: &[&str] = &[
 const MIN_CUT_WIDTH: usize = 14;
 
 /// A table of text cells. On a terminal it fits the width of the screen: whole columns keep
-/// their width, the others are cut with `…`; when the others would get narrower than
-/// [`MIN_CUT_WIDTH`], the rightmost of them is dropped (columns are listed by importance).
+/// their width, the others are cut with `…`; when they would get narrower than
+/// [`MIN_CUT_WIDTH`], the rightmost column that is not a key column is dropped (columns are
+/// listed by importance).
 /// Every cell is one line, its control characters escaped.
 pub fn grid(mut header: Vec<String>, mut rows: Vec<Vec<String>>, style: Style) -> String {
     for cell in rows.iter_mut().flatten() {
@@ -290,7 +295,10 @@ pub fn grid(mut header: Vec<String>, mut rows: Vec<Vec<String>>, style: Style) -
             })
             .collect();
         while header.len() > 2 && needs.iter().sum::<usize>() > width {
-            let Some(drop) = (0..header.len()).rev().find(|&i| !is_whole(&header[i])) else {
+            let Some(drop) = (0..header.len())
+                .rev()
+                .find(|&i| !KEY_COLUMNS.contains(&header[i].as_str()))
+            else {
                 break;
             };
             header.remove(drop);

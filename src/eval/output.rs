@@ -114,9 +114,9 @@ impl Shell {
                         };
                         let count = if shown < items.len() {
                             format!(
-                                "{shown} of {} shown · all of them: show {n} --json | less, or show {n} --json > FILE",
+                                "{shown} of {} shown (all: show {} --json | less)",
                                 kind.count(items.len()),
-                                n = entry.number
+                                entry.number
                             )
                         } else {
                             kind.count(items.len())
