@@ -121,8 +121,8 @@ pub fn error_line(status: u16, body: &Value, request_id: Option<&str>) -> Option
         .map(|a| {
             a.iter()
                 .filter_map(|c| c.get("errorSummary")?.as_str())
-                // Okta often repeats the summary as the only cause.
-                .filter(|cause| *cause != summary)
+                // A cause often repeats the summary (`Api validation failed: X` with cause `X`).
+                .filter(|cause| !summary.contains(cause))
                 .collect()
         })
         .unwrap_or_default();

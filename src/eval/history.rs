@@ -4,7 +4,7 @@ use serde_json::{json, Value};
 
 use crate::okta::Kind;
 use crate::render;
-use crate::session::{Entry, TokenSource};
+use crate::session::{Body, Entry, TokenSource};
 
 use super::{fail, Failure, Outcome, Shell};
 
@@ -25,8 +25,8 @@ impl Shell {
         }
     }
 
-    /// `show [N]`: the request line, status, time, headers and body on a terminal (a long body cut
-    /// to a screenful, see `body_text`); the whole entry as one JSON object elsewhere.
+    /// `show [N]`: the request line, status, time, headers and JSON body on a terminal (a long
+    /// body cut, see `screenful_of_json`); the whole entry as one JSON object elsewhere.
     /// `show N --json`: the body alone, plain JSON, whole, even on a terminal (to copy or page).
     pub(super) fn show(&self, number: Option<u64>, json: bool) -> Result<Outcome, Failure> {
         let entry = self.entry(number)?;
@@ -50,11 +50,11 @@ impl Shell {
         }
         let mut text = render::escape_controls(&out).into_owned();
         text.push('\n');
-        text.push_str(
-            &self
-                .body_text(entry)
-                .unwrap_or_else(|| "(no content)".to_string()),
-        );
+        text.push_str(&match &entry.body {
+            Body::Empty => "(no content)".to_string(),
+            Body::Text(t) => render::escape_controls(t).into_owned(),
+            Body::Json(v) => self.screenful_of_json(v, Some(entry.number)),
+        });
         Ok(Outcome::Listing {
             text,
             json: json!({

@@ -86,7 +86,7 @@ impl Shell {
 
     /// An entry's body as this output shows it: on a terminal a table (a screenful of rows) for
     /// a list of objects, JSON (a few screenfuls) for the rest; plain JSON elsewhere.
-    pub(super) fn body_text(&self, entry: &Entry) -> Option<String> {
+    fn body_text(&self, entry: &Entry) -> Option<String> {
         if !self.style.terminal {
             // Only JSON on a pipe: a text body becomes a JSON string.
             return match &entry.body {
@@ -133,7 +133,7 @@ impl Shell {
     /// Colored JSON for a terminal, cut after [`JSON_LINES_ON_SCREEN`] lines with a footer that
     /// says how to see the rest. Strings are escaped by the JSON writer: no control character
     /// reaches the terminal.
-    fn screenful_of_json(&self, value: &Value, entry: Option<u64>) -> String {
+    pub(super) fn screenful_of_json(&self, value: &Value, entry: Option<u64>) -> String {
         let text = render::json(value, self.style);
         let total = text.lines().count();
         if total <= JSON_LINES_ON_SCREEN {
