@@ -457,4 +457,27 @@ mod tests {
         assert!(out.contains("Ann Lee"), "{out}");
         assert!(out.contains("2024-05-01 10:20"), "{out}");
     }
+
+    #[test]
+    fn control_characters_are_written_out_and_newlines_kept() {
+        assert_eq!(
+            escape_controls("\u{1b}[2J\u{1b}]0;PWNED\u{7}ok\nnext\r"),
+            "\\u{1b}[2J\\u{1b}]0;PWNED\\u{7}ok\nnext\\u{d}"
+        );
+        assert!(matches!(escape_controls("plain · text"), Cow::Borrowed(_)));
+        assert_eq!(
+            escape_controls("\u{9b}31m"),
+            "\\u{9b}31m",
+            "C1 controls too"
+        );
+    }
+
+    #[test]
+    fn times_have_one_format_and_other_text_is_left_alone() {
+        assert_eq!(date("2024-09-08T15:40:12.345Z"), "2024-09-08 15:40");
+        assert_eq!(date("2024-09-08T15:40:12Z"), "2024-09-08 15:40");
+        assert_eq!(date("ann@example.com and more"), "ann@example.com and more");
+        assert_eq!(date("2024-09-08"), "2024-09-08");
+        assert_eq!(date("ééééééééééééééééééé"), "ééééééééééééééééééé");
+    }
 }
