@@ -266,13 +266,17 @@ const MIN_CUT_WIDTH: usize = 14;
 /// listed by importance).
 /// Every cell is one line, its control characters escaped.
 pub fn grid(mut header: Vec<String>, mut rows: Vec<Vec<String>>, style: Style) -> String {
-    for cell in rows.iter_mut().flatten() {
+    // A generic table's header is made of the API's keys: escaped as the cells are.
+    for cell in header.iter_mut().chain(rows.iter_mut().flatten()) {
         if let Cow::Owned(escaped) = escape_controls(cell) {
             *cell = escaped;
         }
         if cell.contains('\n') {
             *cell = cell.replace('\n', "\\n");
         }
+    }
+    for row in &mut rows {
+        row.resize(header.len(), String::new());
     }
     let is_whole = |name: &str| WHOLE_COLUMNS.contains(&name);
     if style.terminal {

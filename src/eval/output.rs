@@ -61,10 +61,8 @@ impl Shell {
             Outcome::Text(t) if t.is_empty() => {}
             Outcome::Text(t) if self.style.terminal => print_line(&render::escape_controls(&t))?,
             Outcome::Text(t) => eprintln!("{}", render::escape_controls(&t)),
-            Outcome::Listing { text, json } => match self.style.terminal {
-                true => print_line(&text)?,
-                false => print_line(&render::json(&json, self.style))?,
-            },
+            Outcome::Listing { text, .. } if self.style.terminal => print_line(&text)?,
+            Outcome::Listing { json, .. } => print_line(&render::json(&json, self.style))?,
             Outcome::Value(v) if self.style.terminal => {
                 print_line(&self.screenful_of_json(&v, None))?
             }
