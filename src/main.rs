@@ -110,8 +110,7 @@ fn run_shell(cli: &Cli) -> anyhow::Result<ExitCode> {
     if let Some(name) = &cli.env {
         if let Err(failure) = shell.run_line(&format!("use {}", oktash::startup::quote_word(name)))
         {
-            failure.report();
-            return Ok(ExitCode::FAILURE);
+            return Ok(exit_code(failure));
         }
     }
     let script = match (&cli.commands, &cli.script) {
@@ -129,14 +128,24 @@ fn run_shell(cli: &Cli) -> anyhow::Result<ExitCode> {
     match script {
         Some((text, name)) => match shell.run_script(&text, &name) {
             Ok(_) => Ok(ExitCode::SUCCESS),
-            Err(failure) => {
-                failure.report();
-                Ok(ExitCode::FAILURE)
-            }
+            Err(failure) => Ok(exit_code(failure)),
         },
         None => {
             oktash::repl::run(&mut shell)?;
             Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// How a script that failed ends: the failure reported, status 1 — except when stdout's reader
+/// went away (`oktash -c 'ls users' | head -1`): that is how pipes end, so quietly and with 0,
+/// as `grep` or `rg` do.
+fn exit_code(failure: oktash::eval::Failure) -> ExitCode {
+    match failure {
+        oktash::eval::Failure::OutputClosed => ExitCode::SUCCESS,
+        failure => {
+            failure.report();
+            ExitCode::FAILURE
         }
     }
 }

@@ -178,12 +178,19 @@ fn greeting(shell: &Shell) -> String {
     let version = env!("CARGO_PKG_VERSION");
     match shell.session.active_env() {
         Some(env) if env.origin == crate::session::EnvOrigin::Demo => format!(
-            "oktash {version} on the built-in demo org ({}).\nTry: ls users q=ann · get $last[0].id · follow next · help.  Tab completes, Ctrl-D exits.",
+            "oktash {version} on the built-in demo org ({}).\n\
+             Try: ls users q=ann · get $last[0].id · follow next · help\n\
+             Tab completes, Ctrl-D exits.",
             env.url
         ),
-        Some(env) => format!("oktash {version} · environment {} ({}).  `help` lists commands, Tab completes, Ctrl-D exits.", env.name, env.url),
+        Some(env) => format!(
+            "oktash {version} · environment {} ({}).\n\
+             `help` lists commands, Tab completes, Ctrl-D exits.",
+            env.name, env.url
+        ),
         None => format!(
-            "oktash {version} · no environment yet: `env add NAME https://YOUR-ORG.okta.com` (asks for the token), or start with --demo.  `help` lists commands."
+            "oktash {version} · no environment yet: `env add NAME https://YOUR-ORG.okta.com`\n\
+             (asks for the token), or start with --demo.  `help` lists commands."
         ),
     }
 }

@@ -5,6 +5,7 @@ use std::io::Write;
 use crate::config;
 use crate::lang::{self, AuthArg, Word};
 use crate::okta;
+use crate::render;
 use crate::session::{Auth, AuthScheme, EnvOrigin, Environment, TokenSource};
 
 use super::{fail, Failure, Outcome, Shell};
@@ -18,33 +19,56 @@ impl Shell {
         })
     }
 
-    pub(super) fn env_list(&self) -> String {
+    /// `env`: a table on a terminal, a JSON array elsewhere; tokens masked in both.
+    pub(super) fn env_list(&self) -> Outcome {
         if self.session.environments.is_empty() {
-            return "no environments yet: `env add NAME URL token=…`, or start with --demo".into();
+            return Outcome::Text(
+                "no environments yet: `env add NAME URL token=…`, or start with --demo".into(),
+            );
         }
-        let mut table = comfy_table::Table::new();
-        table.load_preset(comfy_table::presets::NOTHING);
-        table.set_header(["", "NAME", "URL", "AUTH", "FROM", "PROTECTED"]);
-        for (i, env) in self.session.environments.iter().enumerate() {
-            let auth = match &env.auth {
-                Some(a) => format!("{} {}", a.scheme.as_str(), a.token.describe()),
-                None => "none".into(),
-            };
-            table.add_row([
-                if Some(i) == self.session.active {
-                    "*"
-                } else {
-                    ""
-                }
-                .to_string(),
-                env.name.clone(),
-                env.url.clone(),
-                auth,
-                env.origin.to_string(),
-                if env.protected { "yes" } else { "" }.to_string(),
-            ]);
+        let rows: Vec<[String; 6]> = self
+            .session
+            .environments
+            .iter()
+            .enumerate()
+            .map(|(i, env)| {
+                let auth = match &env.auth {
+                    Some(a) => format!("{} {}", a.scheme.as_str(), a.token.describe()),
+                    None => "none".into(),
+                };
+                [
+                    if Some(i) == self.session.active {
+                        "*"
+                    } else {
+                        ""
+                    }
+                    .to_string(),
+                    env.name.clone(),
+                    env.url.clone(),
+                    auth,
+                    env.origin.to_string(),
+                    if env.protected { "yes" } else { "" }.to_string(),
+                ]
+            })
+            .collect();
+        let json = rows
+            .iter()
+            .map(|[active, name, url, auth, from, protected]| {
+                serde_json::json!({
+                    "name": name, "url": url, "auth": auth, "from": from,
+                    "active": !active.is_empty(), "protected": !protected.is_empty(),
+                })
+            })
+            .collect();
+        let header = ["", "NAME", "URL", "AUTH", "FROM", "PROTECTED"].map(String::from);
+        Outcome::Listing {
+            text: render::grid(
+                header.to_vec(),
+                rows.into_iter().map(Vec::from).collect(),
+                self.style,
+            ),
+            json: serde_json::Value::Array(json),
         }
-        table.to_string()
     }
 
     pub(super) fn env_add(

@@ -45,6 +45,9 @@ pub enum Failure {
     Reported,
     /// Ctrl-C.
     Interrupted,
+    /// stdout was closed by its reader (`| head -1`): nothing more can be shown, and nothing
+    /// needs saying.
+    OutputClosed,
 }
 
 impl fmt::Display for Failure {
@@ -53,18 +56,20 @@ impl fmt::Display for Failure {
             Failure::Message(m) => f.write_str(m),
             Failure::Reported => f.write_str("the request failed"),
             Failure::Interrupted => f.write_str("interrupted"),
+            Failure::OutputClosed => f.write_str("the output was closed"),
         }
     }
 }
 
 impl Failure {
-    /// Prints the failure on stderr (a parse error already carries its line and caret).
+    /// Prints the failure on stderr (a parse error already carries its line and caret). A
+    /// message may quote API data: its control characters are escaped.
     pub fn report(&self) {
         match self {
-            Failure::Reported => {}
+            Failure::Reported | Failure::OutputClosed => {}
             Failure::Interrupted => eprintln!("interrupted; everything so far is kept"),
-            Failure::Message(m) if m.contains('\n') => eprintln!("{m}"),
-            Failure::Message(m) => eprintln!("error: {m}"),
+            Failure::Message(m) if m.contains('\n') => eprintln!("{}", render::escape_controls(m)),
+            Failure::Message(m) => eprintln!("error: {}", render::escape_controls(m)),
         }
     }
 }
@@ -89,8 +94,14 @@ pub enum Flow {
 /// What a command produced, before it is sent to the screen, a pipe or a file.
 enum Outcome {
     Nothing,
-    /// Text for a person (lists, help).
+    /// Text for a person (a notice, a short answer): stdout on a terminal, stderr otherwise.
     Text(String),
+    /// What a text-only command shows (`env`, `vars`, `history`, `show`, `help`, `as curl`):
+    /// `text` on a terminal (already escaped and laid out), `json` everywhere else.
+    Listing {
+        text: String,
+        json: Value,
+    },
     /// A value (`echo`, `show --json`).
     Value(Value),
     /// A history entry to show (a response).
@@ -177,6 +188,16 @@ impl Shell {
     /// Parses and runs one line. Errors are returned for the caller to print; the session is
     /// left as it was before the failing command.
     pub fn run_line(&mut self, line: &str) -> Result<Flow, Failure> {
+        self.run_line_with(line, &mut |failure| Err(failure))
+    }
+
+    /// Runs one line's commands in order. A command's failure goes to `on_failure`: its `Err`
+    /// stops the line there, its `Ok` goes on with the next command (`--keep-going`).
+    pub(super) fn run_line_with(
+        &mut self,
+        line: &str,
+        on_failure: &mut dyn FnMut(Failure) -> Result<(), Failure>,
+    ) -> Result<Flow, Failure> {
         // The line is shown again under a parse error: its secrets are masked, one `•` per
         // character so that the caret stays under its column.
         let parsed = lang::parse_line(line)
@@ -186,10 +207,13 @@ impl Shell {
             self.record(line);
         }
         for pipeline in parsed.commands {
-            let outcome = self.run_command(pipeline.command, &pipeline.output)?;
-            match outcome {
-                Some(outcome) => self.emit(outcome, &pipeline.output)?,
-                None => return Ok(Flow::Exit),
+            let result = match self.run_command(pipeline.command, &pipeline.output) {
+                Ok(Some(outcome)) => self.emit(outcome, &pipeline.output),
+                Ok(None) => return Ok(Flow::Exit),
+                Err(failure) => Err(failure),
+            };
+            if let Err(failure) = result {
+                on_failure(failure)?;
             }
         }
         Ok(Flow::Continue)
@@ -203,7 +227,7 @@ impl Shell {
     ) -> Result<Option<Outcome>, Failure> {
         let outcome = match command {
             Command::Exit => return Ok(None),
-            Command::EnvList => Outcome::Text(self.env_list()),
+            Command::EnvList => self.env_list(),
             Command::EnvAdd {
                 name,
                 url,
@@ -245,20 +269,34 @@ impl Shell {
                 None => return fail(self.unknown_variable(&name)),
             },
             Command::Echo { values } => self.echo(&values)?,
-            Command::Vars => Outcome::Text(self.vars()),
-            Command::History => Outcome::Text(
-                self.session
-                    .history
-                    .iter()
-                    .map(render::entry_line)
-                    .collect::<Vec<_>>()
-                    .join("\n"),
-            ),
+            Command::Vars => Outcome::Listing {
+                text: render::escape_controls(&self.vars()).into_owned(),
+                json: Value::Object(
+                    self.session
+                        .variables
+                        .iter()
+                        .map(|(k, v)| (k.clone(), v.clone()))
+                        .collect(),
+                ),
+            },
+            Command::History => self.history_listing(),
             Command::Show { entry, json } => self.show(entry, json)?,
-            Command::AsCurl { entry, reveal } => Outcome::Text(self.as_curl(entry, reveal)?),
+            Command::AsCurl { entry, reveal } => {
+                let curl = self.as_curl(entry, reveal)?;
+                Outcome::Listing {
+                    text: render::escape_controls(&curl).into_owned(),
+                    json: Value::String(curl),
+                }
+            }
             Command::Source { file } => self.source(&file)?,
             Command::Record { file } => self.start_recording(file.as_ref())?,
-            Command::Help { topic } => Outcome::Text(help(topic.as_deref())?),
+            Command::Help { topic } => {
+                let text = help(topic.as_deref())?;
+                Outcome::Listing {
+                    json: Value::String(text.clone()),
+                    text,
+                }
+            }
         };
         Ok(Some(outcome))
     }

@@ -45,12 +45,23 @@ mod terminal {
         let home = Home::new();
         let mut sh = spawn(&home, false);
         let users = output_of(&mut sh, "ls users", 1);
-        for column in ["ID", "STATUS", "LOGIN", "NAME", "LAST LOGIN"] {
+        for column in ["ID", "STATUS", "LOGIN", "NAME"] {
             assert!(users.contains(column), "{users}");
         }
-        assert!(users.contains("200 users · more: follow next"), "{users}");
-        // Ids are never wrapped, even on a narrow (80-column) terminal.
-        assert_eq!(crate::common::okta_ids(&users, "00u").len(), 200, "{users}");
+        // A screenful of the 200, and how to see them all.
+        let footer = regex::Regex::new(
+            r"(\d+) of 200 users shown \(all: show 1 --json \| less\) · more: follow next",
+        )
+        .unwrap();
+        let shown: usize = footer.captures(&users).unwrap_or_else(|| panic!("{users}"))[1]
+            .parse()
+            .unwrap();
+        // Ids are never cut nor wrapped, even on a narrow (80-column) terminal.
+        assert_eq!(
+            crate::common::okta_ids(&users, "00u").len(),
+            shown,
+            "{users}"
+        );
         let next = output_of(&mut sh, "follow next", 2);
         assert!(next.contains("#2 GET /api/v1/users?after="), "{next}");
         assert!(!next.contains("more: follow next"), "the last page: {next}");
@@ -159,27 +170,43 @@ fn env_lists_every_source_masked_and_env_rm_forgets() {
     let listed = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(out.status.success());
     assert!(!listed.contains(&demo.token) && !listed.contains(&demo.readonly_token));
-    let row = |name: &str| -> String {
-        listed
-            .lines()
-            .find(|l| l.split_whitespace().any(|w| w == name))
+    // On a pipe, `env` is a JSON array of environments.
+    let envs: serde_json::Value = serde_json::from_str(&listed).expect("JSON");
+    let row = |name: &str| -> serde_json::Value {
+        envs.as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["name"] == name)
             .unwrap_or_else(|| panic!("no row for {name}: {listed}"))
-            .to_string()
+            .clone()
     };
     let prod = row("prod");
     assert!(
-        prod.contains(&demo.url)
-            && prod.contains("SSWS ••••")
-            && prod.contains("config")
-            && prod.contains("yes"),
+        prod["url"] == demo.url.as_str()
+            && prod["auth"].as_str().unwrap().starts_with("SSWS ••••")
+            && prod["from"] == "config"
+            && prod["protected"] == true,
         "{prod}"
     );
-    assert!(row("bear").contains("Bearer ••••"), "{listed}");
-    assert!(row("okta.yaml").contains("~/.okta/okta.yaml"), "{listed}");
-    assert!(row("env").contains("OKTA_CLIENT_*"), "{listed}");
-    assert!(row("env").contains("env:OKTA_CLIENT_TOKEN"), "{listed}");
-    assert!(row("demo").contains("--demo"), "{listed}");
-    assert!(row("demo").trim_start().starts_with('*'), "the active one");
+    let text = |v: serde_json::Value, key: &str| v[key].as_str().unwrap().to_string();
+    assert!(
+        text(row("bear"), "auth").contains("Bearer ••••"),
+        "{listed}"
+    );
+    assert!(
+        text(row("okta.yaml"), "from").contains("~/.okta/okta.yaml"),
+        "{listed}"
+    );
+    assert!(
+        text(row("env"), "from").contains("OKTA_CLIENT_*"),
+        "{listed}"
+    );
+    assert!(
+        text(row("env"), "auth").contains("env:OKTA_CLIENT_TOKEN"),
+        "{listed}"
+    );
+    assert!(text(row("demo"), "from").contains("--demo"), "{listed}");
+    assert_eq!(row("demo")["active"], true, "the active one");
 
     let out = home
         .command()

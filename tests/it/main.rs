@@ -22,6 +22,7 @@ mod postman_import;
 mod postman_prepare;
 mod postman_run;
 mod shell_bad_servers;
+mod shell_output;
 mod shell_pipe;
 mod shell_pty;
 mod spec;

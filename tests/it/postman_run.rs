@@ -123,7 +123,8 @@ fn runs_every_request_of_the_users_collection_against_the_demo_org() {
         "{}",
         String::from_utf8_lossy(&setup.stderr)
     );
-    let setup_out = String::from_utf8_lossy(&std::mem::take(&mut setup.stdout)).into_owned();
+    // Import notices go to stderr: stdout is for JSON.
+    let setup_out = String::from_utf8_lossy(&std::mem::take(&mut setup.stderr)).into_owned();
     assert!(
         setup_out.contains("42 requests") && setup_out.contains("with 20 variables"),
         "{setup_out}"
@@ -132,9 +133,11 @@ fn runs_every_request_of_the_users_collection_against_the_demo_org() {
     // The names come from the shell itself, so a request the plan below misses fails the test.
     let tree = session(&home, &format!("import {users}\nls requests\n"));
     assert!(tree.ok, "{}", tree.stderr);
-    let start = tree.stdout.find("\nUsers (Okta API)").expect("the tree") + 1;
-    let listed = request_names(&tree.stdout[start..]);
-    assert_eq!(listed.len(), 42, "{}", tree.stdout);
+    // On a pipe the tree is one JSON string.
+    let tree_text: String = serde_json::from_str(&tree.stdout).expect("a JSON string");
+    let start = tree_text.find("Users (Okta API)").expect("the tree");
+    let listed = request_names(&tree_text[start..]);
+    assert_eq!(listed.len(), 42, "{tree_text}");
 
     // A LOCKED_OUT user of the org for Unlock, and an OKTA_GROUP for Create User in Group.
     let found = session(

@@ -80,8 +80,10 @@ fn help(topic: &str) -> (String, String, bool) {
         .args(["-c", &format!("help {topic}")])
         .output()
         .unwrap();
+    // On a pipe, help is one JSON string.
+    let stdout = String::from_utf8_lossy(&out.stdout);
     (
-        String::from_utf8_lossy(&out.stdout).into_owned(),
+        serde_json::from_str(&stdout).unwrap_or_default(),
         String::from_utf8_lossy(&out.stderr).into_owned(),
         out.status.success(),
     )
