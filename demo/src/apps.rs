@@ -4,10 +4,12 @@
 use axum::http::Method;
 use serde_json::{json, Map, Value};
 
-use super::clock::{iso, now_ms};
+use super::clock::now_ms;
 use super::errors::ApiError;
+use super::find::{self, app_not_found};
 use super::query::{lookup, Expr, Op};
 use super::store::{App, Group, Kind, Status, Store};
+use super::views::{render_app, render_app_user, render_assignment};
 use super::{method_not_allowed, paging, Answer, Ctx, Org, Reply};
 
 pub(super) fn route(org: &Org, ctx: &Ctx, segs: &[&str]) -> Answer {
@@ -40,44 +42,6 @@ pub(super) fn route(org: &Org, ctx: &Ctx, segs: &[&str]) -> Answer {
         [_, "groups", _] => Err(method_not_allowed()),
         _ => Err(ApiError::not_found(&ctx.path, "Path")),
     }
-}
-
-pub(super) fn render_app(a: &App, base: &str) -> Value {
-    let href = format!("{base}/api/v1/apps/{}", a.id);
-    let mut m = Map::new();
-    m.insert("id".into(), (*a.id).into());
-    m.insert("name".into(), a.name.clone().into());
-    m.insert("label".into(), a.label.clone().into());
-    m.insert(
-        "status".into(),
-        (if a.active { "ACTIVE" } else { "INACTIVE" }).into(),
-    );
-    m.insert("lastUpdated".into(), iso(a.last_updated).into());
-    m.insert("created".into(), iso(a.created).into());
-    for (k, v) in &a.body {
-        m.insert(k.clone(), v.clone());
-    }
-    m.insert("signOnMode".into(), a.sign_on_mode.clone().into());
-    let lifecycle = if a.active { "deactivate" } else { "activate" };
-    m.insert(
-        "_links".into(),
-        json!({
-            "appLinks": [{"name": "login", "href": format!("{base}/home/{}/{}/login", a.name, a.id), "type": "text/html"}],
-            "users": {"href": format!("{href}/users")},
-            "groups": {"href": format!("{href}/groups")},
-            "self": {"href": href.clone()},
-            lifecycle: {"href": format!("{href}/lifecycle/{lifecycle}")},
-        }),
-    );
-    Value::Object(m)
-}
-
-fn app_not_found(id: &str) -> ApiError {
-    ApiError::not_found(id, "AppInstance")
-}
-
-fn find(store: &Store, id: &str) -> Result<u32, ApiError> {
-    store.find_app(id).ok_or_else(|| app_not_found(id))
 }
 
 /// Whether a user is assigned to an app, directly or through one of its groups.
@@ -168,7 +132,7 @@ fn list(org: &Org, ctx: &Ctx) -> Answer {
 
 fn fetch(org: &Org, ctx: &Ctx, id: &str) -> Answer {
     let store = org.read();
-    let pos = find(&store, id)?;
+    let pos = find::app(&store, id)?;
     let a = store.app(pos).ok_or_else(|| app_not_found(id))?;
     Ok(Reply::ok(render_app(a, &ctx.base)))
 }
@@ -201,10 +165,7 @@ const READ_ONLY: &[&str] = &[
 
 /// Checks an app body: a label, a known `signOnMode`, and a bookmark's URL.
 fn read_app(ctx: &Ctx) -> Result<(String, String, String, Map<String, Value>), ApiError> {
-    let body = match ctx.json()? {
-        Value::Object(m) => m,
-        _ => return Err(ApiError::bad_body()),
-    };
+    let body = ctx.json_object()?;
     let label = match body.get("label") {
         Some(Value::String(s)) if !s.trim().is_empty() => s.clone(),
         _ => {
@@ -304,7 +265,7 @@ fn create(org: &Org, ctx: &Ctx) -> Answer {
 fn replace(org: &Org, ctx: &Ctx, id: &str) -> Answer {
     let (name, label, mode, body) = read_app(ctx)?;
     let mut store = org.write();
-    let pos = find(&store, id)?;
+    let pos = find::app(&store, id)?;
     if store
         .app(pos)
         .is_some_and(|a| a.sign_on_mode != mode || a.name != name)
@@ -333,7 +294,7 @@ fn replace(org: &Org, ctx: &Ctx, id: &str) -> Answer {
 
 fn lifecycle(org: &Org, ctx: &Ctx, id: &str, activate: bool) -> Answer {
     let mut store = org.write();
-    let pos = find(&store, id)?;
+    let pos = find::app(&store, id)?;
     let now = now_ms();
     let mut changed = false;
     if let Some(a) = store.apps.get_mut(pos as usize).and_then(Option::as_mut) {
@@ -358,7 +319,7 @@ fn lifecycle(org: &Org, ctx: &Ctx, id: &str, activate: bool) -> Answer {
 /// Okta deletes only inactive apps.
 fn delete(org: &Org, ctx: &Ctx, id: &str) -> Answer {
     let mut store = org.write();
-    let pos = find(&store, id)?;
+    let pos = find::app(&store, id)?;
     if store.app(pos).is_some_and(|a| a.active) {
         return Err(ApiError::new("E0000056", ""));
     }
@@ -373,45 +334,9 @@ fn delete(org: &Org, ctx: &Ctx, id: &str) -> Answer {
     Ok(Reply::NoContent)
 }
 
-fn render_app_user(store: &Store, a: &App, user: u32, base: &str) -> Value {
-    let Some(u) = store.user(user) else {
-        return Value::Null;
-    };
-    let direct = a.users.binary_search(&user).is_ok();
-    let since = a.created.max(u.created);
-    let mut links = json!({
-        "app": {"href": format!("{base}/api/v1/apps/{}", a.id)},
-        "user": {"href": format!("{base}/api/v1/users/{}", u.id)},
-    });
-    if !direct {
-        if let Some(g) = a
-            .groups
-            .iter()
-            .filter_map(|&g| store.group(g))
-            .find(|g| g.members.binary_search(&user).is_ok())
-        {
-            links["group"] =
-                json!({"href": format!("{base}/api/v1/groups/{}", g.id), "name": g.name});
-        }
-    }
-    json!({
-        "id": u.id,
-        "created": iso(since),
-        "lastUpdated": iso(since.max(a.last_updated)),
-        "scope": if direct { "USER" } else { "GROUP" },
-        "status": "ACTIVE",
-        "statusChanged": iso(since),
-        "passwordChanged": null,
-        "syncState": "DISABLED",
-        "credentials": {"userName": u.login},
-        "profile": {},
-        "_links": links,
-    })
-}
-
 fn app_users(org: &Org, ctx: &Ctx, id: &str) -> Answer {
     let store = org.read();
-    let pos = find(&store, id)?;
+    let pos = find::app(&store, id)?;
     let a = store.app(pos).ok_or_else(|| app_not_found(id))?;
     let limit = ctx.limit(50, 500)?;
     let start = paging::after(ctx, |c| store.user_ids.get(c))?.map_or(0, |&p| p as usize + 1);
@@ -429,20 +354,11 @@ fn app_users(org: &Org, ctx: &Ctx, id: &str) -> Answer {
     )
 }
 
-fn live_user(store: &Store, id: &str) -> Result<u32, ApiError> {
-    store
-        .user_ids
-        .get(id)
-        .copied()
-        .filter(|&p| store.user(p).is_some())
-        .ok_or_else(|| ApiError::not_found(id, "User"))
-}
-
 fn app_user(org: &Org, ctx: &Ctx, id: &str, user: &str) -> Answer {
     let store = org.read();
-    let pos = find(&store, id)?;
+    let pos = find::app(&store, id)?;
     let a = store.app(pos).ok_or_else(|| app_not_found(id))?;
-    let u = live_user(&store, user).map_err(|_| ApiError::not_found(user, "AppUser"))?;
+    let u = find::user_by_id(&store, user).map_err(|_| ApiError::not_found(user, "AppUser"))?;
     if !assigned(&store, a, u) {
         return Err(ApiError::not_found(user, "AppUser"));
     }
@@ -460,8 +376,8 @@ fn assign_user(org: &Org, ctx: &Ctx, id: &str, user: Option<&str>) -> Answer {
         },
     };
     let mut store = org.write();
-    let pos = find(&store, id)?;
-    let upos = live_user(&store, &user_id)?;
+    let pos = find::app(&store, id)?;
+    let upos = find::user_by_id(&store, &user_id)?;
     if store
         .user(upos)
         .is_some_and(|u| u.status == Status::Deprovisioned)
@@ -493,8 +409,8 @@ fn assign_user(org: &Org, ctx: &Ctx, id: &str, user: Option<&str>) -> Answer {
 
 fn unassign_user(org: &Org, ctx: &Ctx, id: &str, user: &str) -> Answer {
     let mut store = org.write();
-    let pos = find(&store, id)?;
-    let upos = live_user(&store, user).map_err(|_| ApiError::not_found(user, "AppUser"))?;
+    let pos = find::app(&store, id)?;
+    let upos = find::user_by_id(&store, user).map_err(|_| ApiError::not_found(user, "AppUser"))?;
     let removed = match store.apps.get_mut(pos as usize).and_then(Option::as_mut) {
         Some(a) => match a.users.binary_search(&upos) {
             Ok(at) => {
@@ -518,28 +434,9 @@ fn unassign_user(org: &Org, ctx: &Ctx, id: &str, user: &str) -> Answer {
     Ok(Reply::NoContent)
 }
 
-fn render_assignment(store: &Store, a: &App, group: u32, base: &str) -> Value {
-    let gid = store
-        .group(group)
-        .map(|g| g.id.to_string())
-        .unwrap_or_default();
-    let priority = a.groups.iter().position(|&g| g == group).unwrap_or(0);
-    json!({
-        "id": gid,
-        "lastUpdated": iso(a.last_updated),
-        "priority": priority,
-        "profile": {},
-        "_links": {
-            "app": {"href": format!("{base}/api/v1/apps/{}", a.id)},
-            "group": {"href": format!("{base}/api/v1/groups/{gid}")},
-            "self": {"href": format!("{base}/api/v1/apps/{}/groups/{gid}", a.id)},
-        }
-    })
-}
-
 fn app_groups(org: &Org, ctx: &Ctx, id: &str) -> Answer {
     let store = org.read();
-    let pos = find(&store, id)?;
+    let pos = find::app(&store, id)?;
     let a = store.app(pos).ok_or_else(|| app_not_found(id))?;
     let limit = ctx.limit(20, 200)?;
     let groups: Vec<(u32, &Group)> = a
@@ -562,17 +459,11 @@ fn app_groups(org: &Org, ctx: &Ctx, id: &str) -> Answer {
     )
 }
 
-fn group_pos(store: &Store, group: &str) -> Result<u32, ApiError> {
-    store
-        .find_group(group)
-        .ok_or_else(|| ApiError::not_found(group, "UserGroup"))
-}
-
 fn app_group(org: &Org, ctx: &Ctx, id: &str, group: &str) -> Answer {
     let store = org.read();
-    let pos = find(&store, id)?;
+    let pos = find::app(&store, id)?;
     let a = store.app(pos).ok_or_else(|| app_not_found(id))?;
-    let g = group_pos(&store, group)?;
+    let g = find::group(&store, group)?;
     if a.groups.binary_search(&g).is_err() {
         return Err(ApiError::not_found(group, "ApplicationGroupAssignment"));
     }
@@ -582,8 +473,8 @@ fn app_group(org: &Org, ctx: &Ctx, id: &str, group: &str) -> Answer {
 fn assign_group(org: &Org, ctx: &Ctx, id: &str, group: &str) -> Answer {
     ctx.json_object_or_empty()?;
     let mut store = org.write();
-    let pos = find(&store, id)?;
-    let g = group_pos(&store, group)?;
+    let pos = find::app(&store, id)?;
+    let g = find::group(&store, group)?;
     let mut added = false;
     if let Some(a) = store.apps.get_mut(pos as usize).and_then(Option::as_mut) {
         if let Err(at) = a.groups.binary_search(&g) {
@@ -606,8 +497,8 @@ fn assign_group(org: &Org, ctx: &Ctx, id: &str, group: &str) -> Answer {
 
 fn unassign_group(org: &Org, ctx: &Ctx, id: &str, group: &str) -> Answer {
     let mut store = org.write();
-    let pos = find(&store, id)?;
-    let g = group_pos(&store, group)?;
+    let pos = find::app(&store, id)?;
+    let g = find::group(&store, group)?;
     let removed = match store.apps.get_mut(pos as usize).and_then(Option::as_mut) {
         Some(a) => match a.groups.binary_search(&g) {
             Ok(at) => {

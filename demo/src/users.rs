@@ -4,12 +4,14 @@
 use axum::http::Method;
 use serde_json::{json, Map, Value};
 
-use super::clock::{iso, now_ms};
+use super::clock::now_ms;
+use super::credentials::{self, read_credentials, remember};
 use super::errors::ApiError;
-use super::groups::render_group;
+use super::find::{self, user_not_found};
 use super::query::{Expr, Op};
 use super::store::{random_token, Kind, Profile, Status, Store, User, USER_TYPE_ID};
-use super::{credentials, method_not_allowed, paging, Answer, Ctx, Org, Principal, Reply};
+use super::views::{render_group, render_user};
+use super::{method_not_allowed, paging, Answer, Ctx, Org, Reply};
 
 pub(super) fn route(org: &Org, ctx: &Ctx, segs: &[&str]) -> Answer {
     let get = ctx.method == Method::GET || ctx.method == Method::HEAD;
@@ -57,101 +59,6 @@ const LIFECYCLE: &[&str] = &[
     "expire_password_with_temp_password",
     "reset_factors",
 ];
-
-pub(super) fn user_not_found(key: &str) -> ApiError {
-    ApiError::not_found(key, "User")
-}
-
-/// The user a path names: an id, a login, an unambiguous shortname, or `me`.
-pub(super) fn resolve(store: &Store, ctx: &Ctx, key: &str) -> Result<u32, ApiError> {
-    if key == "me" {
-        return Ok(match ctx.principal {
-            Principal::Admin => store.admin,
-            Principal::ReadOnly => store.readonly_admin,
-        });
-    }
-    store.find_user(key).ok_or_else(|| user_not_found(key))
-}
-
-fn link(href: String) -> Value {
-    json!({ "href": href })
-}
-
-fn post_link(href: String) -> Value {
-    json!({ "href": href, "method": "POST" })
-}
-
-/// A user as Okta renders it. Collections carry only the `self` link; a single user also carries
-/// the lifecycle operations valid for its status.
-pub(super) fn render_user(u: &User, base: &str, all_links: bool) -> Value {
-    let date = |t: Option<i64>| t.map(|t| Value::String(iso(t))).unwrap_or(Value::Null);
-    let self_href = format!("{base}/api/v1/users/{}", u.id);
-    let mut links = Map::new();
-    if all_links {
-        let lc = |op: &str| post_link(format!("{self_href}/lifecycle/{op}"));
-        let mut add = |name: &str, op: &str| {
-            links.insert(name.into(), lc(op));
-        };
-        match u.status {
-            Status::Staged => add("activate", "activate"),
-            Status::Deprovisioned => add("activate", "activate"),
-            Status::Provisioned => {
-                add("reactivate", "reactivate");
-                add("deactivate", "deactivate");
-            }
-            Status::Active => {
-                add("suspend", "suspend");
-                add("resetPassword", "reset_password");
-                add("expirePassword", "expire_password");
-                add("deactivate", "deactivate");
-            }
-            Status::Suspended => {
-                add("unsuspend", "unsuspend");
-                add("deactivate", "deactivate");
-            }
-            Status::LockedOut => {
-                add("unlock", "unlock");
-                add("resetPassword", "reset_password");
-                add("expirePassword", "expire_password");
-                add("deactivate", "deactivate");
-            }
-            Status::PasswordExpired | Status::Recovery => {
-                add("resetPassword", "reset_password");
-                add("expirePassword", "expire_password");
-                add("deactivate", "deactivate");
-            }
-        }
-    }
-    links.insert("self".into(), link(self_href));
-    let credentials = render_credentials(u);
-    json!({
-        "id": u.id,
-        "status": u.status.as_str(),
-        "created": iso(u.created),
-        "activated": date(u.activated),
-        "statusChanged": date(u.status_changed),
-        "lastLogin": date(u.last_login),
-        "lastUpdated": iso(u.last_updated),
-        "passwordChanged": date(u.password_changed),
-        "type": { "id": USER_TYPE_ID },
-        "profile": u.profile_json(),
-        "credentials": credentials,
-        "_links": links,
-    })
-}
-
-/// A user's `credentials` as Okta shows them: which exist, never their values.
-pub(super) fn render_credentials(u: &User) -> Value {
-    let mut credentials = Map::new();
-    if u.has_password {
-        credentials.insert("password".into(), json!({}));
-    }
-    if let Some(q) = &u.recovery_question {
-        credentials.insert("recovery_question".into(), json!({ "question": q }));
-    }
-    credentials.insert("provider".into(), json!({"type": "OKTA", "name": "OKTA"}));
-    Value::Object(credentials)
-}
 
 /// Position-ordered paging: users after the cursor's position that pass `keep`.
 fn page_by_position<'a>(
@@ -301,14 +208,14 @@ fn with_etag(u: &User, base: &str) -> Reply {
 
 fn fetch(org: &Org, ctx: &Ctx, key: &str) -> Answer {
     let store = org.read();
-    let pos = resolve(&store, ctx, key)?;
+    let pos = find::user(&store, ctx, key)?;
     let u = store.user(pos).ok_or_else(|| user_not_found(key))?;
     Ok(with_etag(u, &ctx.base))
 }
 
 fn user_groups(org: &Org, ctx: &Ctx, key: &str) -> Answer {
     let store = org.read();
-    let pos = resolve(&store, ctx, key)?;
+    let pos = find::user(&store, ctx, key)?;
     let groups: Vec<Value> = store
         .groups_of(pos)
         .into_iter()
@@ -395,105 +302,8 @@ fn duplicate_login() -> ApiError {
     )
 }
 
-/// What `credentials` in a create or update body asks for.
-pub(super) struct Creds {
-    pub password: bool,
-    /// The password's value when given in clear (not a hash or hook).
-    pub password_value: Option<String>,
-    pub question: Option<String>,
-    pub answer: Option<String>,
-}
-
-pub(super) fn read_credentials(body: &Map<String, Value>) -> Result<Option<Creds>, ApiError> {
-    let Some(c) = body.get("credentials") else {
-        return Ok(None);
-    };
-    let c = match c {
-        Value::Null => return Ok(None),
-        Value::Object(c) => c,
-        _ => return Err(ApiError::validation("credentials", "must be an object")),
-    };
-    let mut password_value = None;
-    let password = match c.get("password") {
-        None | Some(Value::Null) => false,
-        Some(Value::Object(p)) => match p.get("value") {
-            Some(Value::String(v)) if v.is_empty() => {
-                return Err(ApiError::validation(
-                    "password",
-                    "Password requirements were not met",
-                ))
-            }
-            Some(Value::String(v)) => {
-                password_value = Some(v.clone());
-                true
-            }
-            None => p.contains_key("hash") || p.contains_key("hook"),
-            Some(_) => return Err(ApiError::validation("password", "must be a string")),
-        },
-        Some(_) => return Err(ApiError::validation("password", "must be an object")),
-    };
-    let mut answer_value = None;
-    let question = match c.get("recovery_question") {
-        None | Some(Value::Null) => None,
-        Some(Value::Object(q)) => match (
-            q.get("question").and_then(Value::as_str),
-            q.get("answer").and_then(Value::as_str),
-        ) {
-            (Some(question), Some(answer))
-                if !question.is_empty() && answer.chars().count() >= 4 =>
-            {
-                answer_value = Some(answer.to_string());
-                Some(question.to_string())
-            }
-            (Some(_), Some(_)) => {
-                return Err(ApiError::validation(
-                    "recovery_question",
-                    "The security question answer must be at least 4 characters in length",
-                ))
-            }
-            _ => {
-                return Err(ApiError::validation(
-                    "recovery_question",
-                    "The field cannot be left blank",
-                ))
-            }
-        },
-        Some(_) => {
-            return Err(ApiError::validation(
-                "recovery_question",
-                "must be an object",
-            ))
-        }
-    };
-    Ok(Some(Creds {
-        password,
-        password_value,
-        question,
-        answer: answer_value,
-    }))
-}
-
-/// Keeps what credentials were given in clear, for the checks of the credential operations. A
-/// password set as a hash or hook is unknown to the demo, as it would be to check by value.
-pub(super) fn remember(store: &mut Store, pos: u32, c: &Creds) {
-    let secrets = store.secrets.entry(pos).or_default();
-    if c.password {
-        secrets.password = c.password_value.clone();
-    }
-    if c.question.is_some() {
-        secrets.answer = c.answer.clone();
-    }
-}
-
-fn object_body(ctx: &Ctx) -> Result<Map<String, Value>, ApiError> {
-    match ctx.json()? {
-        Value::Object(m) => Ok(m),
-        _ => Err(ApiError::bad_body()),
-    }
-}
-
 fn create(org: &Org, ctx: &Ctx) -> Answer {
-    let body = object_body(ctx)?;
+    let body = ctx.json_object()?;
     let activate = ctx.flag("activate", true)?;
     let provider = ctx.flag("provider", false)?;
     let expire_now = match ctx.param("nextLogin") {
@@ -635,10 +445,10 @@ fn create(org: &Org, ctx: &Ctx) -> Answer {
 }
 
 fn update(org: &Org, ctx: &Ctx, key: &str, partial: bool) -> Answer {
-    let body = object_body(ctx)?;
+    let body = ctx.json_object()?;
     let creds = read_credentials(&body)?;
     let mut store = org.write();
-    let pos = resolve(&store, ctx, key)?;
+    let pos = find::user(&store, ctx, key)?;
     let u = store.user(pos).ok_or_else(|| user_not_found(key))?;
     if let Some(tag) = ctx.headers.get("if-match").and_then(|v| v.to_str().ok()) {
         if tag.trim() != "*" && tag.trim() != u.etag() {
@@ -726,7 +536,7 @@ fn update(org: &Org, ctx: &Ctx, key: &str, partial: bool) -> Answer {
 /// the next one removes it.
 fn delete(org: &Org, ctx: &Ctx, key: &str) -> Answer {
     let mut store = org.write();
-    let pos = resolve(&store, ctx, key)?;
+    let pos = find::user(&store, ctx, key)?;
     if pos == store.admin || pos == store.readonly_admin {
         // The token owners stay, or the org would lock itself out.
         return Err(ApiError::forbidden());
@@ -798,7 +608,7 @@ fn activation_body(ctx: &Ctx, store: &mut Store, send_email: bool) -> Value {
 
 fn lifecycle(org: &Org, ctx: &Ctx, key: &str, op: &str) -> Answer {
     let mut store = org.write();
-    let pos = resolve(&store, ctx, key)?;
+    let pos = find::user(&store, ctx, key)?;
     let (status, has_password) = store
         .user(pos)
         .map(|u| (u.status, u.has_password))
