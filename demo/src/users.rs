@@ -644,7 +644,8 @@ fn lifecycle(org: &Org, ctx: &Ctx, key: &str, op: &str) -> Answer {
         }
         "reactivate" => {
             let send_email = ctx.flag("sendEmail", false)?;
-            if status != Status::Provisioned {
+            // Okta's spec: "only on users with a `PROVISIONED` or `RECOVERY` status".
+            if !matches!(status, Status::Provisioned | Status::Recovery) {
                 return Err(ApiError::wrong_status());
             }
             if let Some(u) = store.user_mut(pos) {
