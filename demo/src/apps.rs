@@ -7,6 +7,7 @@ use serde_json::{json, Map, Value};
 use super::clock::now_ms;
 use super::errors::ApiError;
 use super::find::{self, app_not_found};
+use super::lifecycle::LifecycleOp;
 use super::query::{lookup, Expr, Op};
 use super::store::{App, Group, Kind, Status, Store};
 use super::views::{render_app, render_app_user, render_assignment};
@@ -23,10 +24,13 @@ pub(super) fn route(org: &Org, ctx: &Ctx, segs: &[&str]) -> Answer {
         [id] if m == Method::PUT => replace(org, ctx, id),
         [id] if m == Method::DELETE => delete(org, ctx, id),
         [_] => Err(method_not_allowed()),
-        [id, "lifecycle", op @ ("activate" | "deactivate")] if m == Method::POST => {
-            lifecycle(org, ctx, id, *op == "activate")
-        }
-        [_, "lifecycle", "activate" | "deactivate"] => Err(method_not_allowed()),
+        [id, "lifecycle", op] => match LifecycleOp::from_path(op) {
+            Some(op @ (LifecycleOp::Activate | LifecycleOp::Deactivate)) if m == Method::POST => {
+                lifecycle(org, ctx, id, op == LifecycleOp::Activate)
+            }
+            Some(LifecycleOp::Activate | LifecycleOp::Deactivate) => Err(method_not_allowed()),
+            _ => Err(ApiError::not_found(&ctx.path, "Path")),
+        },
         [id, "users"] if get => app_users(org, ctx, id),
         [id, "users"] if m == Method::POST => assign_user(org, ctx, id, None),
         [_, "users"] => Err(method_not_allowed()),

@@ -11,7 +11,7 @@ use serde_json::{json, Map, Value};
 use super::clock::now_ms;
 use super::errors::ApiError;
 use super::find::{self, user_not_found};
-use super::store::{random_token, Status, Store, User};
+use super::store::{Status, Store, User};
 use super::views::render_credentials;
 use super::{Answer, Ctx, Org, Reply};
 
@@ -298,9 +298,7 @@ fn forgot_password(org: &Org, ctx: &Ctx, key: &str) -> Answer {
     if send_email {
         return Ok(Reply::ok(json!({})));
     }
-    let mut rng = store.rng.clone();
-    let token = random_token(&mut rng, 20);
-    store.rng = rng;
+    let token = store.token(20);
     Ok(Reply::ok(json!({
         "resetPasswordUrl": format!("{}/signin/reset-password/{token}", ctx.base)
     })))

@@ -11,6 +11,7 @@ mod credentials;
 mod errors;
 mod find;
 mod groups;
+mod lifecycle;
 mod limits;
 mod logs;
 mod paging;

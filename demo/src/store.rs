@@ -691,6 +691,11 @@ impl Store {
         }
     }
 
+    /// A random token (activation, reset, temporary password) from the store's own stream.
+    pub fn token(&mut self, len: usize) -> String {
+        random_token(&mut self.rng, len)
+    }
+
     /// A new id drawn from the store's own stream.
     pub fn new_id(&mut self, prefix: &str, kind: Kind) -> Box<str> {
         let mut rng = self.rng.clone();

@@ -4,7 +4,8 @@
 use serde_json::{json, Map, Value};
 
 use super::clock::iso;
-use super::store::{Actor, App, Group, LogEvent, Status, Store, User, USER_TYPE_ID};
+use super::lifecycle::LifecycleOp;
+use super::store::{Actor, App, Group, LogEvent, Store, User, USER_TYPE_ID};
 
 fn link(href: String) -> Value {
     json!({ "href": href })
@@ -21,38 +22,11 @@ pub(super) fn render_user(u: &User, base: &str, all_links: bool) -> Value {
     let self_href = format!("{base}/api/v1/users/{}", u.id);
     let mut links = Map::new();
     if all_links {
-        let lc = |op: &str| post_link(format!("{self_href}/lifecycle/{op}"));
-        let mut add = |name: &str, op: &str| {
-            links.insert(name.into(), lc(op));
-        };
-        match u.status {
-            Status::Staged => add("activate", "activate"),
-            Status::Deprovisioned => add("activate", "activate"),
-            Status::Provisioned => {
-                add("reactivate", "reactivate");
-                add("deactivate", "deactivate");
-            }
-            Status::Active => {
-                add("suspend", "suspend");
-                add("resetPassword", "reset_password");
-                add("expirePassword", "expire_password");
-                add("deactivate", "deactivate");
-            }
-            Status::Suspended => {
-                add("unsuspend", "unsuspend");
-                add("deactivate", "deactivate");
-            }
-            Status::LockedOut => {
-                add("unlock", "unlock");
-                add("resetPassword", "reset_password");
-                add("expirePassword", "expire_password");
-                add("deactivate", "deactivate");
-            }
-            Status::PasswordExpired | Status::Recovery => {
-                add("resetPassword", "reset_password");
-                add("expirePassword", "expire_password");
-                add("deactivate", "deactivate");
-            }
+        for (name, op) in LifecycleOp::offered(u.status) {
+            links.insert(
+                name.into(),
+                post_link(format!("{self_href}/lifecycle/{op}")),
+            );
         }
     }
     links.insert("self".into(), link(self_href));
@@ -135,7 +109,12 @@ pub(super) fn render_app(a: &App, base: &str) -> Value {
         m.insert(k.clone(), v.clone());
     }
     m.insert("signOnMode".into(), a.sign_on_mode.clone().into());
-    let lifecycle = if a.active { "deactivate" } else { "activate" };
+    let lifecycle = if a.active {
+        LifecycleOp::Deactivate
+    } else {
+        LifecycleOp::Activate
+    }
+    .path();
     m.insert(
         "_links".into(),
         json!({
