@@ -9,7 +9,7 @@ use super::errors::ApiError;
 use super::find::{self, app_not_found};
 use super::lifecycle::LifecycleOp;
 use super::query::{lookup, Expr, Op};
-use super::store::{App, Group, Kind, Status, Store};
+use super::store::{insert_sorted, remove_sorted, App, Group, Kind, Status, Store};
 use super::views::{render_app, render_app_user, render_assignment};
 use super::{method_not_allowed, paging, Answer, Ctx, Org, Reply};
 
@@ -280,7 +280,7 @@ fn replace(org: &Org, ctx: &Ctx, id: &str) -> Answer {
         ));
     }
     let now = now_ms();
-    if let Some(a) = store.apps.get_mut(pos as usize).and_then(Option::as_mut) {
+    if let Some(a) = store.app_mut(pos) {
         a.label = label;
         a.body = body;
         a.last_updated = now;
@@ -301,7 +301,7 @@ fn lifecycle(org: &Org, ctx: &Ctx, id: &str, activate: bool) -> Answer {
     let pos = find::app(&store, id)?;
     let now = now_ms();
     let mut changed = false;
-    if let Some(a) = store.apps.get_mut(pos as usize).and_then(Option::as_mut) {
+    if let Some(a) = store.app_mut(pos) {
         changed = a.active != activate;
         a.active = activate;
         if changed {
@@ -389,14 +389,11 @@ fn assign_user(org: &Org, ctx: &Ctx, id: &str, user: Option<&str>) -> Answer {
         return Err(ApiError::new("E0000117", ""));
     }
     let mut added = false;
-    if let Some(a) = store.apps.get_mut(pos as usize).and_then(Option::as_mut) {
+    if let Some(a) = store.app_mut(pos) {
         if user.is_some() && a.users.binary_search(&upos).is_err() {
             return Err(ApiError::not_found(&user_id, "AppUser"));
         }
-        if let Err(at) = a.users.binary_search(&upos) {
-            a.users.insert(at, upos);
-            added = true;
-        }
+        added = insert_sorted(&mut a.users, upos);
     }
     if added {
         let targets = vec![store.actor_user(upos), store.actor_app(pos)];
@@ -415,16 +412,9 @@ fn unassign_user(org: &Org, ctx: &Ctx, id: &str, user: &str) -> Answer {
     let mut store = org.write();
     let pos = find::app(&store, id)?;
     let upos = find::user_by_id(&store, user).map_err(|_| ApiError::not_found(user, "AppUser"))?;
-    let removed = match store.apps.get_mut(pos as usize).and_then(Option::as_mut) {
-        Some(a) => match a.users.binary_search(&upos) {
-            Ok(at) => {
-                a.users.remove(at);
-                true
-            }
-            Err(_) => false,
-        },
-        None => false,
-    };
+    let removed = store
+        .app_mut(pos)
+        .is_some_and(|a| remove_sorted(&mut a.users, upos));
     if !removed {
         return Err(ApiError::not_found(user, "AppUser"));
     }
@@ -479,13 +469,9 @@ fn assign_group(org: &Org, ctx: &Ctx, id: &str, group: &str) -> Answer {
     let mut store = org.write();
     let pos = find::app(&store, id)?;
     let g = find::group(&store, group)?;
-    let mut added = false;
-    if let Some(a) = store.apps.get_mut(pos as usize).and_then(Option::as_mut) {
-        if let Err(at) = a.groups.binary_search(&g) {
-            a.groups.insert(at, g);
-            added = true;
-        }
-    }
+    let added = store
+        .app_mut(pos)
+        .is_some_and(|a| insert_sorted(&mut a.groups, g));
     if added {
         let targets = vec![store.actor_app(pos), store.actor_group(g)];
         store.record_admin(
@@ -503,16 +489,9 @@ fn unassign_group(org: &Org, ctx: &Ctx, id: &str, group: &str) -> Answer {
     let mut store = org.write();
     let pos = find::app(&store, id)?;
     let g = find::group(&store, group)?;
-    let removed = match store.apps.get_mut(pos as usize).and_then(Option::as_mut) {
-        Some(a) => match a.groups.binary_search(&g) {
-            Ok(at) => {
-                a.groups.remove(at);
-                true
-            }
-            Err(_) => false,
-        },
-        None => false,
-    };
+    let removed = store
+        .app_mut(pos)
+        .is_some_and(|a| remove_sorted(&mut a.groups, g));
     if !removed {
         return Err(ApiError::not_found(group, "ApplicationGroupAssignment"));
     }

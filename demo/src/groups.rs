@@ -8,7 +8,7 @@ use super::clock::now_ms;
 use super::errors::ApiError;
 use super::find::{self, group_not_found};
 use super::query::{lookup, Expr, Op};
-use super::store::{Group, GroupType, Kind, Store};
+use super::store::{remove_sorted, Group, GroupType, Kind, Store};
 use super::views::{render_app, render_group, render_user};
 use super::{method_not_allowed, paging, Answer, Ctx, Org, Reply};
 
@@ -245,7 +245,7 @@ fn replace(org: &Org, ctx: &Ctx, id: &str) -> Answer {
         return Err(duplicate_name());
     }
     let now = now_ms();
-    if let Some(g) = store.groups.get_mut(pos as usize).and_then(Option::as_mut) {
+    if let Some(g) = store.group_mut(pos) {
         g.name = name;
         g.description = description;
         g.last_updated = now;
@@ -270,9 +270,7 @@ fn delete(org: &Org, ctx: &Ctx, id: &str) -> Answer {
     let target = store.actor_group(pos);
     store.groups[pos as usize] = None;
     for a in store.apps.iter_mut().flatten() {
-        if let Ok(at) = a.groups.binary_search(&pos) {
-            a.groups.remove(at);
-        }
+        remove_sorted(&mut a.groups, pos);
     }
     store.record_admin(
         "group.lifecycle.delete",

@@ -381,8 +381,16 @@ impl Store {
         self.groups.get(pos as usize).and_then(Option::as_ref)
     }
 
+    pub fn group_mut(&mut self, pos: u32) -> Option<&mut Group> {
+        self.groups.get_mut(pos as usize).and_then(Option::as_mut)
+    }
+
     pub fn app(&self, pos: u32) -> Option<&App> {
         self.apps.get(pos as usize).and_then(Option::as_ref)
+    }
+
+    pub fn app_mut(&mut self, pos: u32) -> Option<&mut App> {
+        self.apps.get_mut(pos as usize).and_then(Option::as_mut)
     }
 
     /// A live user by id, login, or unambiguous login shortname (the part before `@`).
@@ -435,31 +443,47 @@ impl Store {
 
     /// Adds a member; false when it already was one.
     pub fn add_member(&mut self, group: u32, user: u32, now: i64) -> bool {
-        let Some(g) = self.groups.get_mut(group as usize).and_then(Option::as_mut) else {
+        let Some(g) = self.group_mut(group) else {
             return false;
         };
-        match g.members.binary_search(&user) {
-            Ok(_) => false,
-            Err(at) => {
-                g.members.insert(at, user);
-                g.last_membership_updated = now;
-                true
-            }
+        let added = insert_sorted(&mut g.members, user);
+        if added {
+            g.last_membership_updated = now;
         }
+        added
     }
 
     pub fn remove_member(&mut self, group: u32, user: u32, now: i64) -> bool {
-        let Some(g) = self.groups.get_mut(group as usize).and_then(Option::as_mut) else {
+        let Some(g) = self.group_mut(group) else {
             return false;
         };
-        match g.members.binary_search(&user) {
-            Ok(at) => {
-                g.members.remove(at);
-                g.last_membership_updated = now;
-                true
-            }
-            Err(_) => false,
+        let removed = remove_sorted(&mut g.members, user);
+        if removed {
+            g.last_membership_updated = now;
         }
+        removed
+    }
+}
+
+/// Adds `x` to a sorted list of positions; false when it was there already.
+pub fn insert_sorted(list: &mut Vec<u32>, x: u32) -> bool {
+    match list.binary_search(&x) {
+        Ok(_) => false,
+        Err(at) => {
+            list.insert(at, x);
+            true
+        }
+    }
+}
+
+/// Removes `x` from a sorted list of positions; false when it was not there.
+pub fn remove_sorted(list: &mut Vec<u32>, x: u32) -> bool {
+    match list.binary_search(&x) {
+        Ok(at) => {
+            list.remove(at);
+            true
+        }
+        Err(_) => false,
     }
 }
 

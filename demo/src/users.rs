@@ -10,7 +10,7 @@ use super::errors::ApiError;
 use super::find::{self, user_not_found};
 use super::lifecycle::LifecycleOp;
 use super::query::{Expr, Op};
-use super::store::{Kind, Profile, Status, Store, User, USER_TYPE_ID};
+use super::store::{remove_sorted, Kind, Profile, Status, Store, User, USER_TYPE_ID};
 use super::views::{render_group, render_user};
 use super::{method_not_allowed, paging, Answer, Ctx, Org, Reply};
 
@@ -540,15 +540,12 @@ fn delete(org: &Org, ctx: &Ctx, key: &str) -> Answer {
     }
     store.secrets.remove(&pos);
     for g in store.groups.iter_mut().flatten() {
-        if let Ok(at) = g.members.binary_search(&pos) {
-            g.members.remove(at);
+        if remove_sorted(&mut g.members, pos) {
             g.last_membership_updated = now;
         }
     }
     for a in store.apps.iter_mut().flatten() {
-        if let Ok(at) = a.users.binary_search(&pos) {
-            a.users.remove(at);
-        }
+        remove_sorted(&mut a.users, pos);
     }
     store.record_admin(
         "user.lifecycle.delete.initiated",
@@ -565,9 +562,7 @@ fn deactivate(store: &mut Store, pos: u32, now: i64) {
         u.set_status(Status::Deprovisioned, now);
     }
     for a in store.apps.iter_mut().flatten() {
-        if let Ok(at) = a.users.binary_search(&pos) {
-            a.users.remove(at);
-        }
+        remove_sorted(&mut a.users, pos);
     }
 }
 
