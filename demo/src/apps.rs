@@ -4,10 +4,13 @@
 use axum::http::Method;
 use serde_json::{json, Map, Value};
 
-use super::clock::{iso, now_ms};
+use super::clock::now_ms;
 use super::errors::ApiError;
+use super::find::{self, app_not_found};
+use super::lifecycle::LifecycleOp;
 use super::query::{lookup, Expr, Op};
-use super::store::{App, Group, Kind, Status, Store};
+use super::store::{insert_sorted, remove_sorted, App, Group, Kind, Status, Store};
+use super::views::{render_app, render_app_user, render_assignment};
 use super::{method_not_allowed, paging, Answer, Ctx, Org, Reply};
 
 pub(super) fn route(org: &Org, ctx: &Ctx, segs: &[&str]) -> Answer {
@@ -21,10 +24,13 @@ pub(super) fn route(org: &Org, ctx: &Ctx, segs: &[&str]) -> Answer {
         [id] if m == Method::PUT => replace(org, ctx, id),
         [id] if m == Method::DELETE => delete(org, ctx, id),
         [_] => Err(method_not_allowed()),
-        [id, "lifecycle", op @ ("activate" | "deactivate")] if m == Method::POST => {
-            lifecycle(org, ctx, id, *op == "activate")
-        }
-        [_, "lifecycle", "activate" | "deactivate"] => Err(method_not_allowed()),
+        [id, "lifecycle", op] => match LifecycleOp::from_path(op) {
+            Some(op @ (LifecycleOp::Activate | LifecycleOp::Deactivate)) if m == Method::POST => {
+                lifecycle(org, ctx, id, op == LifecycleOp::Activate)
+            }
+            Some(LifecycleOp::Activate | LifecycleOp::Deactivate) => Err(method_not_allowed()),
+            _ => Err(ApiError::not_found(&ctx.path, "Path")),
+        },
         [id, "users"] if get => app_users(org, ctx, id),
         [id, "users"] if m == Method::POST => assign_user(org, ctx, id, None),
         [_, "users"] => Err(method_not_allowed()),
@@ -40,44 +46,6 @@ pub(super) fn route(org: &Org, ctx: &Ctx, segs: &[&str]) -> Answer {
         [_, "groups", _] => Err(method_not_allowed()),
         _ => Err(ApiError::not_found(&ctx.path, "Path")),
     }
-}
-
-pub(super) fn render_app(a: &App, base: &str) -> Value {
-    let href = format!("{base}/api/v1/apps/{}", a.id);
-    let mut m = Map::new();
-    m.insert("id".into(), (*a.id).into());
-    m.insert("name".into(), a.name.clone().into());
-    m.insert("label".into(), a.label.clone().into());
-    m.insert(
-        "status".into(),
-        (if a.active { "ACTIVE" } else { "INACTIVE" }).into(),
-    );
-    m.insert("lastUpdated".into(), iso(a.last_updated).into());
-    m.insert("created".into(), iso(a.created).into());
-    for (k, v) in &a.body {
-        m.insert(k.clone(), v.clone());
-    }
-    m.insert("signOnMode".into(), a.sign_on_mode.clone().into());
-    let lifecycle = if a.active { "deactivate" } else { "activate" };
-    m.insert(
-        "_links".into(),
-        json!({
-            "appLinks": [{"name": "login", "href": format!("{base}/home/{}/{}/login", a.name, a.id), "type": "text/html"}],
-            "users": {"href": format!("{href}/users")},
-            "groups": {"href": format!("{href}/groups")},
-            "self": {"href": href.clone()},
-            lifecycle: {"href": format!("{href}/lifecycle/{lifecycle}")},
-        }),
-    );
-    Value::Object(m)
-}
-
-fn app_not_found(id: &str) -> ApiError {
-    ApiError::not_found(id, "AppInstance")
-}
-
-fn find(store: &Store, id: &str) -> Result<u32, ApiError> {
-    store.find_app(id).ok_or_else(|| app_not_found(id))
 }
 
 /// Whether a user is assigned to an app, directly or through one of its groups.
@@ -168,7 +136,7 @@ fn list(org: &Org, ctx: &Ctx) -> Answer {
 
 fn fetch(org: &Org, ctx: &Ctx, id: &str) -> Answer {
     let store = org.read();
-    let pos = find(&store, id)?;
+    let pos = find::app(&store, id)?;
     let a = store.app(pos).ok_or_else(|| app_not_found(id))?;
     Ok(Reply::ok(render_app(a, &ctx.base)))
 }
@@ -201,10 +169,7 @@ const READ_ONLY: &[&str] = &[
 
 /// Checks an app body: a label, a known `signOnMode`, and a bookmark's URL.
 fn read_app(ctx: &Ctx) -> Result<(String, String, String, Map<String, Value>), ApiError> {
-    let body = match ctx.json()? {
-        Value::Object(m) => m,
-        _ => return Err(ApiError::bad_body()),
-    };
+    let body = ctx.json_object()?;
     let label = match body.get("label") {
         Some(Value::String(s)) if !s.trim().is_empty() => s.clone(),
         _ => {
@@ -304,7 +269,7 @@ fn create(org: &Org, ctx: &Ctx) -> Answer {
 fn replace(org: &Org, ctx: &Ctx, id: &str) -> Answer {
     let (name, label, mode, body) = read_app(ctx)?;
     let mut store = org.write();
-    let pos = find(&store, id)?;
+    let pos = find::app(&store, id)?;
     if store
         .app(pos)
         .is_some_and(|a| a.sign_on_mode != mode || a.name != name)
@@ -315,7 +280,7 @@ fn replace(org: &Org, ctx: &Ctx, id: &str) -> Answer {
         ));
     }
     let now = now_ms();
-    if let Some(a) = store.apps.get_mut(pos as usize).and_then(Option::as_mut) {
+    if let Some(a) = store.app_mut(pos) {
         a.label = label;
         a.body = body;
         a.last_updated = now;
@@ -333,10 +298,10 @@ fn replace(org: &Org, ctx: &Ctx, id: &str) -> Answer {
 
 fn lifecycle(org: &Org, ctx: &Ctx, id: &str, activate: bool) -> Answer {
     let mut store = org.write();
-    let pos = find(&store, id)?;
+    let pos = find::app(&store, id)?;
     let now = now_ms();
     let mut changed = false;
-    if let Some(a) = store.apps.get_mut(pos as usize).and_then(Option::as_mut) {
+    if let Some(a) = store.app_mut(pos) {
         changed = a.active != activate;
         a.active = activate;
         if changed {
@@ -358,7 +323,7 @@ fn lifecycle(org: &Org, ctx: &Ctx, id: &str, activate: bool) -> Answer {
 /// Okta deletes only inactive apps.
 fn delete(org: &Org, ctx: &Ctx, id: &str) -> Answer {
     let mut store = org.write();
-    let pos = find(&store, id)?;
+    let pos = find::app(&store, id)?;
     if store.app(pos).is_some_and(|a| a.active) {
         return Err(ApiError::new("E0000056", ""));
     }
@@ -373,45 +338,9 @@ fn delete(org: &Org, ctx: &Ctx, id: &str) -> Answer {
     Ok(Reply::NoContent)
 }
 
-fn render_app_user(store: &Store, a: &App, user: u32, base: &str) -> Value {
-    let Some(u) = store.user(user) else {
-        return Value::Null;
-    };
-    let direct = a.users.binary_search(&user).is_ok();
-    let since = a.created.max(u.created);
-    let mut links = json!({
-        "app": {"href": format!("{base}/api/v1/apps/{}", a.id)},
-        "user": {"href": format!("{base}/api/v1/users/{}", u.id)},
-    });
-    if !direct {
-        if let Some(g) = a
-            .groups
-            .iter()
-            .filter_map(|&g| store.group(g))
-            .find(|g| g.members.binary_search(&user).is_ok())
-        {
-            links["group"] =
-                json!({"href": format!("{base}/api/v1/groups/{}", g.id), "name": g.name});
-        }
-    }
-    json!({
-        "id": u.id,
-        "created": iso(since),
-        "lastUpdated": iso(since.max(a.last_updated)),
-        "scope": if direct { "USER" } else { "GROUP" },
-        "status": "ACTIVE",
-        "statusChanged": iso(since),
-        "passwordChanged": null,
-        "syncState": "DISABLED",
-        "credentials": {"userName": u.login},
-        "profile": {},
-        "_links": links,
-    })
-}
-
 fn app_users(org: &Org, ctx: &Ctx, id: &str) -> Answer {
     let store = org.read();
-    let pos = find(&store, id)?;
+    let pos = find::app(&store, id)?;
     let a = store.app(pos).ok_or_else(|| app_not_found(id))?;
     let limit = ctx.limit(50, 500)?;
     let start = paging::after(ctx, |c| store.user_ids.get(c))?.map_or(0, |&p| p as usize + 1);
@@ -429,20 +358,11 @@ fn app_users(org: &Org, ctx: &Ctx, id: &str) -> Answer {
     )
 }
 
-fn live_user(store: &Store, id: &str) -> Result<u32, ApiError> {
-    store
-        .user_ids
-        .get(id)
-        .copied()
-        .filter(|&p| store.user(p).is_some())
-        .ok_or_else(|| ApiError::not_found(id, "User"))
-}
-
 fn app_user(org: &Org, ctx: &Ctx, id: &str, user: &str) -> Answer {
     let store = org.read();
-    let pos = find(&store, id)?;
+    let pos = find::app(&store, id)?;
     let a = store.app(pos).ok_or_else(|| app_not_found(id))?;
-    let u = live_user(&store, user).map_err(|_| ApiError::not_found(user, "AppUser"))?;
+    let u = find::user_by_id(&store, user).map_err(|_| ApiError::not_found(user, "AppUser"))?;
     if !assigned(&store, a, u) {
         return Err(ApiError::not_found(user, "AppUser"));
     }
@@ -460,8 +380,8 @@ fn assign_user(org: &Org, ctx: &Ctx, id: &str, user: Option<&str>) -> Answer {
         },
     };
     let mut store = org.write();
-    let pos = find(&store, id)?;
-    let upos = live_user(&store, &user_id)?;
+    let pos = find::app(&store, id)?;
+    let upos = find::user_by_id(&store, &user_id)?;
     if store
         .user(upos)
         .is_some_and(|u| u.status == Status::Deprovisioned)
@@ -469,14 +389,11 @@ fn assign_user(org: &Org, ctx: &Ctx, id: &str, user: Option<&str>) -> Answer {
         return Err(ApiError::new("E0000117", ""));
     }
     let mut added = false;
-    if let Some(a) = store.apps.get_mut(pos as usize).and_then(Option::as_mut) {
+    if let Some(a) = store.app_mut(pos) {
         if user.is_some() && a.users.binary_search(&upos).is_err() {
             return Err(ApiError::not_found(&user_id, "AppUser"));
         }
-        if let Err(at) = a.users.binary_search(&upos) {
-            a.users.insert(at, upos);
-            added = true;
-        }
+        added = insert_sorted(&mut a.users, upos);
     }
     if added {
         let targets = vec![store.actor_user(upos), store.actor_app(pos)];
@@ -493,18 +410,11 @@ fn assign_user(org: &Org, ctx: &Ctx, id: &str, user: Option<&str>) -> Answer {
 
 fn unassign_user(org: &Org, ctx: &Ctx, id: &str, user: &str) -> Answer {
     let mut store = org.write();
-    let pos = find(&store, id)?;
-    let upos = live_user(&store, user).map_err(|_| ApiError::not_found(user, "AppUser"))?;
-    let removed = match store.apps.get_mut(pos as usize).and_then(Option::as_mut) {
-        Some(a) => match a.users.binary_search(&upos) {
-            Ok(at) => {
-                a.users.remove(at);
-                true
-            }
-            Err(_) => false,
-        },
-        None => false,
-    };
+    let pos = find::app(&store, id)?;
+    let upos = find::user_by_id(&store, user).map_err(|_| ApiError::not_found(user, "AppUser"))?;
+    let removed = store
+        .app_mut(pos)
+        .is_some_and(|a| remove_sorted(&mut a.users, upos));
     if !removed {
         return Err(ApiError::not_found(user, "AppUser"));
     }
@@ -518,28 +428,9 @@ fn unassign_user(org: &Org, ctx: &Ctx, id: &str, user: &str) -> Answer {
     Ok(Reply::NoContent)
 }
 
-fn render_assignment(store: &Store, a: &App, group: u32, base: &str) -> Value {
-    let gid = store
-        .group(group)
-        .map(|g| g.id.to_string())
-        .unwrap_or_default();
-    let priority = a.groups.iter().position(|&g| g == group).unwrap_or(0);
-    json!({
-        "id": gid,
-        "lastUpdated": iso(a.last_updated),
-        "priority": priority,
-        "profile": {},
-        "_links": {
-            "app": {"href": format!("{base}/api/v1/apps/{}", a.id)},
-            "group": {"href": format!("{base}/api/v1/groups/{gid}")},
-            "self": {"href": format!("{base}/api/v1/apps/{}/groups/{gid}", a.id)},
-        }
-    })
-}
-
 fn app_groups(org: &Org, ctx: &Ctx, id: &str) -> Answer {
     let store = org.read();
-    let pos = find(&store, id)?;
+    let pos = find::app(&store, id)?;
     let a = store.app(pos).ok_or_else(|| app_not_found(id))?;
     let limit = ctx.limit(20, 200)?;
     let groups: Vec<(u32, &Group)> = a
@@ -562,17 +453,11 @@ fn app_groups(org: &Org, ctx: &Ctx, id: &str) -> Answer {
     )
 }
 
-fn group_pos(store: &Store, group: &str) -> Result<u32, ApiError> {
-    store
-        .find_group(group)
-        .ok_or_else(|| ApiError::not_found(group, "UserGroup"))
-}
-
 fn app_group(org: &Org, ctx: &Ctx, id: &str, group: &str) -> Answer {
     let store = org.read();
-    let pos = find(&store, id)?;
+    let pos = find::app(&store, id)?;
     let a = store.app(pos).ok_or_else(|| app_not_found(id))?;
-    let g = group_pos(&store, group)?;
+    let g = find::group(&store, group)?;
     if a.groups.binary_search(&g).is_err() {
         return Err(ApiError::not_found(group, "ApplicationGroupAssignment"));
     }
@@ -582,15 +467,11 @@ fn app_group(org: &Org, ctx: &Ctx, id: &str, group: &str) -> Answer {
 fn assign_group(org: &Org, ctx: &Ctx, id: &str, group: &str) -> Answer {
     ctx.json_object_or_empty()?;
     let mut store = org.write();
-    let pos = find(&store, id)?;
-    let g = group_pos(&store, group)?;
-    let mut added = false;
-    if let Some(a) = store.apps.get_mut(pos as usize).and_then(Option::as_mut) {
-        if let Err(at) = a.groups.binary_search(&g) {
-            a.groups.insert(at, g);
-            added = true;
-        }
-    }
+    let pos = find::app(&store, id)?;
+    let g = find::group(&store, group)?;
+    let added = store
+        .app_mut(pos)
+        .is_some_and(|a| insert_sorted(&mut a.groups, g));
     if added {
         let targets = vec![store.actor_app(pos), store.actor_group(g)];
         store.record_admin(
@@ -606,18 +487,11 @@ fn assign_group(org: &Org, ctx: &Ctx, id: &str, group: &str) -> Answer {
 
 fn unassign_group(org: &Org, ctx: &Ctx, id: &str, group: &str) -> Answer {
     let mut store = org.write();
-    let pos = find(&store, id)?;
-    let g = group_pos(&store, group)?;
-    let removed = match store.apps.get_mut(pos as usize).and_then(Option::as_mut) {
-        Some(a) => match a.groups.binary_search(&g) {
-            Ok(at) => {
-                a.groups.remove(at);
-                true
-            }
-            Err(_) => false,
-        },
-        None => false,
-    };
+    let pos = find::app(&store, id)?;
+    let g = find::group(&store, group)?;
+    let removed = store
+        .app_mut(pos)
+        .is_some_and(|a| remove_sorted(&mut a.groups, g));
     if !removed {
         return Err(ApiError::not_found(group, "ApplicationGroupAssignment"));
     }

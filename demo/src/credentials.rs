@@ -1,5 +1,6 @@
-//! A user's credential operations (`/users/{id}/credentials/…`), app links and sessions: what
-//! Okta's Users collection calls besides the lifecycle.
+//! A user's credentials: the `credentials` object of a create or update body (parsed here for
+//! `users`), the credential operations (`/users/{id}/credentials/…`), app links and sessions:
+//! what Okta's Users collection calls besides the lifecycle.
 //!
 //! Okta checks a current password or a recovery answer before it changes credentials; the demo
 //! does the same against what it was given (`Store::secrets`). Seeded users have credentials the
@@ -9,8 +10,9 @@ use serde_json::{json, Map, Value};
 
 use super::clock::now_ms;
 use super::errors::ApiError;
-use super::store::{random_token, Status, Store, User};
-use super::users::{read_credentials, remember, render_credentials, resolve, user_not_found};
+use super::find::{self, user_not_found};
+use super::store::{Status, Store, User};
+use super::views::render_credentials;
 use super::{Answer, Ctx, Org, Reply};
 
 /// `POST /users/{id}/credentials/{op}`.
@@ -61,13 +63,6 @@ fn value_of<'a>(body: &'a Map<String, Value>, field: &str) -> Result<&'a str, Ap
         .ok_or_else(|| ApiError::validation(field, "The field cannot be left blank"))
 }
 
-fn object_body(ctx: &Ctx) -> Result<Map<String, Value>, ApiError> {
-    match ctx.json()? {
-        Value::Object(m) => Ok(m),
-        _ => Err(ApiError::bad_body()),
-    }
-}
-
 fn user_at<'a>(store: &'a Store, pos: u32, key: &str) -> Result<&'a User, ApiError> {
     store.user(pos).ok_or_else(|| user_not_found(key))
 }
@@ -102,11 +97,11 @@ fn record_self(store: &mut Store, ctx: &Ctx, pos: u32, event: &'static str, disp
 /// RECOVERY users with a password only; RECOVERY becomes ACTIVE.
 fn change_password(org: &Org, ctx: &Ctx, key: &str) -> Answer {
     ctx.flag("strict", false)?;
-    let body = object_body(ctx)?;
+    let body = ctx.json_object()?;
     let old = value_of(&body, "oldPassword")?;
     let new = value_of(&body, "newPassword")?;
     let mut store = org.write();
-    let pos = resolve(&store, ctx, key)?;
+    let pos = find::user(&store, ctx, key)?;
     let u = user_at(&store, pos, key)?;
     let allowed = matches!(
         u.status,
@@ -133,7 +128,7 @@ fn change_password(org: &Org, ctx: &Ctx, key: &str) -> Answer {
 /// Replaces the recovery question after checking the password. STAGED, ACTIVE or RECOVERY
 /// users with a password only.
 fn change_recovery_question(org: &Org, ctx: &Ctx, key: &str) -> Answer {
-    let body = object_body(ctx)?;
+    let body = ctx.json_object()?;
     let password = value_of(&body, "password")?;
     let creds = read_credentials(&json_credentials(&body))?;
     let Some(creds) = creds.filter(|c| c.question.is_some()) else {
@@ -143,7 +138,7 @@ fn change_recovery_question(org: &Org, ctx: &Ctx, key: &str) -> Answer {
         ));
     };
     let mut store = org.write();
-    let pos = resolve(&store, ctx, key)?;
+    let pos = find::user(&store, ctx, key)?;
     let u = user_at(&store, pos, key)?;
     let allowed = matches!(u.status, Status::Staged | Status::Active | Status::Recovery);
     if !allowed || !u.has_password {
@@ -180,6 +175,96 @@ fn json_credentials(body: &Map<String, Value>) -> Map<String, Value> {
     outer
 }
 
+/// What `credentials` in a create or update body asks for.
+pub(super) struct Creds {
+    pub password: bool,
+    /// The password's value when given in clear (not a hash or hook).
+    pub password_value: Option<String>,
+    pub question: Option<String>,
+    pub answer: Option<String>,
+}
+
+pub(super) fn read_credentials(body: &Map<String, Value>) -> Result<Option<Creds>, ApiError> {
+    let Some(c) = body.get("credentials") else {
+        return Ok(None);
+    };
+    let c = match c {
+        Value::Null => return Ok(None),
+        Value::Object(c) => c,
+        _ => return Err(ApiError::validation("credentials", "must be an object")),
+    };
+    let mut password_value = None;
+    let password = match c.get("password") {
+        None | Some(Value::Null) => false,
+        Some(Value::Object(p)) => match p.get("value") {
+            Some(Value::String(v)) if v.is_empty() => {
+                return Err(ApiError::validation(
+                    "password",
+                    "Password requirements were not met",
+                ))
+            }
+            Some(Value::String(v)) => {
+                password_value = Some(v.clone());
+                true
+            }
+            None => p.contains_key("hash") || p.contains_key("hook"),
+            Some(_) => return Err(ApiError::validation("password", "must be a string")),
+        },
+        Some(_) => return Err(ApiError::validation("password", "must be an object")),
+    };
+    let mut answer_value = None;
+    let question = match c.get("recovery_question") {
+        None | Some(Value::Null) => None,
+        Some(Value::Object(q)) => match (
+            q.get("question").and_then(Value::as_str),
+            q.get("answer").and_then(Value::as_str),
+        ) {
+            (Some(question), Some(answer))
+                if !question.is_empty() && answer.chars().count() >= 4 =>
+            {
+                answer_value = Some(answer.to_string());
+                Some(question.to_string())
+            }
+            (Some(_), Some(_)) => {
+                return Err(ApiError::validation(
+                    "recovery_question",
+                    "The security question answer must be at least 4 characters in length",
+                ))
+            }
+            _ => {
+                return Err(ApiError::validation(
+                    "recovery_question",
+                    "The field cannot be left blank",
+                ))
+            }
+        },
+        Some(_) => {
+            return Err(ApiError::validation(
+                "recovery_question",
+                "must be an object",
+            ))
+        }
+    };
+    Ok(Some(Creds {
+        password,
+        password_value,
+        question,
+        answer: answer_value,
+    }))
+}
+
+/// Keeps what credentials were given in clear, for the checks of the credential operations. A
+/// password set as a hash or hook is unknown to the demo, as it would be to check by value.
+pub(super) fn remember(store: &mut Store, pos: u32, c: &Creds) {
+    let secrets = store.secrets.entry(pos).or_default();
+    if c.password {
+        secrets.password = c.password_value.clone();
+    }
+    if c.question.is_some() {
+        secrets.answer = c.answer.clone();
+    }
+}
+
 /// Only ACTIVE users with a recovery question can start a forgot-password flow.
 fn check_recoverable(u: &User) -> Result<(), ApiError> {
     if u.status != Status::Active {
@@ -201,7 +286,7 @@ fn forgot_password(org: &Org, ctx: &Ctx, key: &str) -> Answer {
         return answer_and_reset(org, ctx, key);
     }
     let mut store = org.write();
-    let pos = resolve(&store, ctx, key)?;
+    let pos = find::user(&store, ctx, key)?;
     check_recoverable(user_at(&store, pos, key)?)?;
     record_self(
         &mut store,
@@ -213,9 +298,7 @@ fn forgot_password(org: &Org, ctx: &Ctx, key: &str) -> Answer {
     if send_email {
         return Ok(Reply::ok(json!({})));
     }
-    let mut rng = store.rng.clone();
-    let token = random_token(&mut rng, 20);
-    store.rng = rng;
+    let token = store.token(20);
     Ok(Reply::ok(json!({
         "resetPasswordUrl": format!("{}/signin/reset-password/{token}", ctx.base)
     })))
@@ -224,7 +307,7 @@ fn forgot_password(org: &Org, ctx: &Ctx, key: &str) -> Answer {
 /// Sets a new password when the recovery answer matches.
 fn answer_and_reset(org: &Org, ctx: &Ctx, key: &str) -> Answer {
     ctx.flag("sendEmail", true)?;
-    let body = object_body(ctx)?;
+    let body = ctx.json_object()?;
     let password = value_of(&body, "password")?;
     let answer = body
         .get("recovery_question")
@@ -235,7 +318,7 @@ fn answer_and_reset(org: &Org, ctx: &Ctx, key: &str) -> Answer {
             ApiError::validation("recovery_question", "The field cannot be left blank")
         })?;
     let mut store = org.write();
-    let pos = resolve(&store, ctx, key)?;
+    let pos = find::user(&store, ctx, key)?;
     let u = user_at(&store, pos, key)?;
     check_recoverable(u)?;
     let login = u.login.to_string();
@@ -265,7 +348,7 @@ fn answer_and_reset(org: &Org, ctx: &Ctx, key: &str) -> Answer {
 /// through a group, in app order.
 pub(super) fn app_links(org: &Org, ctx: &Ctx, key: &str) -> Answer {
     let store = org.read();
-    let pos = resolve(&store, ctx, key)?;
+    let pos = find::user(&store, ctx, key)?;
     user_at(&store, pos, key)?;
     let groups = store.groups_of(pos);
     let mut links = Vec::new();
@@ -297,7 +380,7 @@ pub(super) fn clear_sessions(org: &Org, ctx: &Ctx, key: &str) -> Answer {
     ctx.flag("oauthTokens", false)?;
     ctx.flag("forgetDevices", true)?;
     let mut store = org.write();
-    let pos = resolve(&store, ctx, key)?;
+    let pos = find::user(&store, ctx, key)?;
     user_at(&store, pos, key)?;
     let target = store.actor_user(pos);
     store.record_admin(

@@ -2,14 +2,14 @@
 //! members (paginated; add and remove, only in `OKTA_GROUP` groups).
 
 use axum::http::Method;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
-use super::apps::render_app;
-use super::clock::{iso, now_ms};
+use super::clock::now_ms;
 use super::errors::ApiError;
+use super::find::{self, group_not_found};
 use super::query::{lookup, Expr, Op};
-use super::store::{Group, GroupType, Kind, Store};
-use super::users::render_user;
+use super::store::{remove_sorted, Group, GroupType, Kind, Store};
+use super::views::{render_app, render_group, render_user};
 use super::{method_not_allowed, paging, Answer, Ctx, Org, Reply};
 
 pub(super) fn route(org: &Org, ctx: &Ctx, segs: &[&str]) -> Answer {
@@ -32,44 +32,6 @@ pub(super) fn route(org: &Org, ctx: &Ctx, segs: &[&str]) -> Answer {
         [_, "apps"] => Err(method_not_allowed()),
         _ => Err(ApiError::not_found(&ctx.path, "Path")),
     }
-}
-
-pub(super) fn render_group(g: &Group, base: &str, stats: Option<(usize, usize)>) -> Value {
-    let href = format!("{base}/api/v1/groups/{}", g.id);
-    let mut v = json!({
-        "id": g.id,
-        "created": iso(g.created),
-        "lastUpdated": iso(g.last_updated),
-        "lastMembershipUpdated": iso(g.last_membership_updated),
-        "objectClass": ["okta:user_group"],
-        "type": g.kind.as_str(),
-        "profile": { "name": g.name },
-        "_links": {
-            "logo": [
-                {"name": "medium", "href": format!("{base}/assets/img/logos/groups/okta-medium.png"), "type": "image/png"},
-                {"name": "large", "href": format!("{base}/assets/img/logos/groups/okta-large.png"), "type": "image/png"}
-            ],
-            "users": {"href": format!("{href}/users")},
-            "apps": {"href": format!("{href}/apps")},
-            "self": {"href": href},
-        }
-    });
-    // The spec's GroupProfile has no null description: leave it out when there is none.
-    if let Some(d) = &g.description {
-        v["profile"]["description"] = d.clone().into();
-    }
-    if let Some((users, apps)) = stats {
-        v["_embedded"] = json!({"stats": {"usersCount": users, "appsCount": apps, "groupPushMappingsCount": 0, "hasAdminPrivlege": false}});
-    }
-    v
-}
-
-fn group_not_found(id: &str) -> ApiError {
-    ApiError::not_found(id, "UserGroup")
-}
-
-fn find(store: &Store, id: &str) -> Result<u32, ApiError> {
-    store.find_group(id).ok_or_else(|| group_not_found(id))
 }
 
 fn stats(store: &Store, pos: u32) -> (usize, usize) {
@@ -181,7 +143,7 @@ pub(super) fn sort_values<T>(
 
 fn fetch(org: &Org, ctx: &Ctx, id: &str) -> Answer {
     let store = org.read();
-    let pos = find(&store, id)?;
+    let pos = find::group(&store, id)?;
     let g = store.group(pos).ok_or_else(|| group_not_found(id))?;
     let expand_stats = ctx.param("expand") == Some("stats");
     Ok(Reply::ok(render_group(
@@ -193,10 +155,7 @@ fn fetch(org: &Org, ctx: &Ctx, id: &str) -> Answer {
 
 /// The `profile` of a create or replace body: a name is required.
 fn read_profile(ctx: &Ctx) -> Result<(String, Option<String>), ApiError> {
-    let body = match ctx.json()? {
-        Value::Object(m) => m,
-        _ => return Err(ApiError::bad_body()),
-    };
+    let body = ctx.json_object()?;
     let profile: Map<String, Value> = match body.get("profile") {
         Some(Value::Object(p)) => p.clone(),
         _ => {
@@ -278,7 +237,7 @@ fn create(org: &Org, ctx: &Ctx) -> Answer {
 fn replace(org: &Org, ctx: &Ctx, id: &str) -> Answer {
     let (name, description) = read_profile(ctx)?;
     let mut store = org.write();
-    let pos = find(&store, id)?;
+    let pos = find::group(&store, id)?;
     if store.group(pos).is_some_and(|g| g.kind != GroupType::Okta) {
         return Err(ApiError::forbidden());
     }
@@ -286,7 +245,7 @@ fn replace(org: &Org, ctx: &Ctx, id: &str) -> Answer {
         return Err(duplicate_name());
     }
     let now = now_ms();
-    if let Some(g) = store.groups.get_mut(pos as usize).and_then(Option::as_mut) {
+    if let Some(g) = store.group_mut(pos) {
         g.name = name;
         g.description = description;
         g.last_updated = now;
@@ -304,16 +263,14 @@ fn replace(org: &Org, ctx: &Ctx, id: &str) -> Answer {
 
 fn delete(org: &Org, ctx: &Ctx, id: &str) -> Answer {
     let mut store = org.write();
-    let pos = find(&store, id)?;
+    let pos = find::group(&store, id)?;
     if store.group(pos).is_some_and(|g| g.kind != GroupType::Okta) {
         return Err(ApiError::forbidden());
     }
     let target = store.actor_group(pos);
     store.groups[pos as usize] = None;
     for a in store.apps.iter_mut().flatten() {
-        if let Ok(at) = a.groups.binary_search(&pos) {
-            a.groups.remove(at);
-        }
+        remove_sorted(&mut a.groups, pos);
     }
     store.record_admin(
         "group.lifecycle.delete",
@@ -326,7 +283,7 @@ fn delete(org: &Org, ctx: &Ctx, id: &str) -> Answer {
 
 fn members(org: &Org, ctx: &Ctx, id: &str) -> Answer {
     let store = org.read();
-    let pos = find(&store, id)?;
+    let pos = find::group(&store, id)?;
     let g = store.group(pos).ok_or_else(|| group_not_found(id))?;
     let limit = ctx.limit(1000, 10000)?;
     let start = paging::after(ctx, |a| store.user_ids.get(a))?.map_or(0, |user| {
@@ -347,13 +304,8 @@ fn members(org: &Org, ctx: &Ctx, id: &str) -> Answer {
 
 fn membership(org: &Org, ctx: &Ctx, id: &str, user: &str, add: bool) -> Answer {
     let mut store = org.write();
-    let pos = find(&store, id)?;
-    let upos = store
-        .user_ids
-        .get(user)
-        .copied()
-        .filter(|&p| store.user(p).is_some())
-        .ok_or_else(|| ApiError::not_found(user, "User"))?;
+    let pos = find::group(&store, id)?;
+    let upos = find::user_by_id(&store, user)?;
     if store.group(pos).is_some_and(|g| g.kind != GroupType::Okta) {
         return Err(ApiError::forbidden());
     }
@@ -380,7 +332,7 @@ fn membership(org: &Org, ctx: &Ctx, id: &str, user: &str, add: bool) -> Answer {
 
 fn group_apps(org: &Org, ctx: &Ctx, id: &str) -> Answer {
     let store = org.read();
-    let pos = find(&store, id)?;
+    let pos = find::group(&store, id)?;
     let limit = ctx.limit(20, 200)?;
     let apps: Vec<Value> = store
         .apps

@@ -9,13 +9,18 @@ mod apps;
 mod clock;
 mod credentials;
 mod errors;
+mod find;
 mod groups;
+mod lifecycle;
 mod limits;
 mod logs;
 mod paging;
+mod people;
 mod query;
+mod seed;
 mod store;
 mod users;
+mod views;
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -263,15 +268,20 @@ impl Ctx {
         serde_json::from_slice(&self.body).map_err(|_| ApiError::bad_body())
     }
 
+    /// The body as a JSON object; anything else (no body, malformed, an array) is `E0000003`.
+    pub fn json_object(&self) -> Result<serde_json::Map<String, Value>, ApiError> {
+        match self.json()? {
+            Value::Object(m) => Ok(m),
+            _ => Err(ApiError::bad_body()),
+        }
+    }
+
     /// The body as a JSON object, or an empty object when there is no body.
     pub fn json_object_or_empty(&self) -> Result<serde_json::Map<String, Value>, ApiError> {
         if self.body.iter().all(u8::is_ascii_whitespace) {
             return Ok(serde_json::Map::new());
         }
-        match self.json()? {
-            Value::Object(m) => Ok(m),
-            _ => Err(ApiError::bad_body()),
-        }
+        self.json_object()
     }
 
     /// The `link` headers of a page: `self` (the effective query, with its limit) and `next`

@@ -1,51 +1,19 @@
 //! `/api/v1/logs`: the System Log. Polling queries (no `until`, ascending) always carry a `next`
 //! link, even on an empty page; bounded queries end.
 
-use serde_json::{json, Value};
+use serde_json::Value;
 
-use super::clock::{iso, now_ms, parse_iso};
+use super::clock::{now_ms, parse_iso};
 use super::errors::ApiError;
 use super::query::{lookup, Expr, Op};
-use super::store::{Actor, LogEvent};
+use super::store::LogEvent;
+use super::views::render_event;
 use super::{paging, Answer, Ctx, Org, Reply};
 
 const DAY: i64 = 86_400_000;
 
 fn invalid(why: &str) -> ApiError {
     ApiError::new("E0000053", "").cause(why.to_string())
-}
-
-fn render_actor(a: &Actor) -> Value {
-    json!({"id": a.id, "type": a.kind, "alternateId": a.alternate_id, "displayName": a.display_name})
-}
-
-pub(super) fn render_event(e: &LogEvent) -> Value {
-    let mut outcome = json!({"result": e.outcome});
-    if let Some(r) = &e.reason {
-        outcome["reason"] = r.clone().into();
-    }
-    json!({
-        "actor": render_actor(&e.actor),
-        "client": {
-            "userAgent": {"rawUserAgent": "oktash-demo", "os": "Unknown", "browser": "UNKNOWN"},
-            "zone": "null",
-            "device": "Computer",
-            "ipAddress": e.ip,
-        },
-        "authenticationContext": {"authenticationStep": 0, "externalSessionId": "trs-demo"},
-        "displayMessage": e.display_message,
-        "eventType": e.event_type,
-        "outcome": outcome,
-        "published": iso(e.published),
-        "securityContext": {},
-        "severity": e.severity,
-        "debugContext": {"debugData": {"requestId": e.request_id}},
-        "transaction": {"type": "WEB", "id": e.request_id, "detail": {}},
-        "uuid": e.uuid,
-        "version": "0",
-        "request": {"ipChain": [{"ip": e.ip, "version": "V4"}]},
-        "target": e.targets.iter().map(render_actor).collect::<Vec<_>>(),
-    })
 }
 
 /// Cursors are `PUBLISHED_SEQ`: the position just after an event.

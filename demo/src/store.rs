@@ -1,4 +1,5 @@
-//! The org's data: users, groups, apps and System Log events, seeded deterministically.
+//! The org's model: users, groups, apps and System Log events, how to find them and how they
+//! change. `seed` fills it; `people` is what a generated person is.
 //!
 //! Users are kept compactly (a seeded profile is a handful of indexes into name tables, and is
 //! rendered to JSON on demand) so that 100,000 of them seed quickly and stay small. Deleted
@@ -7,10 +8,11 @@
 use std::collections::HashMap;
 
 use rand::rngs::SmallRng;
-use rand::{Rng, SeedableRng};
+use rand::Rng;
 use serde_json::{json, Map, Value};
 
 use super::clock::{iso, now_ms};
+use super::people::SeededProfile;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
@@ -37,245 +39,6 @@ impl Status {
             Status::Deprovisioned => "DEPROVISIONED",
         }
     }
-}
-
-pub const FIRST_NAMES: &[&str] = &[
-    "Ann",
-    "Ben",
-    "Carla",
-    "David",
-    "Elena",
-    "Farid",
-    "Grace",
-    "Hiro",
-    "Isabel",
-    "Jamal",
-    "Keiko",
-    "Liam",
-    "Maria",
-    "Noah",
-    "Olivia",
-    "Priya",
-    "Quinn",
-    "Rosa",
-    "Samuel",
-    "Tara",
-    "Umar",
-    "Vera",
-    "Wei",
-    "Ximena",
-    "Yusuf",
-    "Zoe",
-    "Aiko",
-    "Bruno",
-    "Chloe",
-    "Diego",
-    "Emma",
-    "Felix",
-    "Gita",
-    "Hannah",
-    "Ivan",
-    "Julia",
-    "Kofi",
-    "Lena",
-    "Marco",
-    "Nadia",
-    "Oscar",
-    "Paula",
-    "Rahul",
-    "Sofia",
-    "Tomas",
-    "Uma",
-    "Victor",
-    "Wanda",
-    "Yara",
-    "Zane",
-    "Amara",
-    "Boris",
-    "Camille",
-    "Dmitri",
-    "Esther",
-    "Fatima",
-    "Gustavo",
-    "Helga",
-    "Ines",
-    "Jonas",
-    "Kwame",
-    "Lucia",
-    "Mateo",
-    "Nora",
-    "Omar",
-    "Pilar",
-    "Ravi",
-    "Sara",
-    "Theo",
-    "Ursula",
-    "Valentina",
-    "Will",
-    "Xavier",
-    "Yasmin",
-    "Zara",
-    "Alice",
-    "Bob",
-    "Chen",
-    "Dana",
-    "Eli",
-];
-
-pub const LAST_NAMES: &[&str] = &[
-    "Lee",
-    "Smith",
-    "Garcia",
-    "Nguyen",
-    "Okafor",
-    "Kowalski",
-    "Tanaka",
-    "Muller",
-    "Rossi",
-    "Haddad",
-    "Johansson",
-    "Silva",
-    "Patel",
-    "Kim",
-    "Brown",
-    "Dubois",
-    "Novak",
-    "Ivanova",
-    "Mensah",
-    "Chen",
-    "Fischer",
-    "Lopez",
-    "Wong",
-    "Ahmed",
-    "Murphy",
-    "Jensen",
-    "Costa",
-    "Sato",
-    "Kaur",
-    "Moreau",
-    "Andersen",
-    "Popescu",
-    "Yilmaz",
-    "Hughes",
-    "Santos",
-    "Ito",
-    "Khan",
-    "Berg",
-    "Reyes",
-    "Weber",
-    "Park",
-    "Nakamura",
-    "Olsen",
-    "Ferrari",
-    "Cohen",
-    "Adeyemi",
-    "Larsen",
-    "Schmidt",
-    "Gomez",
-    "Walsh",
-    "Takahashi",
-    "Ali",
-    "Martin",
-    "Becker",
-    "Romero",
-    "Sharma",
-    "Lindqvist",
-    "Diaz",
-    "Obi",
-    "Horvat",
-];
-
-pub const DEPARTMENTS: &[&str] = &[
-    "Engineering",
-    "Sales",
-    "Marketing",
-    "Finance",
-    "Support",
-    "Human Resources",
-    "Legal",
-    "Operations",
-    "Product",
-    "Design",
-];
-
-const TITLES: &[&[&str]] = &[
-    &[
-        "Software Engineer",
-        "Senior Software Engineer",
-        "Staff Engineer",
-        "Engineering Manager",
-        "Site Reliability Engineer",
-    ],
-    &[
-        "Account Executive",
-        "Sales Engineer",
-        "Sales Manager",
-        "Business Development Rep",
-    ],
-    &[
-        "Marketing Manager",
-        "Content Strategist",
-        "Growth Analyst",
-        "Brand Designer",
-    ],
-    &[
-        "Financial Analyst",
-        "Controller",
-        "Accountant",
-        "Payroll Specialist",
-    ],
-    &[
-        "Support Engineer",
-        "Customer Success Manager",
-        "Support Lead",
-    ],
-    &[
-        "HR Business Partner",
-        "Recruiter",
-        "People Operations Specialist",
-    ],
-    &["Counsel", "Paralegal", "Compliance Officer"],
-    &[
-        "Operations Manager",
-        "IT Administrator",
-        "Facilities Coordinator",
-    ],
-    &[
-        "Product Manager",
-        "Product Analyst",
-        "Technical Program Manager",
-    ],
-    &["Product Designer", "UX Researcher", "Design Lead"],
-];
-
-const CITIES: &[&str] = &[
-    "San Francisco",
-    "New York",
-    "Austin",
-    "Chicago",
-    "Seattle",
-    "Toronto",
-    "London",
-    "Berlin",
-    "Paris",
-    "Amsterdam",
-    "Sydney",
-    "Tokyo",
-    "Singapore",
-    "Dublin",
-    "Madrid",
-    "Warsaw",
-];
-
-/// A seeded profile: indexes into the tables above, rendered on demand.
-#[derive(Debug, Clone)]
-pub struct SeededProfile {
-    pub first: u16,
-    pub last: u16,
-    pub dept: u8,
-    pub title: u8,
-    pub city: u8,
-    pub number: u32,
 }
 
 #[derive(Debug, Clone)]
@@ -307,33 +70,7 @@ impl User {
     pub fn profile_json(&self) -> Map<String, Value> {
         match &self.profile {
             Profile::Custom(map) => (**map).clone(),
-            Profile::Seeded(p) => {
-                let first = FIRST_NAMES[p.first as usize];
-                let last = LAST_NAMES[p.last as usize];
-                let dept = p.dept as usize;
-                let mut m = Map::new();
-                m.insert("firstName".into(), first.into());
-                m.insert("lastName".into(), last.into());
-                m.insert(
-                    "mobilePhone".into(),
-                    format!(
-                        "+1-555-{:03}-{:04}",
-                        p.number % 1000,
-                        (p.number * 7919) % 10000
-                    )
-                    .into(),
-                );
-                m.insert("secondEmail".into(), Value::Null);
-                m.insert("login".into(), (*self.login).into());
-                m.insert("email".into(), (*self.login).into());
-                m.insert("displayName".into(), format!("{first} {last}").into());
-                m.insert("department".into(), DEPARTMENTS[dept].into());
-                m.insert("title".into(), TITLES[dept][p.title as usize].into());
-                m.insert("city".into(), CITIES[p.city as usize].into());
-                m.insert("employeeNumber".into(), format!("{:06}", p.number).into());
-                m.insert("organization".into(), "Example Corp".into());
-                m
-            }
+            Profile::Seeded(p) => p.to_json(&self.login),
         }
     }
 
@@ -341,15 +78,7 @@ impl User {
     pub fn profile_attr(&self, name: &str) -> Option<Value> {
         match &self.profile {
             Profile::Custom(map) => map.get(name).cloned(),
-            Profile::Seeded(p) => Some(match name {
-                "firstName" => FIRST_NAMES[p.first as usize].into(),
-                "lastName" => LAST_NAMES[p.last as usize].into(),
-                "login" | "email" => (*self.login).into(),
-                "department" => DEPARTMENTS[p.dept as usize].into(),
-                "title" => TITLES[p.dept as usize][p.title as usize].into(),
-                "city" => CITIES[p.city as usize].into(),
-                _ => return self.profile_json().remove(name),
-            }),
+            Profile::Seeded(p) => p.attr(name, &self.login),
         }
     }
 
@@ -504,9 +233,6 @@ pub struct Secrets {
 }
 
 const ID_CHARS: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
-/// 2023-01-01T00:00:00Z: seeded objects are created after it.
-const SEED_EPOCH: i64 = 1_672_531_200_000;
-const DAY: i64 = 86_400_000;
 
 pub fn random_id(rng: &mut SmallRng, prefix: &str) -> Box<str> {
     let mut s = String::with_capacity(20);
@@ -523,165 +249,18 @@ pub fn random_token(rng: &mut SmallRng, len: usize) -> String {
         .collect()
 }
 
-fn uuid(rng: &mut SmallRng) -> String {
-    let a: u128 = rng.random();
-    let h = format!("{a:032x}");
-    format!(
-        "{}-{}-{}-{}-{}",
-        &h[0..8],
-        &h[8..12],
-        &h[12..16],
-        &h[16..20],
-        &h[20..32]
-    )
+/// A version 4 UUID whose random bits come from `rng`: valid, and the same for the same seed.
+/// (The bytes are one `u128` draw, as before, so the rest of the seeded stream is unchanged.)
+pub fn uuid(rng: &mut SmallRng) -> String {
+    let bytes = rng.random::<u128>().to_be_bytes();
+    uuid::Builder::from_random_bytes(bytes)
+        .into_uuid()
+        .to_string()
 }
 
 impl Store {
-    /// Seeds `users` users (at least the two token owners), groups, apps and recent events.
-    pub fn seed(users: usize, seed: u64) -> Store {
-        let mut rng = SmallRng::seed_from_u64(seed);
-        let n = users.max(2);
-        let mut store = Store {
-            users: Vec::with_capacity(n),
-            user_ids: HashMap::with_capacity(n),
-            logins: HashMap::with_capacity(n),
-            groups: Vec::new(),
-            group_ids: HashMap::new(),
-            apps: Vec::new(),
-            app_ids: HashMap::new(),
-            logs: Vec::new(),
-            rng: SmallRng::seed_from_u64(0),
-            admin: 0,
-            readonly_admin: 1,
-            everyone: 0,
-            secrets: HashMap::new(),
-        };
-        let mut pair_counts: HashMap<(u16, u16), u32> = HashMap::new();
-        for i in 0..n {
-            let (profile, login, status) = if i < 2 {
-                let login = if i == 0 {
-                    "admin@example.com"
-                } else {
-                    "auditor@example.com"
-                };
-                let mut m = Map::new();
-                m.insert(
-                    "firstName".into(),
-                    (if i == 0 { "Demo" } else { "Read-Only" }).into(),
-                );
-                m.insert(
-                    "lastName".into(),
-                    (if i == 0 { "Admin" } else { "Auditor" }).into(),
-                );
-                m.insert("mobilePhone".into(), Value::Null);
-                m.insert("secondEmail".into(), Value::Null);
-                m.insert("login".into(), login.into());
-                m.insert("email".into(), login.into());
-                m.insert(
-                    "title".into(),
-                    (if i == 0 {
-                        "Okta Administrator"
-                    } else {
-                        "Security Auditor"
-                    })
-                    .into(),
-                );
-                m.insert("department".into(), "Operations".into());
-                (
-                    Profile::Custom(Box::new(m)),
-                    login.to_string(),
-                    Status::Active,
-                )
-            } else {
-                let first = rng.random_range(0..FIRST_NAMES.len()) as u16;
-                let last = rng.random_range(0..LAST_NAMES.len()) as u16;
-                let dept = rng.random_range(0..DEPARTMENTS.len()) as u8;
-                let title = rng.random_range(0..TITLES[dept as usize].len()) as u8;
-                let city = rng.random_range(0..CITIES.len()) as u8;
-                let count = pair_counts.entry((first, last)).or_insert(0);
-                *count += 1;
-                let base = format!(
-                    "{}.{}",
-                    FIRST_NAMES[first as usize].to_lowercase(),
-                    LAST_NAMES[last as usize].to_lowercase()
-                );
-                let login = if *count == 1 {
-                    format!("{base}@example.com")
-                } else {
-                    format!("{base}{count}@example.com")
-                };
-                let roll = rng.random_range(0..100);
-                let status = match roll {
-                    0..=69 => Status::Active,
-                    70..=74 => Status::Staged,
-                    75..=80 => Status::Provisioned,
-                    81..=84 => Status::Suspended,
-                    85..=88 => Status::LockedOut,
-                    89..=92 => Status::PasswordExpired,
-                    93..=94 => Status::Recovery,
-                    _ => Status::Deprovisioned,
-                };
-                let p = SeededProfile {
-                    first,
-                    last,
-                    dept,
-                    title,
-                    city,
-                    number: i as u32 + 1000,
-                };
-                (Profile::Seeded(p), login, status)
-            };
-            let created = SEED_EPOCH + rng.random_range(0..700 * DAY);
-            let activated = match status {
-                Status::Staged | Status::Provisioned => None,
-                _ => Some(created + rng.random_range(0..DAY)),
-            };
-            let status_changed = match status {
-                Status::Staged => None,
-                _ => Some(activated.unwrap_or(created) + rng.random_range(0..30 * DAY)),
-            };
-            let has_password = !matches!(status, Status::Staged | Status::Provisioned);
-            let last_login = match status {
-                Status::Active | Status::LockedOut | Status::PasswordExpired | Status::Recovery => {
-                    Some(status_changed.unwrap_or(created) + rng.random_range(0..60 * DAY))
-                }
-                _ => None,
-            };
-            let last_updated = [Some(created), status_changed, last_login]
-                .into_iter()
-                .flatten()
-                .max()
-                .unwrap_or(created);
-            let id = store.fresh_id(&mut rng, "00u", Kind::User);
-            store.user_ids.insert(id.clone(), i as u32);
-            store.logins.insert(login.to_lowercase(), i as u32);
-            store.users.push(Some(User {
-                id,
-                login: login.into_boxed_str(),
-                status,
-                created,
-                activated,
-                status_changed,
-                last_login,
-                last_updated,
-                password_changed: has_password.then_some(activated.unwrap_or(created)),
-                has_password,
-                recovery_question: has_password
-                    .then(|| "What is the name of your first pet?".into()),
-                version: 0,
-                profile,
-            }));
-        }
-        store.seed_groups(&mut rng);
-        store.seed_apps(&mut rng);
-        store.seed_logs(&mut rng);
-        // Objects created later draw from their own stream, so they do not depend on traffic
-        // that happened to come first for the seeded data.
-        store.rng = SmallRng::seed_from_u64(seed ^ 0x5eed_0fda_7a00_0001);
-        store
-    }
-
-    fn fresh_id(&mut self, rng: &mut SmallRng, prefix: &str, kind: Kind) -> Box<str> {
+    /// An id no object of its kind has, drawn from `rng`.
+    pub(super) fn fresh_id(&mut self, rng: &mut SmallRng, prefix: &str, kind: Kind) -> Box<str> {
         loop {
             let id = random_id(rng, prefix);
             let taken = match kind {
@@ -695,289 +274,17 @@ impl Store {
         }
     }
 
+    /// A random token (activation, reset, temporary password) from the store's own stream.
+    pub fn token(&mut self, len: usize) -> String {
+        random_token(&mut self.rng, len)
+    }
+
     /// A new id drawn from the store's own stream.
     pub fn new_id(&mut self, prefix: &str, kind: Kind) -> Box<str> {
         let mut rng = self.rng.clone();
         let id = self.fresh_id(&mut rng, prefix, kind);
         self.rng = rng;
         id
-    }
-
-    fn seed_groups(&mut self, rng: &mut SmallRng) {
-        let all: Vec<u32> = (0..self.users.len() as u32).collect();
-        let created = SEED_EPOCH - 30 * DAY;
-        self.everyone = self.push_group(
-            rng,
-            GroupType::BuiltIn,
-            "Everyone",
-            Some("All users in your organization"),
-            created,
-            all.clone(),
-        );
-        for (d, dept) in DEPARTMENTS.iter().enumerate() {
-            let members = all
-                .iter()
-                .copied()
-                .filter(|&i| matches!(&self.users[i as usize], Some(User { profile: Profile::Seeded(p), .. }) if p.dept as usize == d))
-                .collect();
-            let desc = format!("Everyone in {dept}");
-            self.push_group(
-                rng,
-                GroupType::Okta,
-                dept,
-                Some(&desc),
-                created + d as i64 * DAY,
-                members,
-            );
-        }
-        let pick = |rng: &mut SmallRng, pct: u32| -> Vec<u32> {
-            all.iter()
-                .copied()
-                .filter(|_| rng.random_range(0..100) < pct)
-                .collect()
-        };
-        let vpn = pick(rng, 30);
-        self.push_group(
-            rng,
-            GroupType::Okta,
-            "VPN Users",
-            Some("Users allowed on the corporate VPN"),
-            created + 20 * DAY,
-            vpn,
-        );
-        let remote = pick(rng, 15);
-        self.push_group(
-            rng,
-            GroupType::Okta,
-            "Remote Workers",
-            Some("Fully remote employees"),
-            created + 21 * DAY,
-            remote,
-        );
-        let contractors = pick(rng, 5);
-        self.push_group(
-            rng,
-            GroupType::Okta,
-            "Contractors",
-            None,
-            created + 22 * DAY,
-            contractors,
-        );
-        self.push_group(
-            rng,
-            GroupType::Okta,
-            "Okta Administrators",
-            Some("Admins of this org"),
-            created + 23 * DAY,
-            vec![0, 1],
-        );
-        let workday = pick(rng, 10);
-        self.push_group(
-            rng,
-            GroupType::App,
-            "Workday Users",
-            Some("Imported from Workday"),
-            created + 24 * DAY,
-            workday,
-        );
-    }
-
-    fn push_group(
-        &mut self,
-        rng: &mut SmallRng,
-        kind: GroupType,
-        name: &str,
-        description: Option<&str>,
-        created: i64,
-        members: Vec<u32>,
-    ) -> u32 {
-        let id = self.fresh_id(rng, "00g", Kind::Group);
-        let pos = self.groups.len() as u32;
-        self.group_ids.insert(id.clone(), pos);
-        self.groups.push(Some(Group {
-            id,
-            kind,
-            name: name.into(),
-            description: description.map(str::to_string),
-            created,
-            last_updated: created,
-            last_membership_updated: created + DAY,
-            members,
-        }));
-        pos
-    }
-
-    fn seed_apps(&mut self, rng: &mut SmallRng) {
-        let group = |store: &Store, name: &str| {
-            store
-                .groups
-                .iter()
-                .position(|g| g.as_ref().is_some_and(|g| g.name == name))
-                .map(|p| p as u32)
-        };
-        let apps: [(&str, &str, bool, &[&str], u32); 8] = [
-            (
-                "Company Wiki",
-                "https://wiki.example.com",
-                true,
-                &["Everyone"],
-                0,
-            ),
-            (
-                "HR Handbook",
-                "https://handbook.example.com",
-                true,
-                &["Everyone"],
-                0,
-            ),
-            (
-                "Engineering Docs",
-                "https://docs.eng.example.com",
-                true,
-                &["Engineering", "Product"],
-                0,
-            ),
-            (
-                "Sales Dashboard",
-                "https://dash.sales.example.com",
-                true,
-                &["Sales"],
-                3,
-            ),
-            (
-                "Expense Reports",
-                "https://expenses.example.com",
-                true,
-                &[],
-                20,
-            ),
-            (
-                "Status Page",
-                "https://status.example.com",
-                true,
-                &["Support", "Operations"],
-                2,
-            ),
-            (
-                "VPN Portal",
-                "https://vpn.example.com",
-                true,
-                &["VPN Users"],
-                0,
-            ),
-            (
-                "Legacy Intranet",
-                "https://intranet.example.com",
-                false,
-                &[],
-                1,
-            ),
-        ];
-        for (k, (label, url, active, groups, pct)) in apps.into_iter().enumerate() {
-            let created = SEED_EPOCH + k as i64 * 3 * DAY;
-            let groups: Vec<u32> = {
-                let mut g: Vec<u32> = groups.iter().filter_map(|n| group(self, n)).collect();
-                g.sort_unstable();
-                g
-            };
-            // Direct assignments are capped so that large orgs still seed quickly.
-            let users: Vec<u32> = (2..self.users.len() as u32)
-                .filter(|_| rng.random_range(0..100) < pct)
-                .take(2000)
-                .collect();
-            let id = self.fresh_id(rng, "0oa", Kind::App);
-            self.app_ids.insert(id.clone(), self.apps.len() as u32);
-            self.apps.push(Some(App {
-                id,
-                name: "bookmark".into(),
-                label: label.into(),
-                active,
-                sign_on_mode: "BOOKMARK".into(),
-                created,
-                last_updated: created,
-                body: bookmark_body(url),
-                users,
-                groups,
-            }));
-        }
-    }
-
-    fn seed_logs(&mut self, rng: &mut SmallRng) {
-        let now = now_ms();
-        let count = (self.users.len() * 2).clamp(50, 1000);
-        let start = now - 3 * DAY;
-        let mut times: Vec<i64> = (0..count)
-            .map(|_| start + rng.random_range(0..3 * DAY - 60_000))
-            .collect();
-        times.sort_unstable();
-        let admin = self.actor_user(self.admin);
-        for t in times {
-            let pos = rng.random_range(0..self.users.len()) as u32;
-            let user = self.actor_user(pos);
-            let ip = format!("203.0.113.{}", rng.random_range(1..255));
-            let (event_type, display, outcome, reason, actor, targets) =
-                match rng.random_range(0..10) {
-                    0..=5 => (
-                        "user.session.start",
-                        "User login to Okta",
-                        "SUCCESS",
-                        None,
-                        user.clone(),
-                        vec![],
-                    ),
-                    6 => (
-                        "user.session.start",
-                        "User login to Okta",
-                        "FAILURE",
-                        Some("INVALID_CREDENTIALS"),
-                        user.clone(),
-                        vec![],
-                    ),
-                    7 => {
-                        let app = rng.random_range(0..self.apps.len());
-                        let target = self.actor_app(app as u32);
-                        (
-                            "user.authentication.sso",
-                            "User single sign on to app",
-                            "SUCCESS",
-                            None,
-                            user.clone(),
-                            vec![target],
-                        )
-                    }
-                    8 => (
-                        "user.session.end",
-                        "User logout from Okta",
-                        "SUCCESS",
-                        None,
-                        user.clone(),
-                        vec![],
-                    ),
-                    _ => (
-                        "user.account.update_profile",
-                        "Update user profile for Okta",
-                        "SUCCESS",
-                        None,
-                        admin.clone(),
-                        vec![user.clone()],
-                    ),
-                };
-            let seq = self.logs.len() as u64 + 1;
-            self.logs.push(LogEvent {
-                uuid: uuid(rng),
-                published: t,
-                seq,
-                event_type,
-                display_message: display.into(),
-                severity: if outcome == "FAILURE" { "WARN" } else { "INFO" },
-                outcome,
-                reason: reason.map(str::to_string),
-                actor,
-                targets,
-                request_id: random_token(rng, 27),
-                ip,
-            });
-        }
     }
 
     pub fn actor_user(&self, pos: u32) -> Actor {
@@ -1074,8 +381,16 @@ impl Store {
         self.groups.get(pos as usize).and_then(Option::as_ref)
     }
 
+    pub fn group_mut(&mut self, pos: u32) -> Option<&mut Group> {
+        self.groups.get_mut(pos as usize).and_then(Option::as_mut)
+    }
+
     pub fn app(&self, pos: u32) -> Option<&App> {
         self.apps.get(pos as usize).and_then(Option::as_ref)
+    }
+
+    pub fn app_mut(&mut self, pos: u32) -> Option<&mut App> {
+        self.apps.get_mut(pos as usize).and_then(Option::as_mut)
     }
 
     /// A live user by id, login, or unambiguous login shortname (the part before `@`).
@@ -1128,31 +443,47 @@ impl Store {
 
     /// Adds a member; false when it already was one.
     pub fn add_member(&mut self, group: u32, user: u32, now: i64) -> bool {
-        let Some(g) = self.groups.get_mut(group as usize).and_then(Option::as_mut) else {
+        let Some(g) = self.group_mut(group) else {
             return false;
         };
-        match g.members.binary_search(&user) {
-            Ok(_) => false,
-            Err(at) => {
-                g.members.insert(at, user);
-                g.last_membership_updated = now;
-                true
-            }
+        let added = insert_sorted(&mut g.members, user);
+        if added {
+            g.last_membership_updated = now;
         }
+        added
     }
 
     pub fn remove_member(&mut self, group: u32, user: u32, now: i64) -> bool {
-        let Some(g) = self.groups.get_mut(group as usize).and_then(Option::as_mut) else {
+        let Some(g) = self.group_mut(group) else {
             return false;
         };
-        match g.members.binary_search(&user) {
-            Ok(at) => {
-                g.members.remove(at);
-                g.last_membership_updated = now;
-                true
-            }
-            Err(_) => false,
+        let removed = remove_sorted(&mut g.members, user);
+        if removed {
+            g.last_membership_updated = now;
         }
+        removed
+    }
+}
+
+/// Adds `x` to a sorted list of positions; false when it was there already.
+pub fn insert_sorted(list: &mut Vec<u32>, x: u32) -> bool {
+    match list.binary_search(&x) {
+        Ok(_) => false,
+        Err(at) => {
+            list.insert(at, x);
+            true
+        }
+    }
+}
+
+/// Removes `x` from a sorted list of positions; false when it was not there.
+pub fn remove_sorted(list: &mut Vec<u32>, x: u32) -> bool {
+    match list.binary_search(&x) {
+        Ok(at) => {
+            list.remove(at);
+            true
+        }
+        Err(_) => false,
     }
 }
 
@@ -1182,32 +513,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn seeding_is_deterministic() {
-        let a = Store::seed(50, 7);
-        let b = Store::seed(50, 7);
-        let ids = |s: &Store| {
-            s.users
-                .iter()
-                .flatten()
-                .map(|u| (u.id.clone(), u.login.clone()))
-                .collect::<Vec<_>>()
-        };
-        assert_eq!(ids(&a), ids(&b));
-        assert_ne!(ids(&a), ids(&Store::seed(50, 8)));
-        assert!(a
-            .users
-            .iter()
-            .flatten()
-            .all(|u| u.id.len() == 20 && u.id.starts_with("00u")));
-        assert!(a
-            .groups
-            .iter()
-            .flatten()
-            .all(|g| g.id.len() == 20 && g.id.starts_with("00g")));
-        assert!(a
-            .apps
-            .iter()
-            .flatten()
-            .all(|g| g.id.len() == 20 && g.id.starts_with("0oa")));
+    fn event_uuids_are_version_4_and_reproducible() {
+        let mut a = Store::seed(20, 3);
+        a.record_admin("user.session.clear", "Clear user session", vec![], "r1");
+        for e in &a.logs {
+            let u = uuid::Uuid::parse_str(&e.uuid).expect(&e.uuid);
+            assert_eq!(u.get_version_num(), 4, "{}", e.uuid);
+            assert_eq!(u.get_variant(), uuid::Variant::RFC4122, "{}", e.uuid);
+        }
+        let mut b = Store::seed(20, 3);
+        b.record_admin("user.session.clear", "Clear user session", vec![], "r1");
+        let uuids = |s: &Store| s.logs.iter().map(|e| e.uuid.clone()).collect::<Vec<_>>();
+        assert_eq!(uuids(&a), uuids(&b));
     }
 }
