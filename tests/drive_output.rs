@@ -178,8 +178,11 @@ fn env_lists_every_source_masked_and_env_rm_forgets() {
     );
     assert!(row("bear").contains("Bearer ••••"), "{listed}");
     assert!(row("okta.yaml").contains("~/.okta/okta.yaml"), "{listed}");
-    assert!(row("env").contains("OKTA_CLIENT_*"), "{listed}");
-    assert!(row("env").contains("env:OKTA_CLIENT_TOKEN"), "{listed}");
+    assert!(row("okta-client").contains("OKTA_CLIENT_*"), "{listed}");
+    assert!(
+        row("okta-client").contains("env:OKTA_CLIENT_TOKEN"),
+        "{listed}"
+    );
     assert!(row("demo").contains("--demo"), "{listed}");
     assert!(row("demo").trim_start().starts_with('*'), "the active one");
 

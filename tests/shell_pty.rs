@@ -101,15 +101,15 @@ fn ctrl_c_cancels_a_request_in_flight() {
         .env("TERM", "xterm");
     let mut sh = Session::spawn(cmd).unwrap();
     sh.set_expect_timeout(Some(Duration::from_secs(20)));
-    sh.expect("env> ").unwrap();
+    sh.expect("okta-client> ").unwrap();
     sh.send_line("set kept = 7").unwrap();
-    sh.expect("env> ").unwrap();
+    sh.expect("okta-client> ").unwrap();
     sh.send_line("get me").unwrap();
     std::thread::sleep(Duration::from_millis(500));
     sh.send(ControlCode::EndOfText).unwrap();
     sh.expect("interrupted")
         .expect("the request was cancelled at once");
-    sh.expect("env> ").unwrap();
+    sh.expect("okta-client> ").unwrap();
     sh.send_line("echo $kept").unwrap();
     sh.expect("7").unwrap();
     sh.send_line("exit").unwrap();
