@@ -31,11 +31,12 @@ else
 fi
 [ -n "${NO_BUILD:-}" ] || cargo build --release --quiet
 [ -x /usr/bin/time ] || { echo "needs /usr/bin/time (apt-get install time)" >&2; exit 2; }
-bin=$repo/target/release/oktash
+bin=${OKTASH_BIN:-$repo/target/release/oktash}
 out=$repo/target/fuzz
 mkdir -p "$out"
 
 tmp=$(mktemp -d)
+[ -z "${FUZZ_KEEP_TMP:-}" ] || echo "temp dir: $tmp"
 trap 'kill "${demo_pid:-}" 2>/dev/null || true; rm -rf "$tmp"' EXIT
 export HOME=$tmp/home OKTASH_CONFIG_DIR=$tmp/config OKTASH_DATA_DIR=$tmp/data NO_COLOR=1
 mkdir -p "$HOME" "$tmp/work"
@@ -62,7 +63,7 @@ deadline=$(($(date +%s) + minutes * 60))
 while [ "$ran" -lt "$lines" ] && [ "$(date +%s)" -lt "$deadline" ]; do
     n=$((lines - ran < batch ? lines - ran : batch))
     s=$((seed * 1000003 + batches))
-    { echo "$preamble"; python3 "$repo/scripts/fuzz_lines.py" --seed "$s" --count "$n"; } >"$tmp/batch.oktash"
+    { echo "$preamble"; python3 "$repo/scripts/fuzz_lines.py" --seed "$s" --count "$n" --url "$OKTA_CLIENT_ORGURL"; } >"$tmp/batch.oktash"
     set +e
     (cd "$tmp/work" && timeout -s KILL "$per_batch_timeout" /usr/bin/time -f '%M' -o "$tmp/rss" \
         "$bin" -k --yes <"$tmp/batch.oktash" >/dev/null 2>"$tmp/stderr")
