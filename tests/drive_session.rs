@@ -194,7 +194,7 @@ fn lists_do_not_multiply_and_large_read_fan_outs_ask_first() {
     assert_eq!(r.code, Some(1), "{}", r.stderr);
     assert!(
         r.stderr
-            .contains("$a and $a are both lists: a word may hold one list"),
+            .contains("$a and $a are both lists; a word takes one (pick an item: $a[0])"),
         "{}",
         r.stderr
     );

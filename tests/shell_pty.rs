@@ -157,7 +157,7 @@ fn a_recalled_masked_token_is_refused_and_an_empty_token_answer_cancels() {
     // Up recalls the line as the history keeps it, `token=••••`; Enter sends it.
     sh.send("\x1b[A").unwrap();
     sh.send("\r").unwrap();
-    sh.expect("the token is masked (••••)").unwrap();
+    sh.expect("token=•••• is a mask from the history").unwrap();
     sh.send_line("env").unwrap();
     sh.expect(Regex("other +http://127.0.0.1:9 +SSWS ••••7890"))
         .unwrap();

@@ -92,9 +92,7 @@ impl Shell {
     fn typed_token(&self, word: &Word) -> Result<String, Failure> {
         let token = self.word_text(word, "the token")?;
         if token.contains('•') {
-            return fail(
-                "the token is masked (••••): this line came back from the history, which never keeps tokens; type the token again, or use token=env:VAR",
-            );
+            return fail("token=•••• is a mask from the history: type the token, or token=env:VAR");
         }
         if token.trim().is_empty() {
             return fail("the token is empty: give token=…, bearer=…, or token=env:VAR");
@@ -165,9 +163,7 @@ fn prompt_token(name: &str) -> Result<String, Failure> {
         "a token is needed; API token for {name} (input hidden, empty cancels): "
     ))?;
     if token.is_empty() {
-        return fail(format!(
-            "no token entered: environment {name} not added (token=env:VAR reads it from a variable)"
-        ));
+        return fail(format!("no token entered: environment {name} not added"));
     }
     Ok(token)
 }

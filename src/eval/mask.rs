@@ -20,9 +20,10 @@ pub fn mask_secrets_in_place(line: &str) -> String {
 /// What a masked secret reads as in a kept line.
 const MASK: &str = "••••";
 
-/// True when `text` is a mask (or the `…` placeholder of a usage line), not a secret.
+/// True when `text` is a mask, or the `…` placeholder of a usage line (`[token=…|bearer=…]`),
+/// not a secret.
 fn is_mask(text: &str) -> bool {
-    !text.is_empty() && text.chars().all(|c| c == '•' || c == '…')
+    text.starts_with('…') || (!text.is_empty() && text.chars().all(|c| c == '•'))
 }
 
 /// A key whose value is a secret: passwords (`password`, `newPassword`), tokens
@@ -272,6 +273,8 @@ mod tests {
             mask_secrets("use token=… or bearer=…"),
             "use token=… or bearer=…"
         );
+        let usage = "env add NAME URL [token=…|bearer=…] [--protected]";
+        assert_eq!(mask_secrets(usage), usage);
         assert_eq!(mask_secrets("token=••••"), "token=••••");
     }
 

@@ -95,8 +95,7 @@ impl Shell {
                         Value::Array(items) => {
                             if let Some(first) = list {
                                 return fail(format!(
-                                    "{} and {} are both lists: a word may hold one list, \
-                                     and runs once per item; pick one item, such as {}[0]",
+                                    "{} and {} are both lists; a word takes one (pick an item: {}[0])",
                                     expr_text(first),
                                     expr_text(expr),
                                     expr_text(expr)
