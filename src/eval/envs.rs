@@ -81,14 +81,9 @@ impl Shell {
         let url_text = self.word_text(url, "the org URL")?;
         let base = okta::check_org_url(&url_text)?;
         let auth = match auth {
-            Some(AuthArg::Ssws(w)) => Some((AuthScheme::Ssws, self.word_text(&w, "the token")?)),
-            Some(AuthArg::Bearer(w)) => {
-                Some((AuthScheme::Bearer, self.word_text(&w, "the token")?))
-            }
-            None if self.interactive => Some((
-                AuthScheme::Ssws,
-                read_secret(&format!("API token for {name} (input hidden): "))?,
-            )),
+            Some(AuthArg::Ssws(w)) => Some((AuthScheme::Ssws, self.typed_token(&w)?)),
+            Some(AuthArg::Bearer(w)) => Some((AuthScheme::Bearer, self.typed_token(&w)?)),
+            None if self.interactive => Some((AuthScheme::Ssws, prompt_token(&name)?)),
             None => None,
         };
         let env = Environment {
@@ -114,6 +109,19 @@ impl Shell {
         Ok(Outcome::Text(format!(
             "environment {name} added; `use {name}` to switch to it"
         )))
+    }
+
+    /// The token of a `token=` / `bearer=` word. A mask is refused: a line recalled from the
+    /// history carries `token=••••`, and storing the mask would make every request a 401.
+    fn typed_token(&self, word: &Word) -> Result<String, Failure> {
+        let token = self.word_text(word, "the token")?;
+        if token.contains('•') {
+            return fail("token=•••• is a mask from the history: type the token, or token=env:VAR");
+        }
+        if token.trim().is_empty() {
+            return fail("the token is empty: give token=…, bearer=…, or token=env:VAR");
+        }
+        Ok(token)
     }
 
     pub(super) fn env_remove(&mut self, name: &str) -> Result<Outcome, Failure> {
@@ -166,6 +174,22 @@ impl Shell {
         let env = &self.session.environments[index];
         Ok(Outcome::Text(format!("using {} ({})", env.name, env.url)))
     }
+}
+
+/// Asks for an environment's token without echo. An empty answer asks once more; a second one
+/// cancels, so that a stray Enter never makes an environment without auth.
+fn prompt_token(name: &str) -> Result<String, Failure> {
+    let token = read_secret(&format!("API token for {name} (input hidden): "))?;
+    if !token.is_empty() {
+        return Ok(token);
+    }
+    let token = read_secret(&format!(
+        "a token is needed; API token for {name} (input hidden, empty cancels): "
+    ))?;
+    if token.is_empty() {
+        return fail(format!("no token entered: environment {name} not added"));
+    }
+    Ok(token)
 }
 
 /// Reads a secret without echo.

@@ -200,8 +200,11 @@ impl Shell {
     ) -> Result<Flow, Failure> {
         // The line is shown again under a parse error: its secrets are masked, one `•` per
         // character so that the caret stays under its column.
-        let parsed = lang::parse_line(line)
-            .map_err(|e| Failure::Message(e.render(&mask_secrets_in_place(line))))?;
+        // Its message may quote a word that holds one (`'token=X'`).
+        let parsed = lang::parse_line(line).map_err(|mut e| {
+            e.message = mask_secrets(&e.message);
+            Failure::Message(e.render(&mask_secrets_in_place(line)))
+        })?;
         // Lines a person typed are recorded, not the lines of the scripts they source.
         if !parsed.commands.is_empty() && self.source_depth == 0 {
             self.record(line);

@@ -825,7 +825,7 @@ impl<'a> Parser<'a> {
                 .next()
                 .is_none_or(|c| c.is_whitespace() || matches!(c, '=' | ';' | '|' | '>'))
         };
-        let name = match lexer::ident(rest) {
+        let name = match lexer::var_name(rest) {
             Ok((r, name)) if ends_name(r) => name,
             _ => {
                 let (_, w) = self.word(false)?;
@@ -837,7 +837,7 @@ impl<'a> Parser<'a> {
                 return Err(self.err(
                     at,
                     format!(
-                        "bad variable name `{shown}`: use letters, digits and _ (set NAME = VALUE)"
+                        "bad variable name `{shown}`: use letters, digits, _ and inner - (set NAME = VALUE)"
                     ),
                 ));
             }

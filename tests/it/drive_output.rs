@@ -198,11 +198,11 @@ fn env_lists_every_source_masked_and_env_rm_forgets() {
         "{listed}"
     );
     assert!(
-        text(row("env"), "from").contains("OKTA_CLIENT_*"),
+        text(row("okta-client"), "from").contains("OKTA_CLIENT_*"),
         "{listed}"
     );
     assert!(
-        text(row("env"), "auth").contains("env:OKTA_CLIENT_TOKEN"),
+        text(row("okta-client"), "auth").contains("env:OKTA_CLIENT_TOKEN"),
         "{listed}"
     );
     assert!(text(row("demo"), "from").contains("--demo"), "{listed}");

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use crate::common::{DemoProcess, Home};
 use serde_json::Value;
 
-/// Runs `commands` against `demo` (as environment `env`, from OKTA_CLIENT_*), through pipes.
+/// Runs `commands` against `demo` (as environment `okta-client`, from OKTA_CLIENT_*), through pipes.
 fn run(home: &Home, demo: &DemoProcess, commands: &str) -> (bool, String, String) {
     let out = home
         .command()

@@ -129,7 +129,7 @@ fn ctrl_c_cancels_a_wait_and_keeps_what_was_fetched() {
         .env("TERM", "xterm");
     let mut sh = expectrl::Session::spawn(cmd).expect("spawn in a pty");
     sh.set_expect_timeout(Some(Duration::from_secs(20)));
-    sh.expect("env").unwrap();
+    sh.expect("okta-client> ").unwrap();
     sh.send_line("ls users limit=5 --all").unwrap();
     sh.expect("rate-limit budget spent: waiting").unwrap();
     let started = Instant::now();

@@ -12,6 +12,7 @@ mod drive_output;
 mod drive_paging;
 mod drive_rate_limits;
 mod drive_safety;
+mod drive_session;
 mod eval_props;
 mod grammar_corpus;
 mod history_transcripts;

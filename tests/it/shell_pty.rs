@@ -67,12 +67,25 @@ fn the_history_file_is_private_and_holds_no_token() {
     sh.expect("environment other added").unwrap();
     sh.send_line("ls users limit=1").unwrap();
     sh.expect("#1 GET").unwrap();
+    // Passwords, answers and client secrets in JSON and in k=v words; mistyped token words.
+    for line in [
+        r#"post users {"profile":{"login":"pw@example.com","email":"pw@example.com","firstName":"P","lastName":"W"},"credentials":{"password":{"value":"Hunter2SuperSecret"},"recovery_question":{"question":"Pet?","answer":"RexSuperSecret"}}}"#,
+        r#"set app = {"client_secret":"ClientSuperSecret"}"#,
+        "echo password=PlainSuperSecret TOKEN=UpperSuperSecret 'token=QuotedSuperSecret'",
+        "set token = SpacedSuperSecret",
+    ] {
+        sh.send_line(line).unwrap();
+    }
+    sh.send_line("echo end-of-secrets").unwrap();
+    sh.expect("end-of-secrets\r\n").unwrap();
     sh.send_line("exit").unwrap();
     sh.expect(expectrl::Eof).unwrap();
     let path = home.data_dir().join("history");
     let text = std::fs::read_to_string(&path).expect("history file written");
     assert!(text.contains("ls users limit=1"), "{text}");
     assert!(text.contains("token=••••"), "{text}");
+    assert!(text.contains(r#""password":{"value":"••••"}"#), "{text}");
+    assert!(text.contains("set token = ••••"), "{text}");
     assert!(!text.contains("SuperSecret"), "{text}");
     use std::os::unix::fs::PermissionsExt;
     assert_eq!(
@@ -99,15 +112,15 @@ fn ctrl_c_cancels_a_request_in_flight() {
         .env("TERM", "xterm");
     let mut sh = Session::spawn(cmd).unwrap();
     sh.set_expect_timeout(Some(Duration::from_secs(20)));
-    sh.expect("env> ").unwrap();
+    sh.expect("okta-client> ").unwrap();
     sh.send_line("set kept = 7").unwrap();
-    sh.expect("env> ").unwrap();
+    sh.expect("okta-client> ").unwrap();
     sh.send_line("get me").unwrap();
     std::thread::sleep(Duration::from_millis(500));
     sh.send(ControlCode::EndOfText).unwrap();
     sh.expect("interrupted")
         .expect("the request was cancelled at once");
-    sh.expect("env> ").unwrap();
+    sh.expect("okta-client> ").unwrap();
     sh.send_line("echo $kept").unwrap();
     sh.expect("7").unwrap();
     sh.send_line("exit").unwrap();
@@ -127,4 +140,54 @@ fn completes_a_request_name_with_spaces_quoted() {
     sh.expect("#1 GET /api/v1/users/me")
         .expect("the completed name ran");
     sh.send_line("exit").unwrap();
+}
+
+#[test]
+fn a_recalled_masked_token_is_refused_and_an_empty_token_answer_cancels() {
+    let home = Home::new();
+    let mut sh = spawn(&home);
+    sh.send_line("env add other http://127.0.0.1:9 token=00SuperSecretToken1234567890")
+        .unwrap();
+    sh.expect("environment other added").unwrap();
+    // Up recalls the line as the history keeps it, `token=••••`; Enter sends it.
+    sh.send("\x1b[A").unwrap();
+    sh.send("\r").unwrap();
+    sh.expect("token=•••• is a mask from the history").unwrap();
+    sh.send_line("env").unwrap();
+    sh.expect(Regex("other +http://127.0.0.1:9 +SSWS ••••7890"))
+        .unwrap();
+
+    sh.send_line("env add blank http://127.0.0.1:9").unwrap();
+    sh.expect("API token for blank (input hidden): ").unwrap();
+    sh.send_line("").unwrap();
+    sh.expect("a token is needed; API token for blank").unwrap();
+    sh.send_line("").unwrap();
+    sh.expect("no token entered: environment blank not added")
+        .unwrap();
+    sh.send_line("use blank").unwrap();
+    sh.expect("no environment named blank").unwrap();
+    sh.send_line("exit").unwrap();
+    sh.expect(expectrl::Eof).unwrap();
+}
+
+#[test]
+fn a_read_fan_out_over_a_hundred_targets_asks_first() {
+    let home = Home::new();
+    let mut sh = spawn(&home);
+    sh.send_line("ls users limit=200").unwrap();
+    sh.expect("#1 GET").unwrap();
+    sh.send_line("get $last.id").unwrap();
+    sh.expect("GET on 200 targets (first: /api/v1/users/")
+        .unwrap();
+    sh.expect("Proceed? [y/N] ").unwrap();
+    sh.send_line("n").unwrap();
+    sh.expect("not sent").unwrap();
+    sh.send_line("history").unwrap();
+    sh.expect("#1 GET").unwrap();
+    sh.send_line("exit").unwrap();
+    let rest = sh.expect(expectrl::Eof).unwrap();
+    assert!(
+        !String::from_utf8_lossy(rest.before()).contains("#2 GET"),
+        "nothing was sent"
+    );
 }
