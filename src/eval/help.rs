@@ -7,9 +7,9 @@ pub fn help(topic: Option<&str>) -> Result<String, Failure> {
         None => HELP,
         Some("ls") => "ls RESOURCE [k=v…] [--all] [--max N]\n  GET a collection: users, groups, apps, logs, groups/ID/users, users/ID/groups …\n  k=v become query parameters, URL-encoded: ls users search='profile.department eq \"Engineering\"'\n  --all follows `next` links to the end (--max N stops after N items).",
         Some("get") => "get TARGET [k=v…]\n  TARGET: a path (/api/v1/users/me), a URL of this org, an id (00u… users, 00g… groups, 0oa… apps),\n  a login (ann@example.com), me, a resource path (users/ID), or a $ref (an object is fetched at its\n  _links.self.href; a list fans out: get $last.id).",
-        Some("follow") => "follow REL [FROM]\n  next and self come from the `link` headers of the last response (or FROM: $N);\n  any other name from the object's _links (deactivate, resetPassword …). Lifecycle links are POSTs.",
-        Some("post" | "put" | "patch" | "delete") => "post|put|patch|delete TARGET [BODY] [k=v…] [--yes]\n  BODY: a JSON literal, @file.json, or a $ref. POST /users/ID is a partial update, PUT a full one.\n  DELETE of an active user only deactivates it; delete again to remove it.",
-        Some("set" | "echo" | "vars") => "set NAME = VALUE   echo VALUE…   vars   unset NAME\n  VALUE: a $ref with steps ($last[0].id, $3.profile.login, $users[*]), a JSON literal, or a word.\n  A .field step on a list maps over it: $last.id is every id.",
+        Some("follow") => "follow REL [FROM] [k=v…] [--yes]\n  next and self come from the `link` headers of the last response (or FROM: $N);\n  any other name from the object's _links (deactivate, resetPassword …). Lifecycle links are POSTs,\n  confirmed as writes are (--yes in a protected environment). k=v go into the link's query:\n  follow resetPassword $u sendEmail=false · follow next limit=50.\n  A list item carries only `self`: `get` it first. After a lifecycle link or a delete the shell\n  says what changed (ada@example.com: ACTIVE → SUSPENDED); piped, stdout keeps Okta's JSON\n  ({} for a lifecycle call, null for 204) and that line goes to stderr.",
+        Some("post" | "put" | "patch" | "delete") => "post|put|patch|delete TARGET [BODY] [k=v…] [--yes]\n  BODY: a JSON literal, @file.json, or a $ref. A JSON literal may hold $refs as values:\n  post $u {\"profile\": {\"title\": $t}}; an open { or [ goes on on the next line.\n  POST /users/ID is a partial update, PUT a full one.\n  DELETE of an active user only deactivates it (the shell says ACTIVE → DEPROVISIONED); delete\n  again to remove it.",
+        Some("set" | "echo" | "vars") => "set NAME = VALUE   echo VALUE…   vars   unset NAME\n  VALUE: a $ref with steps ($last[0].id, $3.profile.login, $users[*]), a JSON literal (with\n  $refs as values: {\"a\": $last[0].id}), or a word. A .field step on a list maps over it.\n  set NAME.field[N] = VALUE changes one place of a variable: set u.profile.title = \"Boss\".",
         Some("history" | "show") => "history          one line per response kept\nshow [N] [--json] one response in full (headers and body); --json prints the body alone",
         Some("env" | "use") => "env                                  list environments (tokens masked)\nenv add NAME URL [token=…|bearer=…] [--protected]   token=env:VAR reads $VAR at each use\nenv rm NAME    use NAME",
         Some("run" | "import" | "collections" | "requests") => "\
@@ -38,7 +38,7 @@ env | env add NAME URL [token=…] | env rm NAME | use NAME   environments
 import FILE… | collections | run REQUEST [k=v…]              Postman collections
 ls RESOURCE [k=v…] [--all] [--max N]                        list (users, groups, apps, logs …)
 get TARGET [k=v…]                                           one object: path, id, login, $ref
-follow REL [FROM]                                           next, self, or a _links name
+follow REL [FROM] [k=v…]                                    next, self, or a _links name
 post|put|patch|delete TARGET [BODY] [k=v…]                  writes (BODY: JSON, @file, $ref)
 set NAME = VALUE | echo VALUE | vars | unset NAME           values: $last, $N, $name, .field [N] [*]
 history | show [N] [--json] | as curl [N] [--reveal]        what came back

@@ -3,10 +3,16 @@
 use std::fs::OpenOptions;
 use std::io::Write;
 
-use crate::lang::Word;
+use std::borrow::Cow;
+
+use crate::lang::{self, Word};
 
 use super::mask::mask_secrets;
 use super::{fail, plural, Failure, Flow, Outcome, Shell};
+
+/// A command joined over several lines stops growing here (a body that large belongs in a file,
+/// `@body.json`); this also bounds the re-parsing of a never-closed `{`.
+const MAX_JOINED: usize = 1 << 20;
 
 impl Shell {
     pub(super) fn source(&mut self, file: &Word) -> Result<Outcome, Failure> {
@@ -26,9 +32,20 @@ impl Shell {
     }
 
     /// Runs a script's lines in order, stopping at the first failure and naming its line.
+    /// A line that ends inside a JSON literal or a quote goes on on the next lines, as in the
+    /// REPL, so a pasted multi-line body works in a script too; it is named by its first line.
     pub fn run_script(&mut self, text: &str, name: &str) -> Result<Flow, Failure> {
         let mut failed = 0;
-        for (index, line) in text.lines().enumerate() {
+        let mut lines = text.lines().enumerate();
+        while let Some((index, first)) = lines.next() {
+            let mut line = Cow::Borrowed(first);
+            while line.len() < MAX_JOINED && lang::is_unfinished(&line) {
+                let Some((_, more)) = lines.next() else { break };
+                let joined = line.to_mut();
+                joined.push('\n');
+                joined.push_str(more);
+            }
+            let line = line.as_ref();
             let at = format!("{name}:{}", index + 1);
             // The message, and whether the error itself was already shown (an Okta response).
             let (message, shown) = match self.run_line(line) {

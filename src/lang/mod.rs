@@ -9,6 +9,7 @@
 pub mod ast;
 mod lexer;
 mod parser;
+mod template;
 
 pub use ast::*;
 
@@ -104,6 +105,9 @@ pub struct ParseError {
     pub message: String,
     pub column: usize,
     pub suggestion: Option<String>,
+    /// The line ended inside a JSON literal or a quote: more input could complete it (the REPL
+    /// then reads another line, and a script joins its next line).
+    pub unfinished: bool,
 }
 
 impl ParseError {
@@ -139,6 +143,13 @@ impl std::error::Error for ParseError {}
 /// an empty [`Line`].
 pub fn parse_line(input: &str) -> Result<Line, ParseError> {
     parser::Parser::new(input).line()
+}
+
+/// True when `input` stops inside an unclosed `{`, `[` or quote, so that the next line belongs
+/// to the same command (a pasted multi-line JSON body).
+pub fn is_unfinished(input: &str) -> bool {
+    // Only an open bracket or quote can leave a line unfinished: most lines need no parse.
+    input.contains(['{', '[', '"', '\'']) && matches!(parse_line(input), Err(e) if e.unfinished)
 }
 
 #[cfg(test)]
