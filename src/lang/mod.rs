@@ -113,13 +113,20 @@ pub struct ParseError {
 impl ParseError {
     /// The error as the shell prints it: the line, a caret under the column, the message.
     pub fn render(&self, line: &str) -> String {
+        // A command joined over several lines: the caret goes under the line it points into,
+        // and the lines after that one are left out.
+        let before: String = line.chars().take(self.column).collect();
+        let line_start = before.rfind('\n').map_or(0, |n| n + 1);
+        let shown = match line[line_start..].find('\n') {
+            Some(end) => &line[..line_start + end],
+            None => line,
+        };
         // Keep tabs under tabs so the caret lines up in a terminal.
-        let pad: String = line
+        let pad: String = before[line_start..]
             .chars()
-            .take(self.column)
             .map(|c| if c == '\t' { '\t' } else { ' ' })
             .collect();
-        let mut out = format!("{line}\n{pad}^\nerror: {}", self.message);
+        let mut out = format!("{shown}\n{pad}^\nerror: {}", self.message);
         if let Some(s) = &self.suggestion {
             out.push_str(&format!(" (did you mean `{s}`?)"));
         }
@@ -182,6 +189,16 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn render_puts_the_caret_under_its_line_of_a_joined_command() {
+        let line = "post users {\n  \"a\": x,\n  \"b\": 2}";
+        let e = parse_line(line).unwrap_err();
+        assert_eq!(
+            e.render(line),
+            "post users {\n  \"a\": x,\n       ^\nerror: bad JSON body: expected value"
+        );
     }
 
     #[test]
