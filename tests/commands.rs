@@ -122,6 +122,19 @@ fn a_missing_link_is_explained_not_corrected_to_its_opposite() {
     assert!(!ok);
     assert!(stderr.contains("`get $u` to refresh it"), "{stderr}");
 
+    // The `{}` a lifecycle call answers has no links: the hint names the object.
+    let (ok, _, stderr) = run_demo(
+        &home,
+        "ls users limit=3; get $last[2].id; follow suspend; follow unsuspend",
+    );
+    assert!(!ok);
+    assert!(
+        stderr.contains(
+            "$last is the answer of a lifecycle call, which has no links; `get /api/v1/users/00u"
+        ),
+        "{stderr}"
+    );
+
     // A list item carries only `self`.
     let (ok, _, stderr) = run_demo(&home, "ls users limit=3; follow deactivate $last[2]");
     assert!(!ok);

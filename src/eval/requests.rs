@@ -257,39 +257,33 @@ impl Shell {
         output: &Output,
     ) -> Result<Outcome, Failure> {
         // The source: a history entry (its link headers and body) or any value with _links.
-        let (links, body): (Vec<(String, String)>, Value) = match from {
-            None => {
-                let entry = self.session.history.last().ok_or_else(|| {
-                    Failure::Message("nothing to follow yet: send a request first".into())
-                })?;
+        // A whole history entry (none given, `$N`, `$last`) also brings its link headers and URL.
+        let whole_entry = match from.map(Word::as_ref_only) {
+            None => Some(None),
+            Some(Some(Expr { root, steps })) if steps.is_empty() => match root {
+                Root::Entry(n) => Some(Some(*n)),
+                Root::Last => Some(None),
+                Root::Var(_) => None,
+            },
+            Some(_) => None,
+        };
+        let (links, body, entry_url) = match (whole_entry, from) {
+            (Some(number), _) => {
+                let entry = match number {
+                    Some(n) => self.entry(Some(n))?,
+                    None => self.session.history.last().ok_or_else(|| {
+                        Failure::Message("nothing to follow yet: send a request first".into())
+                    })?,
+                };
                 (
                     http::parse_links(entry.header_values("link")),
                     entry.body.value(),
+                    Some(entry.url.clone()),
                 )
             }
-            Some(word) => match word.as_ref_only() {
-                Some(Expr {
-                    root: Root::Entry(n),
-                    steps,
-                }) if steps.is_empty() => {
-                    let entry = self.entry(Some(*n))?;
-                    (
-                        http::parse_links(entry.header_values("link")),
-                        entry.body.value(),
-                    )
-                }
-                Some(Expr {
-                    root: Root::Last,
-                    steps,
-                }) if steps.is_empty() => {
-                    let entry = self.entry(None)?;
-                    (
-                        http::parse_links(entry.header_values("link")),
-                        entry.body.value(),
-                    )
-                }
-                _ => (Vec::new(), self.eval_word(word)?),
-            },
+            (None, Some(word)) => (Vec::new(), self.eval_word(word)?, None),
+            // (No FROM is always the newest entry, above.)
+            (None, None) => return fail("nothing to follow"),
         };
         if let Some((_, href)) = links.iter().find(|(r, _)| r == rel) {
             let url = self.with_params(self.url_for_text(href)?, params)?;
@@ -305,6 +299,16 @@ impl Shell {
         ));
         let Some(link) = link else {
             let source = from.map_or_else(|| "$last".to_string(), word_source);
+            // The answer of a lifecycle call (`{}`) has no links: name the object it acted on.
+            let acted_on = entry_url
+                .and_then(|u| Url::parse(&u).ok())
+                .and_then(|u| okta::lifecycle_object(&u, false))
+                .map(|u| path_and_query(&u));
+            if let (Some(object), None) = (acted_on, body.get("_links")) {
+                return fail(format!(
+                    "no link `{rel}`: {source} is the answer of a lifecycle call, which has no links; `get {object}` first, then `follow {rel}`"
+                ));
+            }
             return fail(missing_link(rel, &links, &body, &source));
         };
         let link = match link {
