@@ -10,9 +10,11 @@ use crate::lang::{self, Word};
 use super::mask::mask_secrets;
 use super::{fail, plural, Failure, Flow, Outcome, Shell};
 
-/// A command joined over several lines stops growing here (a body that large belongs in a file,
-/// `@body.json`); this also bounds the re-parsing of a never-closed `{`.
-const MAX_JOINED: usize = 1 << 20;
+/// A command joined over several lines stops growing at this many lines or bytes (a body that
+/// large belongs in a file, `@body.json`). Each line added re-parses the command so far, so the
+/// bounds also keep a never-closed `{` in a long script from costing quadratic time.
+const MAX_JOINED_LINES: usize = 2000;
+const MAX_JOINED_BYTES: usize = 256 * 1024;
 
 impl Shell {
     pub(super) fn source(&mut self, file: &Word) -> Result<Outcome, Failure> {
@@ -39,8 +41,13 @@ impl Shell {
         let mut lines = text.lines().enumerate();
         while let Some((index, first)) = lines.next() {
             let mut line = Cow::Borrowed(first);
-            while line.len() < MAX_JOINED && lang::is_unfinished(&line) {
+            let mut joined_lines = 1;
+            while joined_lines < MAX_JOINED_LINES
+                && line.len() < MAX_JOINED_BYTES
+                && lang::is_unfinished(&line)
+            {
                 let Some((_, more)) = lines.next() else { break };
+                joined_lines += 1;
                 let joined = line.to_mut();
                 joined.push('\n');
                 joined.push_str(more);
