@@ -178,6 +178,84 @@ pub fn check_org_url(text: &str) -> Result<Url, String> {
     Ok(base)
 }
 
+/// Link names Okta puts in `_links` (users, groups, apps, rules) and `link` headers. A `follow`
+/// of one of these that an object lacks is explained, never "corrected" to a neighbour by
+/// spelling: `unsuspend` and `suspend` are one edit apart and opposite actions.
+pub const LINK_NAMES: &[&str] = &[
+    "self",
+    "next",
+    "prev",
+    "activate",
+    "reactivate",
+    "deactivate",
+    "suspend",
+    "unsuspend",
+    "unlock",
+    "resetPassword",
+    "expirePassword",
+    "resetFactors",
+    "forgotPassword",
+    "changePassword",
+    "changeRecoveryQuestion",
+    "type",
+    "schema",
+    "users",
+    "groups",
+    "apps",
+    "logo",
+    "appLinks",
+    "uploadLogo",
+    "accessPolicy",
+    "metadata",
+];
+
+/// The user statuses a lifecycle link is offered in, as a phrase (API-FACTS §6.6): a user's
+/// `_links` hold only the operations its status allows.
+pub fn user_link_offered(rel: &str) -> Option<&'static str> {
+    Some(match rel {
+        "activate" => "a STAGED or DEPROVISIONED user",
+        "reactivate" => "a PROVISIONED or RECOVERY user",
+        "deactivate" => "a user not yet DEPROVISIONED",
+        "suspend" => "an ACTIVE user",
+        "unsuspend" => "a SUSPENDED user",
+        "unlock" => "a LOCKED_OUT user",
+        _ => return None,
+    })
+}
+
+/// The URL of the object whose status a write changes: `/api/v1/users/ID` for a DELETE of it
+/// (`delete`) or a request to its `lifecycle/…`, and the same for groups and apps. None for
+/// anything else (a profile update, a membership).
+pub fn lifecycle_object(url: &Url, delete: bool) -> Option<Url> {
+    let segments: Vec<&str> = url.path_segments()?.collect();
+    let ["api", "v1", "users" | "groups" | "apps", id, rest @ ..] = segments.as_slice() else {
+        return None;
+    };
+    let acts = if rest.is_empty() {
+        delete
+    } else {
+        rest[0] == "lifecycle"
+    };
+    if id.is_empty() || !acts {
+        return None;
+    }
+    let mut object = url.clone();
+    object.set_path(&format!("/api/v1/{}/{id}", segments[2]));
+    object.set_query(None);
+    object.set_fragment(None);
+    Some(object)
+}
+
+/// How a user, group or app is named to a person: login, group name, app label, else id.
+pub fn object_label(object: &Value) -> Option<&str> {
+    object
+        .pointer("/profile/login")
+        .or_else(|| object.pointer("/profile/name"))
+        .or_else(|| object.get("label"))
+        .or_else(|| object.get("id"))
+        .and_then(Value::as_str)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

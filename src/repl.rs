@@ -12,14 +12,15 @@ use rustyline::error::ReadlineError;
 use rustyline::highlight::Highlighter;
 use rustyline::hint::{Hinter, HistoryHinter};
 use rustyline::history::{FileHistory, History as _};
-use rustyline::{CompletionType, Config, Context, Editor, Helper, Validator};
+use rustyline::validate::{ValidationContext, ValidationResult, Validator};
+use rustyline::{CompletionType, Config, Context, Editor, Helper};
 use serde_json::Value;
 
 use crate::complete::{self, Candidates};
-use crate::config;
+use crate::{config, lang};
 use crate::eval::{mask_secrets, Flow, Shell};
 
-#[derive(Helper, Validator)]
+#[derive(Helper)]
 struct ShellHelper {
     candidates: Rc<RefCell<Candidates>>,
     /// The rest of an earlier line that starts like this one, shown dimmed; → accepts it.
@@ -33,6 +34,18 @@ impl Hinter for ShellHelper {
 
     fn hint(&self, line: &str, pos: usize, ctx: &Context<'_>) -> Option<String> {
         self.hinter.hint(line, pos, ctx)
+    }
+}
+
+impl Validator for ShellHelper {
+    /// Enter inside an unclosed `{`, `[` or quote starts a new line of the same command, so a
+    /// multi-line JSON body can be typed or pasted (without bracketed paste too).
+    fn validate(&self, ctx: &mut ValidationContext<'_>) -> rustyline::Result<ValidationResult> {
+        Ok(if lang::is_unfinished(ctx.input()) {
+            ValidationResult::Incomplete
+        } else {
+            ValidationResult::Valid(None)
+        })
     }
 }
 

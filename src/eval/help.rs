@@ -18,22 +18,9 @@ get TARGET [k=v…]
   00g… groups, 0oa… apps), a login (ann@example.com), me, a resource path
   (users/ID), or a $ref (an object is fetched at its _links.self.href; a list
   fans out: get $last.id).",
-        Some("follow") => "\
-follow REL [FROM]
-  next and self come from the `link` headers of the last response
-  (or FROM: $N);
-  any other name from the object's _links (deactivate, resetPassword …).
-  Lifecycle links are POSTs.",
-        Some("post" | "put" | "patch" | "delete") => "\
-post|put|patch|delete TARGET [BODY] [k=v…] [--yes]
-  BODY: a JSON literal, @file.json, or a $ref.
-  POST /users/ID is a partial update, PUT a full one.
-  DELETE of an active user only deactivates it; delete again to remove it.",
-        Some("set" | "echo" | "vars") => "\
-set NAME = VALUE   echo VALUE…   vars   unset NAME
-  VALUE: a $ref with steps ($last[0].id, $3.profile.login, $users[*]),
-  a JSON literal, or a word.
-  A .field step on a list maps over it: $last.id is every id.",
+        Some("follow") => "follow REL [FROM] [k=v…] [--yes]\n  next and self come from the `link` headers of the last response (or of\n  FROM: $N); any other name from the object's _links (deactivate,\n  resetPassword …).\n  Lifecycle links are POSTs, confirmed as writes are (--yes where protected).\n  k=v go into the link's query: follow resetPassword $u sendEmail=false,\n  follow next limit=50. A list item carries only `self`: `get` it first.\n  After a lifecycle link or a delete the shell says what changed\n  (ada@example.com: ACTIVE → SUSPENDED). Piped, stdout keeps Okta's JSON\n  ({} for a lifecycle call, nothing for 204) and that line goes to stderr.",
+        Some("post" | "put" | "patch" | "delete") => "post|put|patch|delete TARGET [BODY] [k=v…] [--yes] [--force]\n  BODY: a JSON literal, @file.json, or a $ref. A JSON literal may hold $refs\n  as values: post $u {\"profile\": {\"title\": $t}}. An open { or [ at the end of\n  a line goes on on the next.\n  POST /users/ID is a partial update, PUT a full one.\n  DELETE of an active user only deactivates it (ACTIVE → DEPROVISIONED);\n  delete again to remove it.\n  The body is checked against Okta's schema first; --force sends it anyway.",
+        Some("set" | "echo" | "vars") => "set NAME = VALUE   echo VALUE…   vars   unset NAME\n  VALUE: a $ref with steps ($last[0].id, $3.profile.login, $users[*]), a JSON\n  literal (with $refs as values: {\"a\": $last[0].id}), or a word.\n  A .field step on a list maps over it: $last.id is every id.\n  set NAME.field[N] = VALUE changes one place: set u.profile.title = \"Boss\".",
         Some("history" | "show") => "\
 history            one line per response kept
 show [N]           one response: headers and body (a screenful on a terminal)
@@ -77,7 +64,7 @@ env | env add NAME URL [token=…] | env rm NAME | use NAME    environments
 import FILE… | collections | run REQUEST [k=v…]      Postman collections
 ls RESOURCE [k=v…] [--all] [--max N]        list: users, groups, apps, logs …
 get TARGET [k=v…]                           one object: path, id, login, $ref
-follow REL [FROM]                           next, self, or a _links name
+follow REL [FROM] [k=v…]                    next, self, or a _links name
 post|put|patch|delete TARGET [BODY] [k=v…]  writes (BODY: JSON, @file, $ref)
 set NAME = VALUE | echo VALUE | vars | unset NAME
                                 values: $last, $N, $name, .field [N] [*]

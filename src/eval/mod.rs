@@ -18,6 +18,7 @@ use crate::lang::{self, Command, Output};
 use crate::render::{self, Style};
 use crate::session::{Auth, AuthScheme, EnvOrigin, Environment, Session, TokenSource};
 
+mod assign;
 mod checks;
 mod collections;
 mod envs;
@@ -30,6 +31,7 @@ mod requests;
 mod scripts;
 mod spec_help;
 mod targets;
+mod template;
 mod values;
 
 pub use help::help;
@@ -248,7 +250,12 @@ impl Shell {
                 max,
             } => self.ls(&resource, &params, all, max, output)?,
             Command::Get { target, params } => self.get(&target, &params)?,
-            Command::Follow { rel, from } => self.follow(&rel, from.as_ref())?,
+            Command::Follow {
+                rel,
+                from,
+                params,
+                yes,
+            } => self.follow(&rel, from.as_ref(), &params, yes, output)?,
             Command::Write {
                 method,
                 target,
@@ -256,15 +263,15 @@ impl Shell {
                 params,
                 yes,
                 force,
-            } => self.write(method, &target, body.as_ref(), &params, yes, force)?,
+            } => self.write(method, &target, body.as_ref(), &params, yes, force, output)?,
             Command::Run {
                 request,
                 params,
                 yes,
             } => self.run_request(&request, &params, yes)?,
-            Command::Set { name, value } => {
+            Command::Set { name, path, value } => {
                 let value = self.eval_value(&value)?;
-                self.session.variables.insert(name, value);
+                self.assign(name, &path, value)?;
                 Outcome::Nothing
             }
             Command::Unset { name } => match self.session.variables.remove(&name) {

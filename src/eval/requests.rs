@@ -8,10 +8,12 @@ use serde_json::Value;
 use url::Url;
 
 use crate::http::{self, Request, RequestBody};
-use crate::lang::{self, Body as BodyArg, Expr, Method, Output, Param, Root, Word};
+use crate::lang::{self, Body as BodyArg, Expr, Method, Output, Param, Root, Word, WordPart};
+use crate::okta;
+use crate::render;
 use crate::session::{Body, Entry};
 
-use super::values::type_name;
+use super::values::{step_text, type_name};
 use super::{fail, Failure, Outcome, Shell};
 
 /// A read fan-out over more targets than this asks first (writes ask from two).
@@ -288,44 +290,45 @@ impl Shell {
         }
     }
 
-    pub(super) fn follow(&mut self, rel: &str, from: Option<&Word>) -> Result<Outcome, Failure> {
+    pub(super) fn follow(
+        &mut self,
+        rel: &str,
+        from: Option<&Word>,
+        params: &[Param],
+        yes: bool,
+        output: &Output,
+    ) -> Result<Outcome, Failure> {
         // The source: a history entry (its link headers and body) or any value with _links.
-        let (links, body): (Vec<(String, String)>, Value) = match from {
-            None => {
-                let entry = self.session.history.last().ok_or_else(|| {
-                    Failure::Message("nothing to follow yet: send a request first".into())
-                })?;
+        // A whole history entry (none given, `$N`, `$last`) also brings its link headers and URL.
+        let whole_entry = match from.map(Word::as_ref_only) {
+            None => Some(None),
+            Some(Some(Expr { root, steps })) if steps.is_empty() => match root {
+                Root::Entry(n) => Some(Some(*n)),
+                Root::Last => Some(None),
+                Root::Var(_) => None,
+            },
+            Some(_) => None,
+        };
+        let (links, body, entry_url) = match (whole_entry, from) {
+            (Some(number), _) => {
+                let entry = match number {
+                    Some(n) => self.entry(Some(n))?,
+                    None => self.session.history.last().ok_or_else(|| {
+                        Failure::Message("nothing to follow yet: send a request first".into())
+                    })?,
+                };
                 (
                     http::parse_links(entry.header_values("link")),
                     entry.body.value(),
+                    Some(entry.url.clone()),
                 )
             }
-            Some(word) => match word.as_ref_only() {
-                Some(Expr {
-                    root: Root::Entry(n),
-                    steps,
-                }) if steps.is_empty() => {
-                    let entry = self.entry(Some(*n))?;
-                    (
-                        http::parse_links(entry.header_values("link")),
-                        entry.body.value(),
-                    )
-                }
-                Some(Expr {
-                    root: Root::Last,
-                    steps,
-                }) if steps.is_empty() => {
-                    let entry = self.entry(None)?;
-                    (
-                        http::parse_links(entry.header_values("link")),
-                        entry.body.value(),
-                    )
-                }
-                _ => (Vec::new(), self.eval_word(word)?),
-            },
+            (None, Some(word)) => (Vec::new(), self.eval_word(word)?, None),
+            // (No FROM is always the newest entry, above.)
+            (None, None) => return fail("nothing to follow"),
         };
         if let Some((_, href)) = links.iter().find(|(r, _)| r == rel) {
-            let url = self.url_for_text(href)?;
+            let url = self.with_params(self.url_for_text(href)?, params)?;
             return Ok(Outcome::Entry(self.send(
                 reqwest::Method::GET,
                 url,
@@ -337,22 +340,18 @@ impl Shell {
             rel.replace('~', "~0").replace('/', "~1")
         ));
         let Some(link) = link else {
-            let mut names: Vec<String> = links.iter().map(|(r, _)| r.clone()).collect();
-            if let Some(map) = body.get("_links").and_then(Value::as_object) {
-                names.extend(map.keys().cloned());
+            let source = from.map_or_else(|| "$last".to_string(), word_source);
+            // The answer of a lifecycle call (`{}`) has no links: name the object it acted on.
+            let acted_on = entry_url
+                .and_then(|u| Url::parse(&u).ok())
+                .and_then(|u| okta::lifecycle_object(&u, false))
+                .map(|u| path_and_query(&u));
+            if let (Some(object), None) = (acted_on, body.get("_links")) {
+                return fail(format!(
+                    "no link `{rel}`: {source} is the answer of a lifecycle call, which has no links; `get {object}` first, then `follow {rel}`"
+                ));
             }
-            if body.is_array() && rel == "next" {
-                return fail("no `next` link: this is the last page");
-            }
-            let refs: Vec<&str> = names.iter().map(String::as_str).collect();
-            let hint = lang::suggest(rel, &refs)
-                .map(|s| format!("; did you mean {s}?"))
-                .unwrap_or_default();
-            return fail(if names.is_empty() {
-                format!("no link `{rel}` here: the response has no links")
-            } else {
-                format!("no link `{rel}` here{hint} (links: {})", names.join(", "))
-            });
+            return fail(missing_link(rel, &links, &body, &source));
         };
         let link = match link {
             Value::Array(list) => list.first().cloned().unwrap_or(Value::Null),
@@ -382,15 +381,16 @@ impl Shell {
             }
             None => Method::Post,
         };
-        let url = self.url_for_text(href)?;
-        if method != Method::Get {
-            self.confirm_write(method, std::slice::from_ref(&url), false)?;
+        let url = self.with_params(self.url_for_text(href)?, params)?;
+        if method == Method::Get {
+            return Ok(Outcome::Entry(self.send(
+                reqwest::Method::GET,
+                url,
+                None,
+            )?));
         }
-        Ok(Outcome::Entry(self.send(
-            reqwest_method(method),
-            url,
-            None,
-        )?))
+        self.confirm_write(method, std::slice::from_ref(&url), yes)?;
+        self.send_write(method, url, None, Some(&body), output)
     }
 
     pub(super) fn write(
@@ -401,6 +401,7 @@ impl Shell {
         params: &[Param],
         yes: bool,
         force: bool,
+        output: &Output,
     ) -> Result<Outcome, Failure> {
         let urls = self
             .targets(target)?
@@ -410,6 +411,7 @@ impl Shell {
         let body = match body {
             None => None,
             Some(BodyArg::Json(v)) => Some(RequestBody::json(v)),
+            Some(BodyArg::Template(t)) => Some(RequestBody::json(&self.eval_template(t)?)),
             Some(BodyArg::Ref(e)) => Some(RequestBody::json(&self.eval_expr(e)?)),
             Some(BodyArg::File(w)) => {
                 let path = self.word_text(w, "the body file")?;
@@ -422,7 +424,85 @@ impl Shell {
         };
         self.check_request(&reqwest_method(method), &urls, body.as_ref(), force)?;
         self.confirm_write(method, &urls, yes)?;
+        if let [url] = urls.as_slice() {
+            return self.send_write(method, url.clone(), body, None, output);
+        }
         self.fan_out(reqwest_method(method), urls, body)
+    }
+
+    /// Sends one write. When it changes an object's status (a DELETE of a user, group or app,
+    /// or a lifecycle call), says what happened — `ada@example.com: ACTIVE → DEPROVISIONED` —
+    /// from the status before (`known`, the value the link came from, else a GET) and a GET
+    /// after: Okta answers those writes with `{}` or 204, which tell a person nothing.
+    /// The response stays the command's output (JSON when piped); the sentence goes to stderr,
+    /// or replaces an empty body on a terminal.
+    fn send_write(
+        &mut self,
+        method: Method,
+        url: Url,
+        body: Option<RequestBody>,
+        known: Option<&Value>,
+        output: &Output,
+    ) -> Result<Outcome, Failure> {
+        let Some(object) = okta::lifecycle_object(&url, method == Method::Delete) else {
+            return Ok(Outcome::Entry(self.send(
+                reqwest_method(method),
+                url,
+                body,
+            )?));
+        };
+        let stored = known.filter(|v| {
+            v.get("status").is_some()
+                && v.pointer("/_links/self/href")
+                    .and_then(Value::as_str)
+                    .and_then(|href| self.url_for_text(href).ok())
+                    .is_some_and(|href| href == object)
+        });
+        let before = match stored {
+            Some(v) => Peek::Found(v.clone()),
+            None => match self.peek(&object) {
+                Err(Failure::Interrupted) => return Err(Failure::Interrupted),
+                Err(_) => Peek::Unknown,
+                Ok(p) => p,
+            },
+        };
+        let n = self.send(reqwest_method(method), url, body)?;
+        let entry = self.entry(Some(n))?;
+        if entry.status >= 400 {
+            return Ok(Outcome::Entry(n));
+        }
+        let empty = match &entry.body {
+            Body::Empty => true,
+            Body::Json(Value::Object(map)) => map.is_empty(),
+            _ => false,
+        };
+        let after = self.peek(&object).unwrap_or(Peek::Unknown);
+        let Some(note) = transition(method, &before, &after) else {
+            return Ok(Outcome::Entry(n));
+        };
+        if empty && self.style.terminal && matches!(output, Output::Screen) {
+            eprintln!("{}", render::entry_line(self.entry(Some(n))?));
+            return Ok(Outcome::Text(note));
+        }
+        self.emit(Outcome::Entry(n), output)?;
+        eprintln!("{note}");
+        Ok(Outcome::Written)
+    }
+
+    /// A GET that is not kept in the history: the state of an object around a write.
+    fn peek(&mut self, object: &Url) -> Result<Peek, Failure> {
+        let request = Request {
+            method: reqwest::Method::GET,
+            url: object.clone(),
+            body: None,
+            headers: Vec::new(),
+        };
+        let response = self.fetch(&request)?;
+        Ok(match (response.status, response.body) {
+            (404, _) => Peek::Gone,
+            (200..=299, Body::Json(v)) => Peek::Found(v),
+            _ => Peek::Unknown,
+        })
     }
 
     /// Asks before a write in a protected environment and before any write to several targets.
@@ -490,4 +570,123 @@ pub(super) fn ask(question: &str) -> Result<String, Failure> {
         .read_line(&mut answer)
         .map_err(|e| Failure::Message(format!("cannot read the answer: {e}")))?;
     Ok(answer)
+}
+
+/// An object's state around a write.
+enum Peek {
+    Found(Value),
+    /// 404: it no longer exists.
+    Gone,
+    /// The GET failed or said nothing useful.
+    Unknown,
+}
+
+/// The status of a user or app, with where it is heading while Okta works asynchronously.
+fn status_of(object: &Value) -> Option<String> {
+    let status = object.get("status").and_then(Value::as_str)?;
+    Some(
+        match object.get("transitioningToStatus").and_then(Value::as_str) {
+            Some(to) => format!("{to} (in progress)"),
+            None => status.to_string(),
+        },
+    )
+}
+
+/// `ada@example.com: ACTIVE → DEPROVISIONED (delete again to remove)`, when something is known.
+fn transition(method: Method, before: &Peek, after: &Peek) -> Option<String> {
+    let (label, from) = match before {
+        Peek::Found(v) => (okta::object_label(v)?.to_string(), status_of(v)),
+        _ => return None,
+    };
+    let change = match (after, &from) {
+        (Peek::Gone, Some(from)) => format!("{from} → deleted"),
+        (Peek::Gone, None) => "deleted".to_string(),
+        (Peek::Found(v), from) => {
+            let to = status_of(v)?;
+            match from {
+                Some(from) if *from == to => format!("still {to}"),
+                Some(from) => format!("{from} → {to}"),
+                None => to,
+            }
+        }
+        (Peek::Unknown, _) => return None,
+    };
+    let still_there = matches!(after, Peek::Found(v) if v.get("status").and_then(Value::as_str) == Some("DEPROVISIONED"));
+    let hint = if method == Method::Delete && still_there {
+        " (delete again to remove)"
+    } else {
+        ""
+    };
+    Some(format!("{label}: {change}{hint}"))
+}
+
+/// Why `follow REL` finds no link, and what to do: the links the value has, why it may lack
+/// this one (its status; a list item carries only `self`; a value fetched before a change),
+/// and a spelling suggestion only for a name that is not itself a link name (so `unsuspend`
+/// is never "corrected" to its opposite `suspend`).
+fn missing_link(rel: &str, headers: &[(String, String)], body: &Value, source: &str) -> String {
+    let mut names: Vec<String> = headers.iter().map(|(r, _)| r.clone()).collect();
+    if let Some(map) = body.get("_links").and_then(Value::as_object) {
+        names.extend(map.keys().cloned());
+    }
+    if body.is_array() {
+        if rel == "next" {
+            return "no `next` link: this is the last page".to_string();
+        }
+        return format!(
+            "no link `{rel}`: {source} is a list, and list items carry only `self`; `get` one item first (get {source}[0]), then `follow {rel}`"
+        );
+    }
+    if names.is_empty() {
+        return format!("no link `{rel}` here: {source} has no links");
+    }
+    let label = okta::object_label(body).unwrap_or(source);
+    let status = body.get("status").and_then(Value::as_str);
+    let on = match status {
+        Some(status) => format!("{label} ({status})"),
+        None => label.to_string(),
+    };
+    let listed = names.join(", ");
+    if names.iter().all(|n| n == "self") {
+        return format!(
+            "no link `{rel}` on {on}: it carries only `self`, as items of a list do; `get {source}` for its full links, then `follow {rel}`"
+        );
+    }
+    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    let known = okta::LINK_NAMES.contains(&rel);
+    let typo = if known {
+        None
+    } else {
+        let mut candidates = refs.clone();
+        candidates.extend(okta::LINK_NAMES);
+        lang::suggest(rel, &candidates).filter(|s| refs.contains(&s.as_str()))
+    };
+    if let Some(s) = typo {
+        return format!("no link `{rel}` on {on}; did you mean `{s}`? (links: {listed})");
+    }
+    let why = match (okta::user_link_offered(rel), status) {
+        (Some(offered), Some(_)) => format!(": Okta offers it to {offered}"),
+        _ => String::new(),
+    };
+    format!(
+        "no link `{rel}` on {on}{why} (links: {listed}); if it changed since this value was fetched, `get {source}` to refresh it"
+    )
+}
+
+/// A word as it could be typed again (`$u`, `$last[0]`, `users/$id`), for hints.
+fn word_source(word: &Word) -> String {
+    word.parts
+        .iter()
+        .map(|part| match part {
+            WordPart::Text(t) => t.clone(),
+            WordPart::Ref(e) => {
+                let root = match &e.root {
+                    Root::Last => "$last".to_string(),
+                    Root::Entry(n) => format!("${n}"),
+                    Root::Var(v) => format!("${v}"),
+                };
+                e.steps.iter().fold(root, |s, step| s + &step_text(step))
+            }
+        })
+        .collect()
 }

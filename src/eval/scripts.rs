@@ -3,10 +3,18 @@
 use std::fs::OpenOptions;
 use std::io::Write;
 
-use crate::lang::Word;
+use std::borrow::Cow;
+
+use crate::lang::{self, Word};
 
 use super::mask::mask_secrets;
 use super::{fail, plural, Failure, Flow, Outcome, Shell};
+
+/// A command joined over several lines stops growing at this many lines or bytes (a body that
+/// large belongs in a file, `@body.json`). Each line added re-parses the command so far, so the
+/// bounds also keep a never-closed `{` in a long script from costing quadratic time.
+const MAX_JOINED_LINES: usize = 2000;
+const MAX_JOINED_BYTES: usize = 256 * 1024;
 
 impl Shell {
     pub(super) fn source(&mut self, file: &Word) -> Result<Outcome, Failure> {
@@ -28,10 +36,26 @@ impl Shell {
     /// Runs a script's lines in order, stopping at the first failure and naming its line. With
     /// `--keep-going` (a top-level script) every failed command is reported and the rest of the
     /// script, and of the same line, still runs; the script then fails at its end.
+    /// A line that ends inside a JSON literal or a quote goes on on the next lines, as in the
+    /// REPL, so a pasted multi-line body works in a script too; it is named by its first line.
     pub fn run_script(&mut self, text: &str, name: &str) -> Result<Flow, Failure> {
         let keep_going = self.keep_going && self.source_depth == 0;
         let mut failed = 0;
-        for (index, line) in text.lines().enumerate() {
+        let mut lines = text.lines().enumerate();
+        while let Some((index, first)) = lines.next() {
+            let mut line = Cow::Borrowed(first);
+            let mut joined_lines = 1;
+            while joined_lines < MAX_JOINED_LINES
+                && line.len() < MAX_JOINED_BYTES
+                && lang::is_unfinished(&line)
+            {
+                let Some((_, more)) = lines.next() else { break };
+                joined_lines += 1;
+                let joined = line.to_mut();
+                joined.push('\n');
+                joined.push_str(more);
+            }
+            let line = line.as_ref();
             let at = format!("{name}:{}", index + 1);
             let mut go_on = |failure: Failure| match failure {
                 Failure::Interrupted | Failure::OutputClosed => Err(failure),

@@ -85,11 +85,25 @@ impl Shell {
         }
     }
 
+    /// Adds `k=v` params to a URL's query. A key the URL already has is replaced, so that
+    /// `follow next limit=50` changes the link's `limit` rather than sending it twice.
     pub(super) fn with_params(&self, mut url: Url, params: &[Param]) -> Result<Url, Failure> {
         if params.is_empty() {
             return Ok(url);
         }
-        let mut query = url.query().map(str::to_string).unwrap_or_default();
+        let given = |piece: &str| {
+            url::form_urlencoded::parse(piece.as_bytes())
+                .next()
+                .is_some_and(|(key, _)| params.iter().any(|p| p.key == key))
+        };
+        // The URL's own pieces are kept as written (a `next` cursor must go back verbatim).
+        let mut query = url
+            .query()
+            .unwrap_or_default()
+            .split('&')
+            .filter(|piece| !piece.is_empty() && !given(piece))
+            .collect::<Vec<_>>()
+            .join("&");
         for param in params {
             let value = self.word_text(&param.value, &format!("the value of {}", param.key))?;
             if !query.is_empty() {

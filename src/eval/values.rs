@@ -137,6 +137,7 @@ impl Shell {
     pub(super) fn eval_value(&self, value: &ValueArg) -> Result<Value, Failure> {
         match value {
             ValueArg::Json(v) => Ok(v.clone()),
+            ValueArg::Template(t) => self.eval_template(t),
             ValueArg::Word(w) => self.eval_word(w),
         }
     }

@@ -57,8 +57,13 @@ pub enum Command {
     },
     /// `get TARGET [k=v…]`
     Get { target: Word, params: Vec<Param> },
-    /// `follow REL [FROM]`
-    Follow { rel: String, from: Option<Word> },
+    /// `follow REL [FROM] [k=v…] [--yes]`: the params are added to the link's query.
+    Follow {
+        rel: String,
+        from: Option<Word>,
+        params: Vec<Param>,
+        yes: bool,
+    },
     /// `post|put|patch|delete PATH [BODY] [k=v…] [--yes]`
     Write {
         method: Method,
@@ -76,8 +81,14 @@ pub enum Command {
         params: Vec<Param>,
         yes: bool,
     },
-    /// `set NAME = VALUE`
-    Set { name: String, value: Value },
+    /// `set NAME = VALUE`, or `set NAME.field[N]… = VALUE` to change a part of a variable.
+    Set {
+        name: String,
+        /// Steps into the variable (`.field`, `[N]`); empty sets the whole variable.
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        path: Vec<Step>,
+        value: Value,
+    },
     /// `unset NAME`
     Unset { name: String },
     /// `echo VALUE…`
@@ -142,6 +153,8 @@ pub struct Param {
 pub enum Body {
     /// A JSON literal typed on the line (`{"profile": {…}}`).
     Json(serde_json::Value),
+    /// A JSON literal with `$ref` values (`{"profile": {"title": $t}}`).
+    Template(JsonTemplate),
     /// `@file`
     File(Word),
     /// `$ref`
@@ -152,7 +165,22 @@ pub enum Body {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub enum Value {
     Json(serde_json::Value),
+    /// A JSON literal with `$ref` values.
+    Template(JsonTemplate),
     Word(Word),
+}
+
+/// A JSON literal with references in value positions: `{"a": $last[0].id, "b": [$t]}`.
+/// Evaluating it puts each reference's value in its place; a reference to a list inserts that
+/// list as one JSON value. Parts without references stay [`JsonTemplate::Literal`], so a literal
+/// with no reference at all is a plain `Literal` (the parser then gives `Body::Json`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum JsonTemplate {
+    Literal(serde_json::Value),
+    Ref(Expr),
+    Array(Vec<JsonTemplate>),
+    /// Members in the order written; a repeated key keeps its last value, as in serde_json.
+    Object(Vec<(String, JsonTemplate)>),
 }
 
 /// A shell word: text, references, or both (`users/$last.id/groups`).

@@ -12,7 +12,7 @@ use nom::multi::many0_count;
 use nom::sequence::pair;
 use nom::{IResult, Parser};
 
-use super::ast::{Expr, Root, Step, Word, WordPart};
+use super::ast::{Expr, JsonTemplate, Root, Step, Word, WordPart};
 
 /// A lexing error: where (the input left at that spot) and, for a real error, what went wrong.
 /// `msg: None` is nom's "this branch does not match", which callers turn into a real error.
@@ -20,6 +20,8 @@ use super::ast::{Expr, Root, Step, Word, WordPart};
 pub(crate) struct LexError<'a> {
     pub at: &'a str,
     pub msg: Option<String>,
+    /// The input ran out inside a JSON literal or a quote (see `ParseError::unfinished`).
+    pub unfinished: bool,
 }
 
 impl<'a> LexError<'a> {
@@ -27,6 +29,15 @@ impl<'a> LexError<'a> {
         LexError {
             at,
             msg: Some(msg.into()),
+            unfinished: false,
+        }
+    }
+
+    /// The input ended before what was opened was closed.
+    pub fn unfinished(at: &'a str, msg: impl Into<String>) -> Self {
+        LexError {
+            unfinished: true,
+            ..LexError::new(at, msg)
         }
     }
 }
@@ -36,6 +47,7 @@ impl<'a> nom::error::ParseError<&'a str> for LexError<'a> {
         LexError {
             at: input,
             msg: None,
+            unfinished: false,
         }
     }
 
@@ -46,8 +58,12 @@ impl<'a> nom::error::ParseError<&'a str> for LexError<'a> {
 
 pub(crate) type Res<'a, T> = IResult<&'a str, T, LexError<'a>>;
 
-fn fail<T>(at: &str, msg: impl Into<String>) -> Res<'_, T> {
+pub(crate) fn fail<T>(at: &str, msg: impl Into<String>) -> Res<'_, T> {
     Err(nom::Err::Failure(LexError::new(at, msg)))
+}
+
+pub(crate) fn fail_unfinished<T>(at: &str, msg: impl Into<String>) -> Res<'_, T> {
+    Err(nom::Err::Failure(LexError::unfinished(at, msg)))
 }
 
 const BAD_STEP: &str = "expected a step after `[`: [N], [-N], [*] or [\"key\"]";
@@ -146,7 +162,7 @@ pub(crate) fn reference(i: &str) -> Res<'_, Expr> {
 
 /// A root and its steps, without the `$`; `name` reads a variable's name.
 fn bare_reference<'a>(i: &'a str, name: fn(&'a str) -> Res<'a, &'a str>) -> Res<'a, Expr> {
-    let (mut rest, root) = alt((
+    let (rest, root) = alt((
         |i| u64_digits(i).map(|(r, n)| (r, Root::Entry(n))),
         |i| {
             name(i).map(|(r, name)| {
@@ -160,6 +176,13 @@ fn bare_reference<'a>(i: &'a str, name: fn(&'a str) -> Res<'a, &'a str>) -> Res<
         },
     ))
     .parse(i)?;
+    let (rest, steps) = steps(rest)?;
+    Ok((rest, Expr { root, steps }))
+}
+
+/// Steps after a name, as in a reference (`.profile.title`, `[0]`); none is an empty list.
+pub(crate) fn steps(i: &str) -> Res<'_, Vec<Step>> {
+    let mut rest = i;
     let mut steps = Vec::new();
     loop {
         match step(rest) {
@@ -167,11 +190,10 @@ fn bare_reference<'a>(i: &'a str, name: fn(&'a str) -> Res<'a, &'a str>) -> Res<
                 rest = r;
                 steps.push(s);
             }
-            Err(nom::Err::Error(_)) => break,
+            Err(nom::Err::Error(_)) => return Ok((rest, steps)),
             Err(e) => return Err(e),
         }
     }
-    Ok((rest, Expr { root, steps }))
 }
 
 /// One step: `.field`, `[N]`, `[-N]`, `[*]`, `["key"]`, `['key']`. A `.` not followed by a
@@ -182,7 +204,11 @@ fn step(i: &str) -> Res<'_, Step> {
         return Ok((rest, Step::Field(field.to_string())));
     }
     let Some(inner) = i.strip_prefix('[') else {
-        return Err(nom::Err::Error(LexError { at: i, msg: None }));
+        return Err(nom::Err::Error(LexError {
+            at: i,
+            msg: None,
+            unfinished: false,
+        }));
     };
     let bad = || nom::Err::Failure(LexError::new(i, BAD_STEP));
     let (rest, step) = if let Some(r) = inner.strip_prefix('*') {
@@ -310,7 +336,7 @@ pub(crate) fn word(i: &str, split_key: bool) -> Res<'_, LexedWord<'_>> {
                         buf.text.push_str(&body[..end]);
                         rest = &body[end + 1..];
                     }
-                    None => return fail(rest, "unterminated single quote"),
+                    None => return fail_unfinished(rest, "unterminated single quote"),
                 }
             }
             '"' => {
@@ -362,7 +388,7 @@ fn double_quoted<'a>(i: &'a str, buf: &mut WordBuf) -> Result<&'a str, nom::Err<
         let mut chars = rest.chars();
         match chars.next() {
             None => {
-                return Err(nom::Err::Failure(LexError::new(
+                return Err(nom::Err::Failure(LexError::unfinished(
                     i,
                     "unterminated double quote",
                 )))
@@ -430,32 +456,51 @@ pub(crate) fn looks_like_flag(i: &str) -> bool {
     b.first() == Some(&b'-') && matches!(b.get(1), Some(c) if *c == b'-' || c.is_ascii_alphabetic())
 }
 
-/// A JSON literal at the start of `i` (which starts with `{` or `[`). On error, the message
-/// is serde's (without its position) and `at` points where serde stopped.
-pub(crate) fn json_literal<'a>(i: &'a str, what: &str) -> Res<'a, serde_json::Value> {
+/// A JSON literal at the start of `i` (which starts with `{` or `[`), possibly with `$ref`
+/// values. serde_json reads it when it holds no reference (the common case, and its messages
+/// are the reference for the template reader's); only when serde stops at a `$` is it read as
+/// a template. On error, the message is serde's (without its position) and `at` points where
+/// it stopped.
+pub(crate) fn json_literal<'a>(i: &'a str, what: &str) -> Res<'a, JsonTemplate> {
     let mut stream = serde_json::Deserializer::from_str(i).into_iter::<serde_json::Value>();
-    match stream.next() {
-        Some(Ok(v)) => {
-            let rest = &i[stream.byte_offset()..];
-            if !at_word_end(rest) {
-                return fail(rest, format!("unexpected text right after the JSON {what}"));
-            }
-            Ok((rest, v))
-        }
+    let (rest, value) = match stream.next() {
+        Some(Ok(v)) => (&i[stream.byte_offset()..], JsonTemplate::Literal(v)),
         Some(Err(e)) => {
-            let at = if e.is_eof() {
-                &i[i.len()..]
-            } else {
-                &i[json_error_offset(i, e.line(), e.column())..]
-            };
-            let full = e.to_string();
-            let msg = match full.rfind(" at line ") {
-                Some(cut) => &full[..cut],
-                None => &full,
-            };
-            fail(at, format!("bad JSON {what}: {msg}"))
+            let at = serde_error_at(i, &e);
+            if !at.starts_with('$') {
+                return serde_failure(at, &e, what);
+            }
+            super::template::template(i, what)?
         }
-        None => fail(i, format!("expected a JSON {what}")),
+        None => return fail(i, format!("expected a JSON {what}")),
+    };
+    if !at_word_end(rest) {
+        return fail(rest, format!("unexpected text right after the JSON {what}"));
+    }
+    Ok((rest, value))
+}
+
+/// Where in `i` serde stopped with `e` (the end for an early end of input).
+pub(crate) fn serde_error_at<'a>(i: &'a str, e: &serde_json::Error) -> &'a str {
+    if e.is_eof() {
+        &i[i.len()..]
+    } else {
+        &i[json_error_offset(i, e.line(), e.column())..]
+    }
+}
+
+/// serde's error as a lexing error at `at`: `bad JSON body: expected value`.
+pub(crate) fn serde_failure<'a, T>(at: &'a str, e: &serde_json::Error, what: &str) -> Res<'a, T> {
+    let full = e.to_string();
+    let msg = match full.rfind(" at line ") {
+        Some(cut) => &full[..cut],
+        None => &full,
+    };
+    let msg = format!("bad JSON {what}: {msg}");
+    if e.is_eof() {
+        fail_unfinished(at, msg)
+    } else {
+        fail(at, msg)
     }
 }
 

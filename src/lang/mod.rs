@@ -9,6 +9,7 @@
 pub mod ast;
 mod lexer;
 mod parser;
+mod template;
 
 pub use ast::*;
 
@@ -104,18 +105,28 @@ pub struct ParseError {
     pub message: String,
     pub column: usize,
     pub suggestion: Option<String>,
+    /// The line ended inside a JSON literal or a quote: more input could complete it (the REPL
+    /// then reads another line, and a script joins its next line).
+    pub unfinished: bool,
 }
 
 impl ParseError {
     /// The error as the shell prints it: the line, a caret under the column, the message.
     pub fn render(&self, line: &str) -> String {
+        // A command joined over several lines: the caret goes under the line it points into,
+        // and the lines after that one are left out.
+        let before: String = line.chars().take(self.column).collect();
+        let line_start = before.rfind('\n').map_or(0, |n| n + 1);
+        let shown = match line[line_start..].find('\n') {
+            Some(end) => &line[..line_start + end],
+            None => line,
+        };
         // Keep tabs under tabs so the caret lines up in a terminal.
-        let pad: String = line
+        let pad: String = before[line_start..]
             .chars()
-            .take(self.column)
             .map(|c| if c == '\t' { '\t' } else { ' ' })
             .collect();
-        let mut out = format!("{line}\n{pad}^\nerror: {}", self.message);
+        let mut out = format!("{shown}\n{pad}^\nerror: {}", self.message);
         if let Some(s) = &self.suggestion {
             out.push_str(&format!(" (did you mean `{s}`?)"));
         }
@@ -139,6 +150,13 @@ impl std::error::Error for ParseError {}
 /// an empty [`Line`].
 pub fn parse_line(input: &str) -> Result<Line, ParseError> {
     parser::Parser::new(input).line()
+}
+
+/// True when `input` stops inside an unclosed `{`, `[` or quote, so that the next line belongs
+/// to the same command (a pasted multi-line JSON body).
+pub fn is_unfinished(input: &str) -> bool {
+    // Only an open bracket or quote can leave a line unfinished: most lines need no parse.
+    input.contains(['{', '[', '"', '\'']) && matches!(parse_line(input), Err(e) if e.unfinished)
 }
 
 #[cfg(test)]
@@ -171,6 +189,16 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn render_puts_the_caret_under_its_line_of_a_joined_command() {
+        let line = "post users {\n  \"a\": x,\n  \"b\": 2}";
+        let e = parse_line(line).unwrap_err();
+        assert_eq!(
+            e.render(line),
+            "post users {\n  \"a\": x,\n       ^\nerror: bad JSON body: expected value"
+        );
     }
 
     #[test]

@@ -36,7 +36,7 @@ const FLAGS: &[(&str, Flag)] = &[
 fn flag_owner(f: Flag) -> &'static str {
     match f {
         Flag::All | Flag::Max => "`ls`",
-        Flag::Yes => "writes (post, put, patch, delete) and `run`",
+        Flag::Yes => "writes (post, put, patch, delete), `follow` and `run`",
         Flag::Json => "`show`",
         Flag::Reveal => "`as curl`",
         Flag::Protected => "`env add`",
@@ -93,7 +93,11 @@ const GET: Spec = Spec {
     params: true,
     ..spec("get", "get TARGET [k=v…]")
 };
-const FOLLOW: Spec = spec("follow", "follow REL [FROM]");
+const FOLLOW: Spec = Spec {
+    params: true,
+    flags: &[Flag::Yes],
+    ..spec("follow", "follow REL [FROM] [k=v…] [--yes]")
+};
 const fn write_spec(name: &'static str, usage: &'static str) -> Spec {
     Spec {
         json: Some("body"),
@@ -143,7 +147,7 @@ const EXIT: Spec = spec("exit", "exit");
 
 enum ArgKind<'a> {
     Word(LexedWord<'a>),
-    Json(serde_json::Value),
+    Json(JsonTemplate),
 }
 
 /// A positional argument and where it was written (byte offsets).
@@ -250,6 +254,7 @@ impl<'a> Parser<'a> {
             message: message.into(),
             column: self.column(at),
             suggestion: None,
+            unfinished: false,
         }
     }
 
@@ -269,7 +274,10 @@ impl<'a> Parser<'a> {
         match e {
             nom::Err::Error(e) | nom::Err::Failure(e) => {
                 let at = self.src.len().saturating_sub(e.at.len());
-                self.err(at, e.msg.unwrap_or_else(|| "unexpected input".into()))
+                ParseError {
+                    unfinished: e.unfinished,
+                    ..self.err(at, e.msg.unwrap_or_else(|| "unexpected input".into()))
+                }
             }
             nom::Err::Incomplete(_) => self.err(self.src.len(), "unexpected end of line"),
         }
@@ -571,7 +579,12 @@ impl<'a> Parser<'a> {
                     Some(a) => Some(self.take_word(a, "FROM")?),
                     None => None,
                 };
-                Command::Follow { rel, from }
+                Command::Follow {
+                    rel,
+                    from,
+                    params: params(c.params),
+                    yes: c.flags.yes,
+                }
             }
             "post" => self.write(Method::Post, &POST)?,
             "put" => self.write(Method::Put, &PUT)?,
@@ -788,7 +801,8 @@ impl<'a> Parser<'a> {
     fn body(&self, arg: Arg<'_>) -> PResult<Body> {
         let raw = self.raw(arg.at, arg.end);
         let word = match arg.kind {
-            ArgKind::Json(v) => return Ok(Body::Json(v)),
+            ArgKind::Json(JsonTemplate::Literal(v)) => return Ok(Body::Json(v)),
+            ArgKind::Json(t) => return Ok(Body::Template(t)),
             ArgKind::Word(w) => w.word,
         };
         if raw.starts_with('@') {
@@ -825,8 +839,14 @@ impl<'a> Parser<'a> {
                 .next()
                 .is_none_or(|c| c.is_whitespace() || matches!(c, '=' | ';' | '|' | '>'))
         };
-        let name = match lexer::var_name(rest) {
-            Ok((r, name)) if ends_name(r) => name,
+        // `set NAME.field[N] = VALUE` changes a part of the variable.
+        let named = lexer::var_name(rest).and_then(|(r, name)| {
+            let (r, path) = lexer::steps(r)?;
+            Ok((r, name, path))
+        });
+        let (name, path, rest_after_path) = match named {
+            Ok((r, name, path)) if ends_name(r) => (name, path, r),
+            Err(nom::Err::Failure(e)) => return Err(self.lex_err(nom::Err::Failure(e))),
             _ => {
                 let (_, w) = self.word(false)?;
                 let shown = w
@@ -842,7 +862,13 @@ impl<'a> Parser<'a> {
                 ));
             }
         };
-        self.pos += name.len();
+        if path.contains(&Step::All) {
+            return Err(self.err(
+                at + name.len(),
+                "`set` changes one place: use .field or [N] steps, not [*]",
+            ));
+        }
+        self.advance(rest_after_path);
         if name == "last" {
             return Err(self.err(at, "`last` is reserved: $last is the newest response"));
         }
@@ -871,6 +897,7 @@ impl<'a> Parser<'a> {
         let value = c.args.into_iter().next().map(value_of).expect("checked");
         Ok(Command::Set {
             name: name.to_string(),
+            path,
             value,
         })
     }
@@ -976,7 +1003,8 @@ impl<'a> Parser<'a> {
 /// An argument of `set` or `echo`: JSON when it is a literal or a bare JSON scalar.
 fn value_of(arg: Arg<'_>) -> Value {
     match arg.kind {
-        ArgKind::Json(v) => Value::Json(v),
+        ArgKind::Json(JsonTemplate::Literal(v)) => Value::Json(v),
+        ArgKind::Json(t) => Value::Template(t),
         ArgKind::Word(w) => {
             if w.bare {
                 if let [WordPart::Text(t)] = w.word.parts.as_slice() {

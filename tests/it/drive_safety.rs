@@ -311,7 +311,8 @@ mod pty {
         let failing = [
             "get nobody@example.com".to_string(),
             "get http://example.com/api/v1/users/me".to_string(),
-            format!("env add t2 {url} token={token} 'unterminated"),
+            // A parse error (an unclosed quote would now go on to the next line instead).
+            format!("env add t2 {url} token={token} $"),
             format!("env add t3 https://acme-admin.okta.com token={token}"),
             format!("env add t4 http://acme.okta.com token={token}"),
             format!("env ad t5 {url} token={token}"),

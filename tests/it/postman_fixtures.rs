@@ -1,4 +1,4 @@
-//! Every Okta Postman file in tests/fixtures imports with the request count the file itself
+//! Every Okta Postman file in data/okta/postman imports with the request count the file itself
 //! holds, and every request prepares with no `{{` left over.
 
 use std::collections::BTreeSet;

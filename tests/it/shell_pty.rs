@@ -191,3 +191,23 @@ fn a_read_fan_out_over_a_hundred_targets_asks_first() {
         "nothing was sent"
     );
 }
+
+/// Enter inside an unclosed `{`, `[` or quote goes on with the same command on the next line, so
+/// a JSON body can be typed over several lines or pasted without bracketed paste.
+#[test]
+fn an_open_json_body_continues_on_the_next_line() {
+    let home = Home::new();
+    let mut sh = spawn(&home);
+    sh.expect("> ").unwrap();
+    sh.send_line(r#"set x = {"a": [1,"#).unwrap();
+    sh.send_line("41.5], \"t\": \"two words\"").unwrap();
+    sh.send_line("}").unwrap();
+    sh.send_line("echo $x.a").unwrap();
+    sh.expect("1 41.5").expect("the three lines made one value");
+    // A paste: every line arrives at once.
+    sh.send("set y = [\r  \"p\",\r  \"q\"\r]\r").unwrap();
+    sh.send_line("echo $y").unwrap();
+    sh.expect("p q").expect("the pasted list");
+    sh.send_line("exit").unwrap();
+    sh.expect(expectrl::Eof).unwrap();
+}
