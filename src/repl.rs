@@ -17,8 +17,8 @@ use rustyline::{CompletionType, Config, Context, Editor, Helper};
 use serde_json::Value;
 
 use crate::complete::{self, Candidates};
-use crate::{config, lang};
 use crate::eval::{mask_secrets, Flow, Shell};
+use crate::{config, lang};
 
 #[derive(Helper)]
 struct ShellHelper {

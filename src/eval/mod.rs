@@ -263,7 +263,14 @@ impl Shell {
                 params,
                 yes,
                 force,
-            } => self.write(method, &target, body.as_ref(), &params, yes, force, output)?,
+            } => self.write(
+                method,
+                &target,
+                body.as_ref(),
+                &params,
+                requests::WriteFlags { yes, force },
+                output,
+            )?,
             Command::Run {
                 request,
                 params,

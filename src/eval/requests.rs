@@ -19,6 +19,12 @@ use super::{fail, Failure, Outcome, Shell};
 /// A read fan-out over more targets than this asks first (writes ask from two).
 const ASK_ABOVE: usize = 100;
 
+/// The flags of a write: `--yes` confirms it, `--force` sends a body the spec's schema rejects.
+pub(super) struct WriteFlags {
+    pub yes: bool,
+    pub force: bool,
+}
+
 impl Shell {
     /// Sends one request and stores the response as a new history entry.
     fn send(
@@ -399,8 +405,7 @@ impl Shell {
         target: &Word,
         body: Option<&BodyArg>,
         params: &[Param],
-        yes: bool,
-        force: bool,
+        WriteFlags { yes, force }: WriteFlags,
         output: &Output,
     ) -> Result<Outcome, Failure> {
         let urls = self
