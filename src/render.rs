@@ -272,6 +272,90 @@ fn date(iso: &str) -> String {
     }
 }
 
+/// Where the HTTP client's waits and retries are told: a live countdown line on a terminal,
+/// else one plain line per wait or retry so that a script's log says why it paused.
+pub struct Notices {
+    /// The countdown line of the wait in progress (on a terminal).
+    line: std::sync::Mutex<Option<indicatif::ProgressBar>>,
+    terminal: bool,
+}
+
+impl Notices {
+    pub fn on_stderr() -> Notices {
+        use std::io::IsTerminal;
+        Notices {
+            line: std::sync::Mutex::new(None),
+            terminal: std::io::stderr().is_terminal(),
+        }
+    }
+}
+
+impl crate::http::Notices for Notices {
+    fn retrying(&self, why: &str, attempt: u32, of: u32) {
+        eprintln!("retrying ({why}), attempt {attempt} of {of}");
+    }
+
+    fn wait_started(&self, why: &str, total: Duration) {
+        if self.terminal {
+            if let Ok(mut line) = self.line.lock() {
+                *line = Some(indicatif::ProgressBar::new_spinner());
+            }
+        } else {
+            eprintln!(
+                "{why}: waiting {}s for the window to reset",
+                total.as_secs_f64().ceil() as u64
+            );
+        }
+    }
+
+    fn wait_left(&self, why: &str, left: Duration) {
+        if let Ok(line) = self.line.lock() {
+            if let Some(bar) = line.as_ref() {
+                bar.set_message(format!(
+                    "{why}: waiting {}s for the window to reset (Ctrl-C cancels)",
+                    left.as_secs() + 1
+                ));
+                bar.tick();
+            }
+        }
+    }
+
+    fn wait_ended(&self) {
+        if let Ok(mut line) = self.line.lock() {
+            if let Some(bar) = line.take() {
+                bar.finish_and_clear();
+            }
+        }
+    }
+}
+
+/// The one progress line of a paging run, on a terminal's stderr (hidden elsewhere).
+pub fn spinner(message: &str) -> indicatif::ProgressBar {
+    use std::io::IsTerminal;
+    if !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new_spinner();
+    bar.set_message(message.to_string());
+    bar
+}
+
+/// The one progress line of a run over `len` items, on a terminal's stderr (hidden elsewhere).
+pub fn progress_bar(len: u64, label: &str) -> indicatif::ProgressBar {
+    use std::io::IsTerminal;
+    if !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(len);
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} {elapsed}")
+    {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar.set_message(label.to_string());
+    bar
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
