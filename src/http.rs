@@ -294,11 +294,14 @@ impl Client {
             }
         }
         let started = Instant::now();
-        let mut response = builder
-            .headers(headers)
-            .send()
-            .await
-            .map_err(|e| HttpError::Transport(describe_transport_error(&e, &request.url)))?;
+        let mut response = builder.headers(headers).send().await.map_err(|e| {
+            if e.is_builder() {
+                // Nothing was sent, and sending again would fail the same way.
+                HttpError::Refused(describe_unsendable(&request.url))
+            } else {
+                HttpError::Transport(describe_transport_error(&e, &request.url))
+            }
+        })?;
         let status = response.status().as_u16();
         let headers: Vec<(String, String)> = response
             .headers()
@@ -507,6 +510,22 @@ pub fn is_loopback(url: &Url) -> bool {
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
         Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
         None => false,
+    }
+}
+
+/// Why a request could not even be built: nearly always a URL over HTTP's 64 KB line.
+fn describe_unsendable(url: &Url) -> String {
+    let length = url.as_str().len();
+    if length > 65_000 {
+        format!(
+            "the URL is {} KB long, over the 64 KB an HTTP request can carry: ask for less (a shorter filter, fewer ids per request)",
+            length / 1024
+        )
+    } else {
+        format!(
+            "cannot send a request to {}: the URL is not valid for HTTP",
+            origin_text(url)
+        )
     }
 }
 

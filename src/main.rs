@@ -105,8 +105,11 @@ fn run_shell(cli: &Cli) -> anyhow::Result<ExitCode> {
     use std::io::IsTerminal;
 
     let runtime = tokio::runtime::Runtime::new()?;
-    let mut shell =
-        oktash::eval::Shell::new(oktash::session::Session::new(Default::default()), runtime)?;
+    let limits = oktash::session::HistoryLimits {
+        max_entries: cli.keep_entries,
+        max_bytes: cli.keep_mb.saturating_mul(1024 * 1024),
+    };
+    let mut shell = oktash::eval::Shell::new(oktash::session::Session::new(limits), runtime)?;
     shell.assume_yes = cli.yes;
     shell.keep_going = cli.keep_going;
     shell.set_max_body_mb(cli.max_body_mb);

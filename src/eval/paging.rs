@@ -14,7 +14,7 @@ use crate::okta::Kind;
 use crate::render;
 use crate::session::Body;
 
-use super::{Failure, Outcome, Shell};
+use super::{plural, Failure, Outcome, Shell};
 
 /// Where a paging run puts its items.
 pub(super) enum Sink {
@@ -129,9 +129,14 @@ impl Shell {
                     let n = self.finish_pages(&url, run)?;
                     match &streamed {
                         Some(path) => eprintln!(
-                            "partial: {count} items from {pages} pages written to {path} (kept as #{n})"
+                            "partial: {} from {} written to {path} (kept as #{n})",
+                            plural(count as usize, "item"),
+                            plural(pages as usize, "page")
                         ),
-                        None => eprintln!("partial: kept the {count} items fetched so far as #{n}"),
+                        None => eprintln!(
+                            "partial: {} fetched so far, kept as #{n}",
+                            plural(count as usize, "item")
+                        ),
                     }
                 }
                 match stop {
