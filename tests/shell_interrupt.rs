@@ -12,7 +12,29 @@ use expectrl::{ControlCode, Session};
 use rand::{Rng, SeedableRng};
 
 /// Enough users that an export takes seconds: every signal lands while it runs.
-const USERS: &str = "50000";
+const USERS: &str = "100000";
+
+/// Waits until `pid` listens for SIGINT (Linux: bit 2 of SigCgt in /proc), so that a signal
+/// is not sent to a process still starting up; elsewhere waits a moment.
+fn until_listening(pid: u32) {
+    let status = format!("/proc/{pid}/status");
+    let started = Instant::now();
+    while started.elapsed() < Duration::from_secs(10) {
+        let Ok(text) = std::fs::read_to_string(&status) else {
+            std::thread::sleep(Duration::from_millis(200));
+            return;
+        };
+        let caught = text
+            .lines()
+            .find_map(|l| l.strip_prefix("SigCgt:"))
+            .and_then(|v| u64::from_str_radix(v.trim(), 16).ok())
+            .unwrap_or(0);
+        if caught & 2 != 0 {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
 
 fn random_delays(count: usize, from_ms: u64, to_ms: u64) -> Vec<Duration> {
     let seed = std::time::SystemTime::now()
@@ -38,7 +60,7 @@ fn exported(home: &Home) -> usize {
 fn sigint_at_random_times_stops_an_export_in_a_pipe() {
     let demo = DemoProcess::start(&["--users", USERS]);
     let home = Home::new();
-    for delay in random_delays(10, 100, 1200) {
+    for delay in random_delays(10, 50, 1000) {
         let child = home
             .command()
             .env("OKTA_CLIENT_ORGURL", &demo.url)
@@ -48,6 +70,7 @@ fn sigint_at_random_times_stops_an_export_in_a_pipe() {
             .stderr(Stdio::piped())
             .spawn()
             .unwrap();
+        until_listening(child.id());
         std::thread::sleep(delay);
         let sent = Instant::now();
         let killed = std::process::Command::new("kill")
@@ -64,12 +87,13 @@ fn sigint_at_random_times_stops_an_export_in_a_pipe() {
         );
         assert!(stderr.contains("interrupted"), "{stderr}");
         assert!(stderr.contains("partial:"), "{stderr}");
-        // Timing is measured by scripts/bench-interrupt.sh; here only "at once, not at the end".
+        // Latency is measured by scripts/bench-interrupt.sh (tens of ms); here only "at once,
+        // not at the end", with room for a loaded machine.
         assert!(
-            took < Duration::from_secs(1),
+            took < Duration::from_secs(3),
             "stopped {took:?} after the signal"
         );
-        assert!(exported(&home) < 50_000);
+        assert!(exported(&home) < 95_000);
     }
 }
 
@@ -99,12 +123,12 @@ fn ctrl_c_at_random_times_stops_an_export_in_a_pty_and_the_session_goes_on() {
         sh.expect("partial:").unwrap();
         sh.expect("interrupted").unwrap();
         assert!(
-            sent.elapsed() < Duration::from_secs(1),
+            sent.elapsed() < Duration::from_secs(3),
             "{:?}",
             sent.elapsed()
         );
         sh.expect("]> ").unwrap();
-        assert!(exported(&home) < 50_000);
+        assert!(exported(&home) < 95_000);
     }
     // Each line starts afresh: the next command is not taken as interrupted.
     sh.send_line("echo $kept").unwrap();
