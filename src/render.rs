@@ -298,7 +298,10 @@ impl crate::http::Notices for Notices {
     fn wait_started(&self, why: &str, total: Duration) {
         if self.terminal {
             if let Ok(mut line) = self.line.lock() {
-                *line = Some(indicatif::ProgressBar::new_spinner());
+                *line = Some(indicatif::ProgressBar::with_draw_target(
+                    None,
+                    stderr_line(),
+                ));
             }
         } else {
             eprintln!(
@@ -329,13 +332,57 @@ impl crate::http::Notices for Notices {
     }
 }
 
+/// Where progress lines are drawn: stderr, said to be a few columns narrower than it is.
+/// indicatif pads its line to the full width and leaves the cursor in the last column; the `^C`
+/// the terminal echoes on Ctrl-C would then wrap onto a new line, and clearing the progress
+/// line would clear that one and leave the progress line on the screen.
+fn stderr_line() -> indicatif::ProgressDrawTarget {
+    indicatif::ProgressDrawTarget::term_like(Box::new(ShortOfTheEdge(console::Term::stderr())))
+}
+
+#[derive(Debug)]
+struct ShortOfTheEdge(console::Term);
+
+impl indicatif::TermLike for ShortOfTheEdge {
+    fn width(&self) -> u16 {
+        self.0.size().1.saturating_sub(3).max(10)
+    }
+    fn height(&self) -> u16 {
+        self.0.size().0
+    }
+    fn move_cursor_up(&self, n: usize) -> std::io::Result<()> {
+        self.0.move_cursor_up(n)
+    }
+    fn move_cursor_down(&self, n: usize) -> std::io::Result<()> {
+        self.0.move_cursor_down(n)
+    }
+    fn move_cursor_right(&self, n: usize) -> std::io::Result<()> {
+        self.0.move_cursor_right(n)
+    }
+    fn move_cursor_left(&self, n: usize) -> std::io::Result<()> {
+        self.0.move_cursor_left(n)
+    }
+    fn write_line(&self, s: &str) -> std::io::Result<()> {
+        self.0.write_line(s)
+    }
+    fn write_str(&self, s: &str) -> std::io::Result<()> {
+        self.0.write_str(s)
+    }
+    fn clear_line(&self) -> std::io::Result<()> {
+        self.0.clear_line()
+    }
+    fn flush(&self) -> std::io::Result<()> {
+        self.0.flush()
+    }
+}
+
 /// The one progress line of a paging run, on a terminal's stderr (hidden elsewhere).
 pub fn spinner(message: &str) -> indicatif::ProgressBar {
     use std::io::IsTerminal;
     if !std::io::stderr().is_terminal() {
         return indicatif::ProgressBar::hidden();
     }
-    let bar = indicatif::ProgressBar::new_spinner();
+    let bar = indicatif::ProgressBar::with_draw_target(None, stderr_line());
     bar.set_message(message.to_string());
     bar
 }
@@ -346,7 +393,7 @@ pub fn progress_bar(len: u64, label: &str) -> indicatif::ProgressBar {
     if !std::io::stderr().is_terminal() {
         return indicatif::ProgressBar::hidden();
     }
-    let bar = indicatif::ProgressBar::new(len);
+    let bar = indicatif::ProgressBar::with_draw_target(Some(len), stderr_line());
     if let Ok(style) =
         indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} {elapsed}")
     {
