@@ -298,10 +298,7 @@ impl crate::http::Notices for Notices {
     fn wait_started(&self, why: &str, total: Duration) {
         if self.terminal {
             if let Ok(mut line) = self.line.lock() {
-                *line = Some(indicatif::ProgressBar::with_draw_target(
-                    None,
-                    stderr_line(),
-                ));
+                *line = Some(status_line(indicatif::ProgressBar::new_spinner()));
             }
         } else {
             eprintln!(
@@ -332,12 +329,20 @@ impl crate::http::Notices for Notices {
     }
 }
 
-/// Where progress lines are drawn: stderr, said to be a few columns narrower than it is.
-/// indicatif pads its line to the full width and leaves the cursor in the last column; the `^C`
-/// the terminal echoes on Ctrl-C would then wrap onto a new line, and clearing the progress
-/// line would clear that one and leave the progress line on the screen.
-fn stderr_line() -> indicatif::ProgressDrawTarget {
-    indicatif::ProgressDrawTarget::term_like(Box::new(ShortOfTheEdge(console::Term::stderr())))
+/// Every progress and wait line of the process, drawn together on stderr (a rate-limit wait
+/// during a paging run is a second line under the paging one, not a fight over one line).
+/// stderr is said to be a few columns narrower than it is: indicatif pads its lines to the full
+/// width and leaves the cursor in the last column, where the `^C` the terminal echoes on Ctrl-C
+/// would wrap onto a new line, and clearing would then leave the progress line on the screen.
+fn status_line(bar: indicatif::ProgressBar) -> indicatif::ProgressBar {
+    static LINES: std::sync::OnceLock<indicatif::MultiProgress> = std::sync::OnceLock::new();
+    LINES
+        .get_or_init(|| {
+            indicatif::MultiProgress::with_draw_target(indicatif::ProgressDrawTarget::term_like(
+                Box::new(ShortOfTheEdge(console::Term::stderr())),
+            ))
+        })
+        .add(bar)
 }
 
 #[derive(Debug)]
@@ -382,7 +387,7 @@ pub fn spinner(message: &str) -> indicatif::ProgressBar {
     if !std::io::stderr().is_terminal() {
         return indicatif::ProgressBar::hidden();
     }
-    let bar = indicatif::ProgressBar::with_draw_target(None, stderr_line());
+    let bar = status_line(indicatif::ProgressBar::new_spinner());
     bar.set_message(message.to_string());
     bar
 }
@@ -393,7 +398,7 @@ pub fn progress_bar(len: u64, label: &str) -> indicatif::ProgressBar {
     if !std::io::stderr().is_terminal() {
         return indicatif::ProgressBar::hidden();
     }
-    let bar = indicatif::ProgressBar::with_draw_target(Some(len), stderr_line());
+    let bar = status_line(indicatif::ProgressBar::new(len));
     if let Ok(style) =
         indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} {elapsed}")
     {

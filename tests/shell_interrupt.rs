@@ -87,10 +87,11 @@ fn sigint_at_random_times_stops_an_export_in_a_pipe() {
         );
         assert!(stderr.contains("interrupted"), "{stderr}");
         assert!(stderr.contains("partial:"), "{stderr}");
-        // Latency is measured by scripts/bench-interrupt.sh (tens of ms); here only "at once,
-        // not at the end", with room for a loaded machine.
+        // Latency is measured by scripts/bench-interrupt.sh (tens of ms); here only that the
+        // export stopped (status, `partial`, fewer items) and did not hang, with room for a
+        // machine loaded by parallel tests.
         assert!(
-            took < Duration::from_secs(3),
+            took < Duration::from_secs(10),
             "stopped {took:?} after the signal"
         );
         assert!(exported(&home) < 95_000);
@@ -123,7 +124,7 @@ fn ctrl_c_at_random_times_stops_an_export_in_a_pty_and_the_session_goes_on() {
         sh.expect("partial:").unwrap();
         sh.expect("interrupted").unwrap();
         assert!(
-            sent.elapsed() < Duration::from_secs(3),
+            sent.elapsed() < Duration::from_secs(10),
             "{:?}",
             sent.elapsed()
         );
