@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use oktash::postman::{import_file, Imported};
 
-const DEFAULT_FILE: &str = "tests/fixtures/okta/postman/advanced-server-access.json";
+const DEFAULT_FILE: &str = "data/okta/postman/advanced-server-access.json";
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();

@@ -29,7 +29,7 @@ fi
 # Prism refuses the spec as published (an example's $ref points nowhere); the check needs only
 # the schemas, so every example goes.
 NODE_PATH="$work/node_modules" node scripts/conformance/strip-examples.cjs \
-  tests/fixtures/okta/openapi/management-minimal.yaml "$work/spec.json"
+  data/okta/openapi/management-minimal.yaml "$work/spec.json"
 
 # `cargo test` passes the binary it built; run alone, the script builds it.
 if [ -z "${OKTASH_BIN:-}" ]; then

@@ -174,7 +174,12 @@ pub fn load_environments(path: &Path) -> Result<Vec<Environment>, String> {
     Ok(out)
 }
 
-/// `OKTA_CLIENT_ORGURL` + `OKTA_CLIENT_TOKEN` (the Okta SDKs' convention) as environment `env`.
+/// The name of the environment made from `OKTA_CLIENT_*`: not `env`, which `use env` reads as
+/// the keyword.
+pub const ENV_VARS_NAME: &str = "okta-client";
+
+/// `OKTA_CLIENT_ORGURL` + `OKTA_CLIENT_TOKEN` (the Okta SDKs' convention) as environment
+/// `okta-client`.
 /// The token stays in the variable: it is read at each request and never written anywhere.
 pub fn from_process_env() -> Option<Environment> {
     let url = std::env::var("OKTA_CLIENT_ORGURL")
@@ -188,7 +193,7 @@ pub fn from_process_env() -> Option<Environment> {
             token: TokenSource::EnvVar("OKTA_CLIENT_TOKEN".into()),
         });
     Some(Environment {
-        name: "env".into(),
+        name: ENV_VARS_NAME.into(),
         url: url.trim_end_matches('/').to_string(),
         auth,
         origin: EnvOrigin::EnvVars,

@@ -1,10 +1,10 @@
 //! oktash: a line-editing shell for the Okta management APIs.
 //!
 //! Flow: line → parse (`lang`) → evaluate (`eval`) → request (`http`) → store (`session`) →
-//! render (`render`). `repl` drives it interactively; `demo` is the built-in demo org.
+//! render (`render`). `repl` drives it interactively; the demo org is the `oktash-demo` crate.
 
+pub mod complete;
 pub mod config;
-pub mod demo;
 pub mod eval;
 pub mod http;
 pub mod interrupt;
@@ -14,4 +14,5 @@ pub mod postman;
 pub mod render;
 pub mod repl;
 pub mod session;
+pub mod spec;
 pub mod startup;

@@ -116,13 +116,12 @@ fn run_shell(cli: &Cli) -> anyhow::Result<ExitCode> {
     shell.set_timeout(std::time::Duration::from_secs(cli.timeout));
     oktash::startup::load_environments(&mut shell);
     if cli.demo {
-        shell.start_demo(oktash::demo::DemoOptions::default())?;
+        shell.start_demo(oktash_demo::DemoOptions::default())?;
     }
     if let Some(name) = &cli.env {
         if let Err(failure) = shell.run_line(&format!("use {}", oktash::startup::quote_word(name)))
         {
-            failure.report();
-            return Ok(ExitCode::FAILURE);
+            return Ok(exit_code(failure));
         }
     }
     let script = match (&cli.commands, &cli.script) {
@@ -140,14 +139,24 @@ fn run_shell(cli: &Cli) -> anyhow::Result<ExitCode> {
     match script {
         Some((text, name)) => match shell.run_script(&text, &name) {
             Ok(_) => Ok(ExitCode::SUCCESS),
-            Err(failure) => {
-                failure.report();
-                Ok(ExitCode::FAILURE)
-            }
+            Err(failure) => Ok(exit_code(failure)),
         },
         None => {
             oktash::repl::run(&mut shell)?;
             Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// How a script that failed ends: the failure reported, status 1 — except when stdout's reader
+/// went away (`oktash -c 'ls users' | head -1`): that is how pipes end, so quietly and with 0,
+/// as `grep` or `rg` do.
+fn exit_code(failure: oktash::eval::Failure) -> ExitCode {
+    match failure {
+        oktash::eval::Failure::OutputClosed => ExitCode::SUCCESS,
+        failure => {
+            failure.report();
+            ExitCode::FAILURE
         }
     }
 }
@@ -160,8 +169,8 @@ fn read_stdin() -> anyhow::Result<String> {
 }
 
 fn serve_demo(args: ServeArgs) -> ExitCode {
-    let defaults = oktash::demo::DemoOptions::default();
-    let options = oktash::demo::DemoOptions {
+    let defaults = oktash_demo::DemoOptions::default();
+    let options = oktash_demo::DemoOptions {
         port: args.port,
         users: args.users.unwrap_or(defaults.users),
         seed: args.seed.unwrap_or(defaults.seed),
@@ -178,7 +187,7 @@ fn serve_demo(args: ServeArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(oktash::demo::serve_foreground(options)) {
+    match runtime.block_on(oktash_demo::serve_foreground(options)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("oktash demo serve: {e:#}");

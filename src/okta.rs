@@ -58,14 +58,23 @@ pub enum Kind {
     Groups,
     Apps,
     Logs,
+    /// `apps/ID/users`: app user assignments.
+    AppUsers,
+    /// `apps/ID/groups`: app group assignments.
+    AppGroups,
     Other,
 }
 
 impl Kind {
     pub fn of_path(path: &str) -> Kind {
         let path = path.split('?').next().unwrap_or("");
-        let last = path.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+        let mut segments = path.trim_end_matches('/').rsplit('/');
+        let last = segments.next().unwrap_or("");
+        // `apps/ID/users` lists assignments, not users.
+        let under_app = segments.nth(1) == Some("apps");
         match last {
+            "users" if under_app => Kind::AppUsers,
+            "groups" if under_app => Kind::AppGroups,
             "users" | "members" => Kind::Users,
             "groups" => Kind::Groups,
             "apps" => Kind::Apps,
@@ -91,6 +100,8 @@ impl Kind {
             Kind::Groups => "groups",
             Kind::Apps => "apps",
             Kind::Logs => "events",
+            Kind::AppUsers => "app users",
+            Kind::AppGroups => "app groups",
             Kind::Other => "items",
         }
     }
@@ -110,6 +121,8 @@ pub fn error_line(status: u16, body: &Value, request_id: Option<&str>) -> Option
         .map(|a| {
             a.iter()
                 .filter_map(|c| c.get("errorSummary")?.as_str())
+                // A cause often repeats the summary (`Api validation failed: X` with cause `X`).
+                .filter(|cause| !summary.contains(cause))
                 .collect()
         })
         .unwrap_or_default();

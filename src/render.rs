@@ -1,9 +1,14 @@
 //! Output people read: colored JSON, tables of users/groups/apps/events, history lines.
 //! When stdout is not a terminal (or `NO_COLOR` is set) JSON is plain.
+//!
+//! Everything shown to a person passes through [`escape_controls`] first: API data is not
+//! trusted to hold terminal escapes. Tables fit the terminal's width (a cell is cut with `…`, a
+//! low-value column dropped, nothing wraps) and a long list shows a screenful (see [`screen`]).
 
+use std::borrow::Cow;
 use std::time::Duration;
 
-use comfy_table::{presets, ContentArrangement, Table};
+use comfy_table::{presets, ColumnConstraint, ContentArrangement, Row, Table, Width};
 use serde_json::Value;
 
 use crate::okta::Kind;
@@ -29,6 +34,48 @@ impl Style {
     }
 }
 
+/// Control characters of `text` (escape sequences, bell, carriage return …) written out as
+/// `\u{1b}` and the like, so that data from an API cannot clear or retitle the terminal.
+/// Newlines are kept: they are how text is laid out.
+pub fn escape_controls(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(|c| c.is_control() && c != '\n') {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(
+        text.chars()
+            .map(|c| match c {
+                '\n' => "\n".to_string(),
+                c if c.is_control() => c.escape_unicode().to_string(),
+                c => c.to_string(),
+            })
+            .collect(),
+    )
+}
+
+/// The terminal's size as (columns, rows): `COLUMNS` and `LINES` when set (tests set them, and a
+/// person may), else what the terminal reports, else 80×24.
+pub fn screen() -> (usize, usize) {
+    let from_env = |name: &str| {
+        std::env::var(name)
+            .ok()
+            .and_then(|v| v.trim().parse::<usize>().ok())
+            .filter(|n| *n > 0)
+    };
+    let (rows, columns) = console::Term::stdout()
+        .size_checked()
+        .map_or((24, 80), |(r, c)| (r as usize, c as usize));
+    (
+        from_env("COLUMNS").unwrap_or(columns).max(20),
+        from_env("LINES").unwrap_or(rows).max(5),
+    )
+}
+
+/// How many rows of a list fit on one screen, leaving room for the history line, the header,
+/// the footer and the next prompt.
+pub fn rows_per_screen() -> usize {
+    screen().1.saturating_sub(5).max(3)
+}
+
 /// JSON for a person (pretty, colored when allowed) or a program (plain, one document).
 pub fn json(value: &Value, style: Style) -> String {
     if style.color {
@@ -42,15 +89,16 @@ pub fn json(value: &Value, style: Style) -> String {
 /// The one-line summary of a history entry:
 /// `#3 GET /api/v1/users?limit=2  200  2 users  4 ms`.
 pub fn entry_line(entry: &Entry) -> String {
-    format!(
+    let line = format!(
         "#{} {} {}  {}  {}  {}",
         entry.number,
         entry.method,
         display_url(&entry.url),
         entry.status,
         body_summary(&entry.body, Kind::of_path(&entry.url)),
-        millis(entry.elapsed)
-    )
+        duration(entry.elapsed)
+    );
+    escape_controls(&line).into_owned()
 }
 
 /// A URL as the history shows it: the path and query, without the org's origin.
@@ -61,7 +109,8 @@ pub fn display_url(url: &str) -> &str {
     }
 }
 
-fn millis(d: Duration) -> String {
+/// How long a request took, in the one format every line uses: `0.6 ms`, `42 ms`.
+pub fn duration(d: Duration) -> String {
     let ms = d.as_secs_f64() * 1000.0;
     if ms < 10.0 {
         format!("{ms:.1} ms")
@@ -157,8 +206,20 @@ pub fn table(items: &[Value], kind: Kind, style: Style) -> Option<String> {
             ("NAME", |v| text(v, &["name"])),
             ("SIGN-ON", |v| text(v, &["signOnMode"])),
         ],
+        // An app's assignments: the user's id, how it was assigned, its app username.
+        Kind::AppUsers => vec![
+            ("ID", |v| text(v, &["id"])),
+            ("SCOPE", |v| text(v, &["scope"])),
+            ("STATUS", |v| text(v, &["status"])),
+            ("USERNAME", |v| text(v, &["credentials", "userName"])),
+            ("SYNC", |v| text(v, &["syncState"])),
+        ],
+        Kind::AppGroups => vec![
+            ("ID", |v| text(v, &["id"])),
+            ("PRIORITY", |v| text(v, &["priority"])),
+        ],
         Kind::Logs => vec![
-            ("PUBLISHED", |v| text(v, &["published"])),
+            ("PUBLISHED", |v| date(&text(v, &["published"]))),
             ("EVENT TYPE", |v| text(v, &["eventType"])),
             ("ACTOR", |v| text(v, &["actor", "alternateId"])),
             ("OUTCOME", |v| text(v, &["outcome", "result"])),
@@ -172,24 +233,121 @@ pub fn table(items: &[Value], kind: Kind, style: Style) -> Option<String> {
         ],
         Kind::Other => return generic_table(items, style),
     };
-    let mut table = new_table(style);
-    table.set_header(columns.iter().map(|(name, _)| *name));
-    for item in items {
-        table.add_row(columns.iter().map(|(_, cell)| cell(item)));
+    let header: Vec<String> = columns.iter().map(|(name, _)| name.to_string()).collect();
+    let rows = items
+        .iter()
+        .map(|item| columns.iter().map(|(_, cell)| cell(item)).collect())
+        .collect();
+    Some(grid(header, rows, style))
+}
+
+/// Columns that are never dropped to fit a narrow terminal (nor cut): what a row is.
+const KEY_COLUMNS: &[&str] = &["ID", "STATUS", "PUBLISHED"];
+
+/// Columns that are never cut (copied or scanned whole: ids, states, times), though a narrow
+/// terminal may drop them.
+const WHOLE_COLUMNS: &[&str] = &[
+    "ID",
+    "STATUS",
+    "PUBLISHED",
+    "OUTCOME",
+    "LAST LOGIN",
+    "SCOPE",
+    "SYNC",
+    "PRIORITY",
+];
+
+/// The narrowest a cut column may get before the rightmost cut column is dropped instead.
+const MIN_CUT_WIDTH: usize = 14;
+
+/// A table of text cells. On a terminal it fits the width of the screen: whole columns keep
+/// their width, the others are cut with `…`; when they would get narrower than
+/// [`MIN_CUT_WIDTH`], the rightmost column that is not a key column is dropped (columns are
+/// listed by importance).
+/// Every cell is one line, its control characters escaped.
+pub fn grid(mut header: Vec<String>, mut rows: Vec<Vec<String>>, style: Style) -> String {
+    // A generic table's header is made of the API's keys: escaped as the cells are.
+    for cell in header.iter_mut().chain(rows.iter_mut().flatten()) {
+        if let Cow::Owned(escaped) = escape_controls(cell) {
+            *cell = escaped;
+        }
+        if cell.contains('\n') {
+            *cell = cell.replace('\n', "\\n");
+        }
     }
-    // On a narrow terminal the other columns wrap, never an id, a status or a timestamp:
-    // those are copied and scanned whole.
-    for (i, (name, _)) in columns.iter().enumerate() {
-        if matches!(*name, "ID" | "STATUS" | "PUBLISHED" | "OUTCOME") {
-            if let Some(column) = table.column_mut(i) {
-                column.set_constraint(comfy_table::ColumnConstraint::ContentWidth);
+    for row in &mut rows {
+        row.resize(header.len(), String::new());
+    }
+    let is_whole = |name: &str| WHOLE_COLUMNS.contains(&name);
+    if style.terminal {
+        let width = screen().0;
+        // What each column needs at least: its content when whole, else up to MIN_CUT_WIDTH;
+        // plus two columns of padding.
+        let mut needs: Vec<usize> = (0..header.len())
+            .map(|i| {
+                let content = rows
+                    .iter()
+                    .map(|r| console::measure_text_width(&r[i]))
+                    .chain([header[i].len()])
+                    .max()
+                    .unwrap_or(0);
+                2 + if is_whole(&header[i]) {
+                    content
+                } else {
+                    content.min(MIN_CUT_WIDTH.max(header[i].len()))
+                }
+            })
+            .collect();
+        while header.len() > 2 && needs.iter().sum::<usize>() > width {
+            let Some(drop) = (0..header.len())
+                .rev()
+                .find(|&i| !KEY_COLUMNS.contains(&header[i].as_str()))
+            else {
+                break;
+            };
+            header.remove(drop);
+            needs.remove(drop);
+            for row in &mut rows {
+                row.remove(drop);
             }
         }
     }
-    Some(table.to_string())
+    let mut table = Table::new();
+    table.load_preset(presets::NOTHING);
+    table.set_truncation_indicator("…");
+    if style.terminal {
+        table.set_content_arrangement(ContentArrangement::Dynamic);
+        table.set_width(screen().0.min(u16::MAX as usize) as u16);
+    } else {
+        table.set_content_arrangement(ContentArrangement::Disabled);
+    }
+    let mut header_row = Row::from(header.clone());
+    header_row.max_height(1);
+    table.set_header(header_row);
+    for row in rows {
+        let mut row = Row::from(row);
+        row.max_height(1);
+        table.add_row(row);
+    }
+    for (i, name) in header.iter().enumerate() {
+        if let Some(column) = table.column_mut(i) {
+            column.set_constraint(if is_whole(name) {
+                ColumnConstraint::ContentWidth
+            } else {
+                // A header is never cut (`PROTEC…`).
+                ColumnConstraint::LowerBoundary(Width::Fixed(name.len() as u16))
+            });
+        }
+    }
+    table
+        .lines()
+        .map(|line| line.trim_end().to_string())
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
-/// Columns for objects of unknown kind: `id` first, then the first few scalar fields.
+/// Columns for objects of unknown kind: `id` first, then the first few scalar fields; times in
+/// the one format of every table.
 fn generic_table(items: &[Value], style: Style) -> Option<String> {
     let first = items[0].as_object()?;
     let mut keys: Vec<&String> = first
@@ -205,27 +363,39 @@ fn generic_table(items: &[Value], style: Style) -> Option<String> {
     if keys.is_empty() {
         return None;
     }
-    let mut table = new_table(style);
-    table.set_header(keys.iter().map(|k| k.to_uppercase()));
-    for item in items {
-        table.add_row(keys.iter().map(|k| match item.get(k.as_str()) {
-            Some(Value::String(s)) => s.clone(),
-            Some(Value::Null) | None => String::new(),
-            Some(other) => other.to_string(),
-        }));
-    }
-    if keys.first().is_some_and(|k| *k == "id") {
-        if let Some(column) = table.column_mut(0) {
-            column.set_constraint(comfy_table::ColumnConstraint::ContentWidth);
-        }
-    }
-    Some(table.to_string())
+    let header = keys
+        .iter()
+        .map(|k| {
+            if *k == "id" {
+                "ID".into()
+            } else {
+                k.to_uppercase()
+            }
+        })
+        .collect();
+    let rows = items
+        .iter()
+        .map(|item| {
+            keys.iter()
+                .map(|k| match item.get(k.as_str()) {
+                    Some(Value::String(s)) => date(s),
+                    Some(Value::Null) | None => String::new(),
+                    Some(other) => other.to_string(),
+                })
+                .collect()
+        })
+        .collect();
+    Some(grid(header, rows, style))
 }
 
 fn guess_kind(item: &Value) -> Kind {
     let id = item.get("id").and_then(Value::as_str).unwrap_or("");
     if item.get("eventType").is_some() {
         Kind::Logs
+    } else if item.get("scope").is_some() && item.get("syncState").is_some() {
+        Kind::AppUsers
+    } else if id.starts_with("00g") && item.get("priority").is_some() {
+        Kind::AppGroups
     } else if id.starts_with("00u") || item.pointer("/profile/login").is_some() {
         Kind::Users
     } else if id.starts_with("00g") {
@@ -235,17 +405,6 @@ fn guess_kind(item: &Value) -> Kind {
     } else {
         Kind::Other
     }
-}
-
-fn new_table(style: Style) -> Table {
-    let mut table = Table::new();
-    table.load_preset(presets::NOTHING);
-    table.set_content_arrangement(if style.terminal {
-        ContentArrangement::Dynamic
-    } else {
-        ContentArrangement::Disabled
-    });
-    table
 }
 
 fn text(value: &Value, path: &[&str]) -> String {
@@ -263,12 +422,22 @@ fn text(value: &Value, path: &[&str]) -> String {
     }
 }
 
-/// `2024-05-01T10:20:30.000Z` → `2024-05-01 10:20`.
-fn date(iso: &str) -> String {
-    if iso.len() >= 16 {
-        format!("{} {}", &iso[..10], &iso[11..16])
+/// `2024-05-01T10:20:30.000Z` → `2024-05-01 10:20` (UTC, as Okta sends it); other text as is.
+fn date(text: &str) -> String {
+    let b = text.as_bytes();
+    let is_timestamp = b.len() >= 17
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b[10] == b'T'
+        && b[13] == b':'
+        && text.is_char_boundary(16)
+        && text[..16]
+            .chars()
+            .all(|c| c.is_ascii_digit() || "-T:".contains(c));
+    if is_timestamp {
+        format!("{} {}", &text[..10], &text[11..16])
     } else {
-        iso.to_string()
+        text.to_string()
     }
 }
 
@@ -427,5 +596,28 @@ mod tests {
         assert!(out.contains("LOGIN"), "{out}");
         assert!(out.contains("Ann Lee"), "{out}");
         assert!(out.contains("2024-05-01 10:20"), "{out}");
+    }
+
+    #[test]
+    fn control_characters_are_written_out_and_newlines_kept() {
+        assert_eq!(
+            escape_controls("\u{1b}[2J\u{1b}]0;PWNED\u{7}ok\nnext\r"),
+            "\\u{1b}[2J\\u{1b}]0;PWNED\\u{7}ok\nnext\\u{d}"
+        );
+        assert!(matches!(escape_controls("plain · text"), Cow::Borrowed(_)));
+        assert_eq!(
+            escape_controls("\u{9b}31m"),
+            "\\u{9b}31m",
+            "C1 controls too"
+        );
+    }
+
+    #[test]
+    fn times_have_one_format_and_other_text_is_left_alone() {
+        assert_eq!(date("2024-09-08T15:40:12.345Z"), "2024-09-08 15:40");
+        assert_eq!(date("2024-09-08T15:40:12Z"), "2024-09-08 15:40");
+        assert_eq!(date("ann@example.com and more"), "ann@example.com and more");
+        assert_eq!(date("2024-09-08"), "2024-09-08");
+        assert_eq!(date("ééééééééééééééééééé"), "ééééééééééééééééééé");
     }
 }

@@ -15,18 +15,9 @@ use rustyline::history::{FileHistory, History as _};
 use rustyline::{CompletionType, Config, Context, Editor, Helper, Validator};
 use serde_json::Value;
 
+use crate::complete::{self, Candidates};
+use crate::config;
 use crate::eval::{mask_secrets, Flow, Shell};
-use crate::{config, lang, okta};
-
-/// What completion offers, refreshed from the session before each prompt.
-#[derive(Default)]
-struct Candidates {
-    variables: Vec<String>,
-    entries: Vec<u64>,
-    ids: Vec<String>,
-    environments: Vec<String>,
-    requests: Vec<String>,
-}
 
 #[derive(Helper, Validator)]
 struct ShellHelper {
@@ -64,78 +55,7 @@ impl Completer for ShellHelper {
         pos: usize,
         _ctx: &Context<'_>,
     ) -> rustyline::Result<(usize, Vec<Pair>)> {
-        let before = &line[..pos];
-        let start = before
-            .rfind(|c: char| c.is_whitespace() || c == ';' || c == '=' || c == '"' || c == '\'')
-            .map_or(0, |i| i + 1);
-        let word = &before[start..];
-        // The command of this segment: the first word after the last `;`.
-        let segment = &before[before.rfind(';').map_or(0, |i| i + 1)..start];
-        let command = segment.split_whitespace().next();
-        let data = self.candidates.borrow();
-        let mut options: Vec<String> = Vec::new();
-        if let Some(stripped) = word.strip_prefix('$') {
-            let _ = stripped;
-            options.push("$last".into());
-            options.extend(data.entries.iter().rev().map(|n| format!("${n}")));
-            options.extend(data.variables.iter().map(|v| format!("${v}")));
-        } else if command.is_none() {
-            options.extend(lang::COMMAND_NAMES.iter().map(|c| c.to_string()));
-        } else {
-            match command {
-                Some("use") => options.extend(data.environments.iter().cloned()),
-                Some("ls") => options.extend(okta::RESOURCES.iter().map(|r| r.to_string())),
-                Some("help") => options.extend(lang::COMMAND_NAMES.iter().map(|c| c.to_string())),
-                _ => {}
-            }
-            if matches!(
-                command,
-                Some(
-                    "get" | "ls" | "post" | "put" | "patch" | "delete" | "echo" | "set" | "follow"
-                )
-            ) {
-                // Ids, also after a path prefix: users/00u… completes the id part.
-                let id_start = word.rfind('/').map_or(0, |i| i + 1);
-                let prefix = &word[..id_start];
-                options.extend(data.ids.iter().map(|id| format!("{prefix}{id}")));
-            }
-        }
-        if command == Some("run") && !word.starts_with('$') {
-            // Request names hold spaces: the whole rest of the line is the name typed so far,
-            // and it completes quoted.
-            let segment_start = before.rfind(';').map_or(0, |i| i + 1);
-            let after_run = segment_start + before[segment_start..].find("run").unwrap_or(0) + 3;
-            let arg_start =
-                after_run + (before[after_run..].len() - before[after_run..].trim_start().len());
-            let typed = &before[arg_start..];
-            let quoted = typed.starts_with('"');
-            let typed = typed.trim_start_matches('"').to_lowercase();
-            let start = if quoted { arg_start + 1 } else { arg_start };
-            let pairs = data
-                .requests
-                .iter()
-                .filter(|name| name.to_lowercase().starts_with(&typed))
-                .map(|name| Pair {
-                    display: name.clone(),
-                    replacement: if quoted {
-                        format!("{name}\"")
-                    } else {
-                        format!("\"{name}\"")
-                    },
-                })
-                .collect();
-            return Ok((start, pairs));
-        }
-        let mut seen = std::collections::HashSet::new();
-        let pairs = options
-            .into_iter()
-            .filter(|o| o.starts_with(word) && seen.insert(o.clone()))
-            .map(|o| Pair {
-                display: o.clone(),
-                replacement: o,
-            })
-            .collect();
-        Ok((start, pairs))
+        Ok(complete::complete(line, pos, &self.candidates.borrow()))
     }
 }
 
@@ -158,6 +78,26 @@ fn refresh(shell: &Shell, candidates: &RefCell<Candidates>) {
         }
     }
     data.ids = ids;
+    // Fields of the variables and of the newest response, for `$name.<Tab>`.
+    let mut fields = Vec::new();
+    for (name, value) in &session.variables {
+        complete::collect_fields(&format!("${name}"), value, &mut fields);
+    }
+    let last = session.history.iter().next_back();
+    if let Some(body) = last.and_then(|e| e.body.as_json()) {
+        complete::collect_fields("$last", body, &mut fields);
+    }
+    data.fields = fields;
+    // What `follow` can take now: the last response's links, in its body and its headers.
+    let mut links = Vec::new();
+    if let Some(entry) = last {
+        if let Some(Value::Object(map)) = entry.body.as_json().and_then(|b| b.get("_links")) {
+            links.extend(map.keys().cloned());
+        }
+        let headers = crate::http::parse_links(entry.header_values("link"));
+        links.extend(headers.into_iter().map(|(rel, _)| rel));
+    }
+    data.links = links;
 }
 
 /// At most this many ids are offered: the prompt is refreshed before every line, and a listing
@@ -238,12 +178,19 @@ fn greeting(shell: &Shell) -> String {
     let version = env!("CARGO_PKG_VERSION");
     match shell.session.active_env() {
         Some(env) if env.origin == crate::session::EnvOrigin::Demo => format!(
-            "oktash {version} on the built-in demo org ({}).\nTry: ls users q=ann · get $last[0].id · follow next · help.  Tab completes, Ctrl-D exits.",
+            "oktash {version} on the built-in demo org ({}).\n\
+             Try: ls users q=ann · get $last[0].id · follow next · help\n\
+             Tab completes, Ctrl-D exits.",
             env.url
         ),
-        Some(env) => format!("oktash {version} · environment {} ({}).  `help` lists commands, Tab completes, Ctrl-D exits.", env.name, env.url),
+        Some(env) => format!(
+            "oktash {version} · environment {} ({}).\n\
+             `help` lists commands, Tab completes, Ctrl-D exits.",
+            env.name, env.url
+        ),
         None => format!(
-            "oktash {version} · no environment yet: `env add NAME https://YOUR-ORG.okta.com` (asks for the token), or start with --demo.  `help` lists commands."
+            "oktash {version} · no environment yet: `env add NAME https://YOUR-ORG.okta.com`\n\
+             (asks for the token), or start with --demo.  `help` lists commands."
         ),
     }
 }

@@ -173,7 +173,8 @@ pub struct Entry {
     pub elapsed: Duration,
     /// The request body that was sent, for `as curl`.
     pub request_body: Option<String>,
-    /// Size counted against the history's byte budget.
+    /// The bytes that came over the wire. The history's budget counts [`Entry::memory_cost`]
+    /// instead: a parsed body holds several times its text.
     pub size: usize,
 }
 
@@ -190,6 +191,85 @@ impl Entry {
             .iter()
             .filter(move |(k, _)| k.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.as_str())
+    }
+
+    /// The memory this entry holds, as the allocator sees it (an estimate from the shapes of
+    /// the values, not a measurement).
+    pub fn memory_cost(&self) -> usize {
+        let strings = [
+            Some(&self.method),
+            Some(&self.url),
+            self.request_body.as_ref(),
+        ];
+        size_of::<Entry>()
+            + strings
+                .into_iter()
+                .flatten()
+                .map(|s| heap_string(s.capacity()))
+                .sum::<usize>()
+            + heap_block(self.headers.capacity() * size_of::<(String, String)>())
+            + self
+                .headers
+                .iter()
+                .map(|(k, v)| heap_string(k.capacity()) + heap_string(v.capacity()))
+                .sum::<usize>()
+            + match &self.body {
+                Body::Empty => 0,
+                Body::Text(t) => heap_string(t.capacity()),
+                Body::Json(v) => value_heap_cost(v),
+            }
+    }
+}
+
+/// What one heap allocation of `bytes` takes: glibc's malloc adds an 8-byte header, rounds to
+/// 16 and hands out at least 32 bytes.
+fn heap_block(bytes: usize) -> usize {
+    if bytes == 0 {
+        0
+    } else {
+        (bytes + 8).div_ceil(16).max(2) * 16
+    }
+}
+
+fn heap_string(capacity: usize) -> usize {
+    heap_block(capacity)
+}
+
+/// The heap a JSON value owns beyond its own `size_of::<Value>()` (which its container pays).
+/// A parsed body costs about 7 times its compact text: the 1 KB JSON of a demo user is some 40
+/// strings, each a 32-byte `Value` plus a 32-byte block, and 8 objects, each an `IndexMap`
+/// (64 bytes per entry plus a hash index).
+fn value_heap_cost(value: &Value) -> usize {
+    match value {
+        Value::Null | Value::Bool(_) | Value::Number(_) => 0,
+        Value::String(s) => heap_string(s.capacity()),
+        Value::Array(items) => {
+            heap_block(items.capacity() * size_of::<Value>())
+                + items.iter().map(value_heap_cost).sum::<usize>()
+        }
+        Value::Object(map) => {
+            // `preserve_order`: a Vec of (hash, key, value) buckets and a hashbrown index of
+            // `usize` with one control byte per slot (at least 4 slots, 7/8 full at most).
+            let slots = match map.len() {
+                0 => 0,
+                n if n < 4 => 4,
+                n => (n * 8 / 7).next_power_of_two(),
+            };
+            let entries = heap_block(
+                map.len() * (size_of::<usize>() + size_of::<String>() + size_of::<Value>()),
+            );
+            let index = if slots == 0 {
+                0
+            } else {
+                heap_block(slots * (size_of::<usize>() + 1) + 16)
+            };
+            entries
+                + index
+                + map
+                    .iter()
+                    .map(|(k, v)| heap_string(k.capacity()) + value_heap_cost(v))
+                    .sum::<usize>()
+        }
     }
 }
 
@@ -211,7 +291,8 @@ impl Default for HistoryLimits {
 
 #[derive(Debug)]
 pub struct History {
-    entries: VecDeque<Entry>,
+    /// Each entry with its [`Entry::memory_cost`], counted once when it is stored.
+    entries: VecDeque<(Entry, usize)>,
     next_number: u64,
     bytes: usize,
     limits: HistoryLimits,
@@ -236,43 +317,69 @@ impl History {
         self.next_number
     }
 
-    /// Stores an entry (its number is assigned here) and returns its number and a notice for
-    /// each old entry dropped to stay within the limits.
-    pub fn push(&mut self, mut entry: Entry) -> (u64, Vec<String>) {
+    /// Stores an entry (its number is assigned here) and returns its number and, when old
+    /// entries were dropped to stay within the limits, one notice that sums them up. The newest
+    /// entry is always kept, even when it alone is over the budget.
+    pub fn push(&mut self, mut entry: Entry) -> (u64, Option<String>) {
         entry.number = self.next_number;
         self.next_number += 1;
-        self.bytes += entry.size;
+        let cost = entry.memory_cost();
+        self.bytes += cost;
         let number = entry.number;
-        self.entries.push_back(entry);
-        let mut notices = Vec::new();
+        self.entries.push_back((entry, cost));
+        let mut dropped: Vec<u64> = Vec::new();
+        let mut freed = 0;
         while self.entries.len() > 1
             && (self.entries.len() > self.limits.max_entries || self.bytes > self.limits.max_bytes)
         {
-            if let Some(old) = self.entries.pop_front() {
-                self.bytes -= old.size;
-                notices.push(format!(
-                    "history: dropped #{} to stay within {} entries / {} MB",
-                    old.number,
-                    self.limits.max_entries,
-                    self.limits.max_bytes / (1024 * 1024)
-                ));
+            if let Some((old, cost)) = self.entries.pop_front() {
+                self.bytes -= cost;
+                freed += cost;
+                dropped.push(old.number);
             }
         }
-        (number, notices)
+        let (Some(first), Some(last)) = (dropped.first(), dropped.last()) else {
+            return (number, None);
+        };
+        let which = if first == last {
+            format!("#{first}")
+        } else {
+            format!("#{first}..#{last} ({} entries)", dropped.len())
+        };
+        let mut notice = format!(
+            "history: dropped {which}, {}, to stay within {} entries / {}",
+            megabytes(freed),
+            self.limits.max_entries,
+            megabytes(self.limits.max_bytes)
+        );
+        if self.bytes > self.limits.max_bytes {
+            notice.push_str(&format!(
+                "; #{number} alone holds {} (--keep-mb raises the budget)",
+                megabytes(self.bytes)
+            ));
+        }
+        (number, Some(notice))
     }
 
     pub fn last(&self) -> Option<&Entry> {
-        self.entries.back()
+        self.entries.back().map(|(e, _)| e)
     }
 
     pub fn get(&self, number: u64) -> Option<&Entry> {
-        let first = self.entries.front()?.number;
+        let first = self.entries.front()?.0.number;
         let index = number.checked_sub(first)?;
-        self.entries.get(usize::try_from(index).ok()?)
+        self.entries
+            .get(usize::try_from(index).ok()?)
+            .map(|(e, _)| e)
     }
 
     pub fn iter(&self) -> impl DoubleEndedIterator<Item = &Entry> {
-        self.entries.iter()
+        self.entries.iter().map(|(e, _)| e)
+    }
+
+    /// The memory the kept entries hold, as counted against the budget.
+    pub fn bytes(&self) -> usize {
+        self.bytes
     }
 
     pub fn len(&self) -> usize {
@@ -286,10 +393,19 @@ impl History {
     /// `#3..#9`, or "empty", for error messages.
     pub fn range_text(&self) -> String {
         match (self.entries.front(), self.entries.back()) {
-            (Some(a), Some(b)) if a.number == b.number => format!("#{}", a.number),
-            (Some(a), Some(b)) => format!("#{}..#{}", a.number, b.number),
+            (Some((a, _)), Some((b, _))) if a.number == b.number => format!("#{}", a.number),
+            (Some((a, _)), Some((b, _))) => format!("#{}..#{}", a.number, b.number),
             _ => "none yet".to_string(),
         }
+    }
+}
+
+/// `1.5 MB`, `12 KB`.
+fn megabytes(bytes: usize) -> String {
+    if bytes < 1024 * 1024 {
+        format!("{} KB", bytes.div_ceil(1024))
+    } else {
+        format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
     }
 }
 
@@ -354,40 +470,56 @@ impl Session {
 mod tests {
     use super::*;
 
-    fn entry(size: usize) -> Entry {
+    fn entry(text_len: usize) -> Entry {
         Entry {
             number: 0,
             method: "GET".into(),
             url: "/".into(),
             status: 200,
             headers: vec![],
-            body: Body::Empty,
+            body: Body::Text("x".repeat(text_len)),
             elapsed: Duration::ZERO,
             request_body: None,
-            size,
+            size: text_len,
         }
     }
 
     #[test]
-    fn history_drops_oldest_beyond_limits() {
+    fn history_drops_oldest_beyond_limits_with_one_notice() {
+        let one = entry(10).memory_cost();
         let mut h = History::new(HistoryLimits {
             max_entries: 2,
-            max_bytes: 100,
+            max_bytes: 3 * one,
         });
         assert_eq!(h.push(entry(10)).0, 1);
         h.push(entry(10));
-        let (n, notices) = h.push(entry(10));
+        let (n, notice) = h.push(entry(10));
         assert_eq!(n, 3);
-        assert_eq!(notices.len(), 1);
+        assert!(notice.unwrap().starts_with("history: dropped #1,"));
         assert!(h.get(1).is_none());
         assert_eq!(h.get(2).unwrap().number, 2);
-        let (_, notices) = h.push(entry(95));
-        assert_eq!(
-            notices.len(),
-            2,
-            "the entry limit drops #2, the byte budget #3"
+        let (_, notice) = h.push(entry(10 * one));
+        let notice = notice.unwrap();
+        assert!(
+            notice.starts_with("history: dropped #2..#3 (2 entries)")
+                && notice.contains("#4 alone"),
+            "{notice}"
         );
         assert_eq!(h.range_text(), "#4");
+        assert_eq!(h.bytes(), h.last().unwrap().memory_cost());
+    }
+
+    #[test]
+    fn a_parsed_body_costs_several_times_its_text() {
+        let text = r#"{"id":"00u1","status":"ACTIVE","profile":{"login":"a@example.com","firstName":"A","lastName":"B"},"_links":{"self":{"href":"https://x/api/v1/users/00u1"}}}"#;
+        let mut e = entry(0);
+        e.body = Body::Json(serde_json::from_str(text).unwrap());
+        let body_cost = e.memory_cost() - entry(0).memory_cost();
+        assert!(
+            body_cost > 4 * text.len(),
+            "{body_cost} for {} bytes",
+            text.len()
+        );
     }
 
     #[test]

@@ -103,19 +103,34 @@ impl Shell {
                 "no collections yet: `import FILE` loads a Postman collection".into(),
             ));
         }
-        let mut table = comfy_table::Table::new();
-        table.load_preset(comfy_table::presets::NOTHING);
-        table.set_header(["NAME", "FORMAT", "REQUESTS", "SCRIPTS SKIPPED", "FILE"]);
-        for c in &self.session.collections {
-            table.add_row([
-                c.name.clone(),
-                c.format.to_string(),
-                c.request_count().to_string(),
-                c.skipped_scripts.to_string(),
-                c.source.clone(),
-            ]);
-        }
-        Ok(Outcome::Text(table.to_string()))
+        let rows: Vec<Vec<String>> = self
+            .session
+            .collections
+            .iter()
+            .map(|c| {
+                vec![
+                    c.name.clone(),
+                    c.format.to_string(),
+                    c.request_count().to_string(),
+                    c.skipped_scripts.to_string(),
+                    c.source.clone(),
+                ]
+            })
+            .collect();
+        let json = rows
+            .iter()
+            .map(|r| {
+                serde_json::json!({
+                    "name": r[0], "format": r[1], "requests": r[2].parse::<u64>().unwrap_or(0),
+                    "scripts_skipped": r[3].parse::<u64>().unwrap_or(0), "file": r[4],
+                })
+            })
+            .collect();
+        let header = ["NAME", "FORMAT", "REQUESTS", "SCRIPTS SKIPPED", "FILE"].map(String::from);
+        Ok(Outcome::Listing {
+            text: crate::render::grid(header.to_vec(), rows, self.style),
+            json: serde_json::Value::Array(json),
+        })
     }
 
     /// `ls requests` and `ls requests/NAME`: the folder trees of the imported collections.
@@ -140,13 +155,15 @@ impl Shell {
                 _ => "no collections yet: `import FILE` loads a Postman collection".to_string(),
             });
         }
-        Ok(Outcome::Text(
-            chosen
-                .iter()
-                .map(|c| c.tree())
-                .collect::<Vec<_>>()
-                .join("\n"),
-        ))
+        let tree = chosen
+            .iter()
+            .map(|c| c.tree())
+            .collect::<Vec<_>>()
+            .join("\n");
+        Ok(Outcome::Listing {
+            text: crate::render::escape_controls(&tree).into_owned(),
+            json: serde_json::Value::String(tree),
+        })
     }
 
     /// Request names of the imported collections, for completion.

@@ -5,6 +5,7 @@ use std::io::Write;
 use crate::config;
 use crate::lang::{self, AuthArg, Word};
 use crate::okta;
+use crate::render;
 use crate::session::{Auth, AuthScheme, EnvOrigin, Environment, TokenSource};
 
 use super::{fail, Failure, Outcome, Shell};
@@ -18,33 +19,56 @@ impl Shell {
         })
     }
 
-    pub(super) fn env_list(&self) -> String {
+    /// `env`: a table on a terminal, a JSON array elsewhere; tokens masked in both.
+    pub(super) fn env_list(&self) -> Outcome {
         if self.session.environments.is_empty() {
-            return "no environments yet: `env add NAME URL token=…`, or start with --demo".into();
+            return Outcome::Text(
+                "no environments yet: `env add NAME URL token=…`, or start with --demo".into(),
+            );
         }
-        let mut table = comfy_table::Table::new();
-        table.load_preset(comfy_table::presets::NOTHING);
-        table.set_header(["", "NAME", "URL", "AUTH", "FROM", "PROTECTED"]);
-        for (i, env) in self.session.environments.iter().enumerate() {
-            let auth = match &env.auth {
-                Some(a) => format!("{} {}", a.scheme.as_str(), a.token.describe()),
-                None => "none".into(),
-            };
-            table.add_row([
-                if Some(i) == self.session.active {
-                    "*"
-                } else {
-                    ""
-                }
-                .to_string(),
-                env.name.clone(),
-                env.url.clone(),
-                auth,
-                env.origin.to_string(),
-                if env.protected { "yes" } else { "" }.to_string(),
-            ]);
+        let rows: Vec<[String; 6]> = self
+            .session
+            .environments
+            .iter()
+            .enumerate()
+            .map(|(i, env)| {
+                let auth = match &env.auth {
+                    Some(a) => format!("{} {}", a.scheme.as_str(), a.token.describe()),
+                    None => "none".into(),
+                };
+                [
+                    if Some(i) == self.session.active {
+                        "*"
+                    } else {
+                        ""
+                    }
+                    .to_string(),
+                    env.name.clone(),
+                    env.url.clone(),
+                    auth,
+                    env.origin.to_string(),
+                    if env.protected { "yes" } else { "" }.to_string(),
+                ]
+            })
+            .collect();
+        let json = rows
+            .iter()
+            .map(|[active, name, url, auth, from, protected]| {
+                serde_json::json!({
+                    "name": name, "url": url, "auth": auth, "from": from,
+                    "active": !active.is_empty(), "protected": !protected.is_empty(),
+                })
+            })
+            .collect();
+        let header = ["", "NAME", "URL", "AUTH", "FROM", "PROTECTED"].map(String::from);
+        Outcome::Listing {
+            text: render::grid(
+                header.to_vec(),
+                rows.into_iter().map(Vec::from).collect(),
+                self.style,
+            ),
+            json: serde_json::Value::Array(json),
         }
-        table.to_string()
     }
 
     pub(super) fn env_add(
@@ -57,14 +81,9 @@ impl Shell {
         let url_text = self.word_text(url, "the org URL")?;
         let base = okta::check_org_url(&url_text)?;
         let auth = match auth {
-            Some(AuthArg::Ssws(w)) => Some((AuthScheme::Ssws, self.word_text(&w, "the token")?)),
-            Some(AuthArg::Bearer(w)) => {
-                Some((AuthScheme::Bearer, self.word_text(&w, "the token")?))
-            }
-            None if self.interactive => Some((
-                AuthScheme::Ssws,
-                read_secret(&format!("API token for {name} (input hidden): "))?,
-            )),
+            Some(AuthArg::Ssws(w)) => Some((AuthScheme::Ssws, self.typed_token(&w)?)),
+            Some(AuthArg::Bearer(w)) => Some((AuthScheme::Bearer, self.typed_token(&w)?)),
+            None if self.interactive => Some((AuthScheme::Ssws, prompt_token(&name)?)),
             None => None,
         };
         let env = Environment {
@@ -90,6 +109,19 @@ impl Shell {
         Ok(Outcome::Text(format!(
             "environment {name} added; `use {name}` to switch to it"
         )))
+    }
+
+    /// The token of a `token=` / `bearer=` word. A mask is refused: a line recalled from the
+    /// history carries `token=••••`, and storing the mask would make every request a 401.
+    fn typed_token(&self, word: &Word) -> Result<String, Failure> {
+        let token = self.word_text(word, "the token")?;
+        if token.contains('•') {
+            return fail("token=•••• is a mask from the history: type the token, or token=env:VAR");
+        }
+        if token.trim().is_empty() {
+            return fail("the token is empty: give token=…, bearer=…, or token=env:VAR");
+        }
+        Ok(token)
     }
 
     pub(super) fn env_remove(&mut self, name: &str) -> Result<Outcome, Failure> {
@@ -142,6 +174,22 @@ impl Shell {
         let env = &self.session.environments[index];
         Ok(Outcome::Text(format!("using {} ({})", env.name, env.url)))
     }
+}
+
+/// Asks for an environment's token without echo. An empty answer asks once more; a second one
+/// cancels, so that a stray Enter never makes an environment without auth.
+fn prompt_token(name: &str) -> Result<String, Failure> {
+    let token = read_secret(&format!("API token for {name} (input hidden): "))?;
+    if !token.is_empty() {
+        return Ok(token);
+    }
+    let token = read_secret(&format!(
+        "a token is needed; API token for {name} (input hidden, empty cancels): "
+    ))?;
+    if token.is_empty() {
+        return fail(format!("no token entered: environment {name} not added"));
+    }
+    Ok(token)
 }
 
 /// Reads a secret without echo.

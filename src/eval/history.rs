@@ -1,5 +1,8 @@
 //! History: looking up entries, `show`, and `as curl`.
 
+use serde_json::{json, Value};
+
+use crate::okta::Kind;
 use crate::render;
 use crate::session::{Body, Entry, TokenSource};
 
@@ -22,28 +25,77 @@ impl Shell {
         }
     }
 
+    /// `show [N]`: the request line, status, time, headers and JSON body on a terminal (a long
+    /// body cut, see `screenful_of_json`); the whole entry as one JSON object elsewhere.
+    /// `show N --json`: the body alone, plain JSON, whole, even on a terminal (to copy or page).
     pub(super) fn show(&self, number: Option<u64>, json: bool) -> Result<Outcome, Failure> {
         let entry = self.entry(number)?;
         if json {
-            // Plain even on a terminal, so that it can be copied as it is.
-            return Ok(Outcome::Text(
-                serde_json::to_string_pretty(&entry.body.value()).unwrap_or_default(),
-            ));
+            let body = serde_json::to_string_pretty(&entry.body.value()).unwrap_or_default();
+            return Ok(Outcome::Listing {
+                text: render::escape_controls(&body).into_owned(),
+                json: entry.body.value(),
+            });
         }
         let mut out = format!(
-            "#{} {} {}\n{} in {:?}\n",
-            entry.number, entry.method, entry.url, entry.status, entry.elapsed
+            "#{} {} {}\n{} in {}\n",
+            entry.number,
+            entry.method,
+            entry.url,
+            entry.status,
+            render::duration(entry.elapsed)
         );
         for (k, v) in &entry.headers {
             out.push_str(&format!("{k}: {v}\n"));
         }
-        out.push('\n');
-        out.push_str(&match &entry.body {
+        let mut text = render::escape_controls(&out).into_owned();
+        text.push('\n');
+        text.push_str(&match &entry.body {
             Body::Empty => "(no content)".to_string(),
-            Body::Text(t) => t.clone(),
-            Body::Json(v) => render::json(v, self.style),
+            Body::Text(t) => render::escape_controls(t).into_owned(),
+            Body::Json(v) => self.screenful_of_json(v, Some(entry.number)),
         });
-        Ok(Outcome::Text(out))
+        Ok(Outcome::Listing {
+            text,
+            json: json!({
+                "entry": entry.number,
+                "method": entry.method,
+                "url": entry.url,
+                "status": entry.status,
+                "elapsed_ms": entry.elapsed.as_secs_f64() * 1000.0,
+                "headers": entry.headers.iter().map(|(k, v)| json!([k, v])).collect::<Vec<_>>(),
+                "body": entry.body.value(),
+            }),
+        })
+    }
+
+    /// `history`: one line per entry on a terminal; a JSON array of the same facts elsewhere.
+    pub(super) fn history_listing(&self) -> Outcome {
+        Outcome::Listing {
+            text: self
+                .session
+                .history
+                .iter()
+                .map(render::entry_line)
+                .collect::<Vec<_>>()
+                .join("\n"),
+            json: Value::Array(
+                self.session
+                    .history
+                    .iter()
+                    .map(|entry| {
+                        json!({
+                            "entry": entry.number,
+                            "method": entry.method,
+                            "url": entry.url,
+                            "status": entry.status,
+                            "summary": render::body_summary(&entry.body, Kind::of_path(&entry.url)),
+                            "elapsed_ms": entry.elapsed.as_secs_f64() * 1000.0,
+                        })
+                    })
+                    .collect(),
+            ),
+        }
     }
 
     pub(super) fn as_curl(&self, number: Option<u64>, reveal: bool) -> Result<String, Failure> {

@@ -18,6 +18,7 @@ use crate::lang::{self, Command, Output};
 use crate::render::{self, Style};
 use crate::session::{Auth, AuthScheme, EnvOrigin, Environment, Session, TokenSource};
 
+mod checks;
 mod collections;
 mod envs;
 mod help;
@@ -27,6 +28,7 @@ mod output;
 mod paging;
 mod requests;
 mod scripts;
+mod spec_help;
 mod targets;
 mod values;
 
@@ -43,6 +45,9 @@ pub enum Failure {
     Reported,
     /// Ctrl-C.
     Interrupted,
+    /// stdout was closed by its reader (`| head -1`): nothing more can be shown, and nothing
+    /// needs saying.
+    OutputClosed,
 }
 
 impl fmt::Display for Failure {
@@ -51,18 +56,20 @@ impl fmt::Display for Failure {
             Failure::Message(m) => f.write_str(m),
             Failure::Reported => f.write_str("the request failed"),
             Failure::Interrupted => f.write_str("interrupted"),
+            Failure::OutputClosed => f.write_str("the output was closed"),
         }
     }
 }
 
 impl Failure {
-    /// Prints the failure on stderr (a parse error already carries its line and caret).
+    /// Prints the failure on stderr (a parse error already carries its line and caret). A
+    /// message may quote API data: its control characters are escaped.
     pub fn report(&self) {
         match self {
-            Failure::Reported => {}
+            Failure::Reported | Failure::OutputClosed => {}
             Failure::Interrupted => eprintln!("interrupted; everything so far is kept"),
-            Failure::Message(m) if m.contains('\n') => eprintln!("{m}"),
-            Failure::Message(m) => eprintln!("error: {m}"),
+            Failure::Message(m) if m.contains('\n') => eprintln!("{}", render::escape_controls(m)),
+            Failure::Message(m) => eprintln!("error: {}", render::escape_controls(m)),
         }
     }
 }
@@ -87,8 +94,14 @@ pub enum Flow {
 /// What a command produced, before it is sent to the screen, a pipe or a file.
 enum Outcome {
     Nothing,
-    /// Text for a person (lists, help).
+    /// Text for a person (a notice, a short answer): stdout on a terminal, stderr otherwise.
     Text(String),
+    /// What a text-only command shows (`env`, `vars`, `history`, `show`, `help`, `as curl`):
+    /// `text` on a terminal (already escaped and laid out), `json` everywhere else.
+    Listing {
+        text: String,
+        json: Value,
+    },
     /// A value (`echo`, `show --json`).
     Value(Value),
     /// A history entry to show (a response).
@@ -114,7 +127,7 @@ pub struct Shell {
     source_depth: usize,
     /// Where saved environments live (None: nothing is saved).
     pub config_path: Option<PathBuf>,
-    demo: Option<crate::demo::RunningDemo>,
+    demo: Option<oktash_demo::RunningDemo>,
 }
 
 impl Shell {
@@ -164,8 +177,8 @@ impl Shell {
     }
 
     /// Starts the built-in demo org and makes it the active environment `demo`.
-    pub fn start_demo(&mut self, options: crate::demo::DemoOptions) -> anyhow::Result<()> {
-        let demo = self.runtime.block_on(crate::demo::start(options))?;
+    pub fn start_demo(&mut self, options: oktash_demo::DemoOptions) -> anyhow::Result<()> {
+        let demo = self.runtime.block_on(oktash_demo::start(options))?;
         let env = Environment {
             name: "demo".into(),
             url: demo.base_url.trim_end_matches('/').to_string(),
@@ -204,20 +217,37 @@ impl Shell {
         if self.interactive && self.source_depth == 0 {
             self.interrupt.clear();
         }
+        self.run_line_with(line, &mut |failure| Err(failure))
+    }
+
+    /// Runs one line's commands in order. A command's failure goes to `on_failure`: its `Err`
+    /// stops the line there, its `Ok` goes on with the next command (`--keep-going`).
+    pub(super) fn run_line_with(
+        &mut self,
+        line: &str,
+        on_failure: &mut dyn FnMut(Failure) -> Result<(), Failure>,
+    ) -> Result<Flow, Failure> {
         // The line is shown again under a parse error: its secrets are masked, one `•` per
         // character so that the caret stays under its column.
-        let parsed = lang::parse_line(line)
-            .map_err(|e| Failure::Message(e.render(&mask_secrets_in_place(line))))?;
+        // Its message may quote a word that holds one (`'token=X'`).
+        let parsed = lang::parse_line(line).map_err(|mut e| {
+            e.message = mask_secrets(&e.message);
+            Failure::Message(e.render(&mask_secrets_in_place(line)))
+        })?;
         // Lines a person typed are recorded, not the lines of the scripts they source.
         if !parsed.commands.is_empty() && self.source_depth == 0 {
             self.record(line);
         }
         for pipeline in parsed.commands {
+            // Ctrl-C ends the line, `--keep-going` or not.
             self.check_interrupt()?;
-            let outcome = self.run_command(pipeline.command, &pipeline.output)?;
-            match outcome {
-                Some(outcome) => self.emit(outcome, &pipeline.output)?,
-                None => return Ok(Flow::Exit),
+            let result = match self.run_command(pipeline.command, &pipeline.output) {
+                Ok(Some(outcome)) => self.emit(outcome, &pipeline.output),
+                Ok(None) => return Ok(Flow::Exit),
+                Err(failure) => Err(failure),
+            };
+            if let Err(failure) = result {
+                on_failure(failure)?;
             }
         }
         Ok(Flow::Continue)
@@ -231,7 +261,7 @@ impl Shell {
     ) -> Result<Option<Outcome>, Failure> {
         let outcome = match command {
             Command::Exit => return Ok(None),
-            Command::EnvList => Outcome::Text(self.env_list()),
+            Command::EnvList => self.env_list(),
             Command::EnvAdd {
                 name,
                 url,
@@ -256,7 +286,8 @@ impl Shell {
                 body,
                 params,
                 yes,
-            } => self.write(method, &target, body.as_ref(), &params, yes)?,
+                force,
+            } => self.write(method, &target, body.as_ref(), &params, yes, force)?,
             Command::Run {
                 request,
                 params,
@@ -272,20 +303,34 @@ impl Shell {
                 None => return fail(self.unknown_variable(&name)),
             },
             Command::Echo { values } => self.echo(&values)?,
-            Command::Vars => Outcome::Text(self.vars()),
-            Command::History => Outcome::Text(
-                self.session
-                    .history
-                    .iter()
-                    .map(render::entry_line)
-                    .collect::<Vec<_>>()
-                    .join("\n"),
-            ),
+            Command::Vars => Outcome::Listing {
+                text: render::escape_controls(&self.vars()).into_owned(),
+                json: Value::Object(
+                    self.session
+                        .variables
+                        .iter()
+                        .map(|(k, v)| (k.clone(), v.clone()))
+                        .collect(),
+                ),
+            },
+            Command::History => self.history_listing(),
             Command::Show { entry, json } => self.show(entry, json)?,
-            Command::AsCurl { entry, reveal } => Outcome::Text(self.as_curl(entry, reveal)?),
+            Command::AsCurl { entry, reveal } => {
+                let curl = self.as_curl(entry, reveal)?;
+                Outcome::Listing {
+                    text: render::escape_controls(&curl).into_owned(),
+                    json: Value::String(curl),
+                }
+            }
             Command::Source { file } => self.source(&file)?,
             Command::Record { file } => self.start_recording(file.as_ref())?,
-            Command::Help { topic } => Outcome::Text(help(topic.as_deref())?),
+            Command::Help { topic } => {
+                let text = help(topic.as_deref())?;
+                Outcome::Listing {
+                    json: Value::String(text.clone()),
+                    text,
+                }
+            }
         };
         Ok(Some(outcome))
     }

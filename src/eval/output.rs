@@ -37,12 +37,14 @@ impl Shell {
         }
     }
 
-    /// What goes to a pipe or file: JSON for values and responses, text as is.
+    /// What goes to a pipe or file: JSON for values, listings and responses, text as is.
     fn outcome_text(&self, outcome: &Outcome) -> Result<String, Failure> {
         Ok(match outcome {
             Outcome::Nothing | Outcome::Written => String::new(),
             Outcome::Text(t) => t.clone(),
-            Outcome::Value(v) => serde_json::to_string_pretty(v).unwrap_or_default(),
+            Outcome::Value(v) | Outcome::Listing { json: v, .. } => {
+                serde_json::to_string_pretty(v).unwrap_or_default()
+            }
             Outcome::Entry(n) => {
                 let entry = self.entry(Some(*n))?;
                 eprintln!("{}", render::entry_line(entry));
@@ -51,12 +53,20 @@ impl Shell {
         })
     }
 
+    /// The process's own stdout: what a person reads on a terminal; only JSON otherwise (text
+    /// for a person goes to stderr then, so that `| jq` always gets a stream of JSON values).
     fn show_outcome(&mut self, outcome: Outcome) -> Result<(), Failure> {
         match outcome {
             Outcome::Nothing | Outcome::Written => {}
             Outcome::Text(t) if t.is_empty() => {}
-            Outcome::Text(t) => println!("{t}"),
-            Outcome::Value(v) => println!("{}", render::json(&v, self.style)),
+            Outcome::Text(t) if self.style.terminal => print_line(&render::escape_controls(&t))?,
+            Outcome::Text(t) => eprintln!("{}", render::escape_controls(&t)),
+            Outcome::Listing { text, .. } if self.style.terminal => print_line(&text)?,
+            Outcome::Listing { json, .. } => print_line(&render::json(&json, self.style))?,
+            Outcome::Value(v) if self.style.terminal => {
+                print_line(&self.screenful_of_json(&v, None))?
+            }
+            Outcome::Value(v) => print_line(&render::json(&v, self.style))?,
             Outcome::Entry(n) => {
                 let entry = self.entry(Some(n))?;
                 eprintln!("{}", render::entry_line(entry));
@@ -64,41 +74,101 @@ impl Shell {
                     eprintln!("error: {}", describe_failure(entry));
                     return Err(Failure::Reported);
                 }
-                match &entry.body {
-                    Body::Empty => {}
-                    Body::Text(t) => println!("{t}"),
-                    Body::Json(Value::Array(items)) if self.style.terminal => {
-                        let kind = render::list_kind(Kind::of_path(&entry.url), items);
-                        match render::table(items, kind, self.style) {
-                            Some(table) => {
-                                println!("{table}");
-                                let more = if http::parse_links(entry.header_values("link"))
-                                    .iter()
-                                    .any(|(rel, _)| rel == "next")
-                                {
-                                    " · more: follow next"
-                                } else if is_q_search(&entry.url) {
-                                    " · a q= search is not paged by Okta: use search= for more"
-                                } else {
-                                    ""
-                                };
-                                println!("{}{more}", kind.count(items.len()));
-                            }
-                            None => println!("{}", render::json(&entry.body.value(), self.style)),
-                        }
-                    }
-                    Body::Json(v) => println!("{}", render::json(v, self.style)),
+                if let Some(text) = self.body_text(entry) {
+                    print_line(&text)?;
                 }
             }
         }
         Ok(())
     }
+
+    /// An entry's body as this output shows it: on a terminal a table (a screenful of rows) for
+    /// a list of objects, JSON (a few screenfuls) for the rest; plain JSON elsewhere.
+    fn body_text(&self, entry: &Entry) -> Option<String> {
+        if !self.style.terminal {
+            // Only JSON on a pipe: a text body becomes a JSON string.
+            return match &entry.body {
+                Body::Empty => None,
+                body => Some(render::json(&body.value(), self.style)),
+            };
+        }
+        Some(match &entry.body {
+            Body::Empty => return None,
+            Body::Text(t) => render::escape_controls(t).into_owned(),
+            Body::Json(Value::Array(items)) => {
+                let kind = render::list_kind(Kind::of_path(&entry.url), items);
+                let shown = items.len().min(render::rows_per_screen());
+                match render::table(&items[..shown], kind, self.style) {
+                    Some(table) => {
+                        let more = if http::parse_links(entry.header_values("link"))
+                            .iter()
+                            .any(|(rel, _)| rel == "next")
+                        {
+                            " · more: follow next"
+                        } else if is_q_search(&entry.url) {
+                            " · a q= search is not paged by Okta: use search= for more"
+                        } else {
+                            ""
+                        };
+                        let count = if shown < items.len() {
+                            format!(
+                                "{shown} of {} shown (all: show {} --json | less)",
+                                kind.count(items.len()),
+                                entry.number
+                            )
+                        } else {
+                            kind.count(items.len())
+                        };
+                        format!("{table}\n{count}{more}")
+                    }
+                    None => self.screenful_of_json(&entry.body.value(), Some(entry.number)),
+                }
+            }
+            Body::Json(v) => self.screenful_of_json(v, Some(entry.number)),
+        })
+    }
+
+    /// Colored JSON for a terminal, cut after [`JSON_LINES_ON_SCREEN`] lines with a footer that
+    /// says how to see the rest. Strings are escaped by the JSON writer: no control character
+    /// reaches the terminal.
+    pub(super) fn screenful_of_json(&self, value: &Value, entry: Option<u64>) -> String {
+        let text = render::json(value, self.style);
+        let total = text.lines().count();
+        if total <= JSON_LINES_ON_SCREEN {
+            return text;
+        }
+        let head: Vec<&str> = text.lines().take(JSON_LINES_ON_SCREEN).collect();
+        let how = match entry {
+            Some(n) => format!("show {n} --json | less, or show {n} --json > FILE"),
+            None => "add | less, or > FILE".to_string(),
+        };
+        format!(
+            "{}\n… {} more lines: {how}",
+            head.join("\n"),
+            total - JSON_LINES_ON_SCREEN
+        )
+    }
+}
+
+/// A JSON document on a terminal is cut after this many lines (a few screenfuls: a user or an
+/// app is shown whole, a 100,000-item list is not).
+const JSON_LINES_ON_SCREEN: usize = 200;
+
+/// Writes a line to stdout. A reader that has gone away (`| head -1`) ends the run quietly.
+pub(super) fn print_line(text: &str) -> Result<(), Failure> {
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{text}")
+        .and_then(|()| out.flush())
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::BrokenPipe => Failure::OutputClosed,
+            _ => Failure::Message(format!("cannot write to stdout: {e}")),
+        })
 }
 
 /// Why a response failed, as one line: Okta's envelope, or a hint for HTML and other bodies.
 pub fn describe_failure(entry: &Entry) -> String {
     let request_id = entry.header("x-okta-request-id");
-    match &entry.body {
+    let line = match &entry.body {
         Body::Json(v) => okta::error_line(entry.status, v, request_id).unwrap_or_else(|| format!("{} {}", entry.status, v)),
         Body::Text(t) if render::looks_like_html(t) => format!(
             "{} with an HTML page, not Okta JSON: the org URL is probably wrong (an Admin Console `-admin` URL, a custom login page or a proxy)",
@@ -106,7 +176,8 @@ pub fn describe_failure(entry: &Entry) -> String {
         ),
         Body::Text(t) => format!("{}: {}", entry.status, t.chars().take(200).collect::<String>().trim()),
         Body::Empty => format!("{} with no body", entry.status),
-    }
+    };
+    render::escape_controls(&line).into_owned()
 }
 
 /// A `q=` listing: Okta answers it with one page and no `next`.

@@ -14,6 +14,9 @@ use crate::session::{Body, Entry};
 use super::values::type_name;
 use super::{fail, Failure, Outcome, Shell};
 
+/// A read fan-out over more targets than this asks first (writes ask from two).
+const ASK_ABOVE: usize = 100;
+
 impl Shell {
     /// Sends one request and stores the response as a new history entry.
     fn send(
@@ -95,8 +98,8 @@ impl Shell {
     }
 
     fn push_entry(&mut self, entry: Entry) -> u64 {
-        let (number, notices) = self.session.history.push(entry);
-        for notice in notices {
+        let (number, notice) = self.session.history.push(entry);
+        if let Some(notice) = notice {
             eprintln!("{notice}");
         }
         number
@@ -110,8 +113,10 @@ impl Shell {
         urls: Vec<Url>,
         body: Option<RequestBody>,
     ) -> Result<Outcome, Failure> {
-        if urls.len() == 1 {
-            let url = urls.into_iter().next().expect("one url");
+        if urls.len() <= 1 {
+            let Some(url) = urls.into_iter().next() else {
+                return fail("the target is an empty list: nothing to do");
+            };
             return Ok(Outcome::Entry(self.send(method, url, body)?));
         }
         let progress =
@@ -206,6 +211,9 @@ impl Shell {
         output: &Output,
     ) -> Result<Outcome, Failure> {
         let words = match self.eval_word(resource)? {
+            Value::Array(items) if items.is_empty() => {
+                return fail("the target is an empty list: nothing to do")
+            }
             Value::Array(items) => items,
             v => vec![v],
         };
@@ -242,8 +250,16 @@ impl Shell {
                 return fail("`--all` pages through one listing at a time");
             }
             let url = urls.pop().expect("one url");
+            self.check_request(
+                &reqwest::Method::GET,
+                std::slice::from_ref(&url),
+                None,
+                false,
+            )?;
             return self.page_all(url, max, output);
         }
+        self.check_request(&reqwest::Method::GET, &urls, None, false)?;
+        self.confirm_reads(&urls)?;
         self.fan_out(reqwest::Method::GET, urls, None)
     }
 
@@ -253,7 +269,33 @@ impl Shell {
             .into_iter()
             .map(|u| self.with_params(u, params))
             .collect::<Result<Vec<_>, _>>()?;
+        self.check_request(&reqwest::Method::GET, &urls, None, false)?;
+        self.confirm_reads(&urls)?;
         self.fan_out(reqwest::Method::GET, urls, None)
+    }
+
+    /// Asks before a read fan-out over more than [`ASK_ABOVE`] targets: each is a request
+    /// against the org's rate budget (`get $last.id` after a 200-user page is 200 GETs).
+    fn confirm_reads(&mut self, urls: &[Url]) -> Result<(), Failure> {
+        if urls.len() <= ASK_ABOVE || self.assume_yes {
+            return Ok(());
+        }
+        let what = format!(
+            "GET on {} targets (first: {})",
+            urls.len(),
+            path_and_query(&urls[0])
+        );
+        if !self.interactive {
+            return fail(format!(
+                "{what} needs confirmation above {ASK_ABOVE}: run oktash with --yes"
+            ));
+        }
+        let answer = ask(&format!("{what}. Proceed? [y/N] "))?;
+        if matches!(answer.trim(), "y" | "Y" | "yes") {
+            Ok(())
+        } else {
+            fail("not sent")
+        }
     }
 
     pub(super) fn follow(&mut self, rel: &str, from: Option<&Word>) -> Result<Outcome, Failure> {
@@ -368,6 +410,7 @@ impl Shell {
         body: Option<&BodyArg>,
         params: &[Param],
         yes: bool,
+        force: bool,
     ) -> Result<Outcome, Failure> {
         let urls = self
             .targets(target)?
@@ -387,6 +430,7 @@ impl Shell {
                 Some(RequestBody::json(&value))
             }
         };
+        self.check_request(&reqwest_method(method), &urls, body.as_ref(), force)?;
         self.confirm_write(method, &urls, yes)?;
         self.fan_out(reqwest_method(method), urls, body)
     }

@@ -24,34 +24,39 @@ impl Shell {
         result.map(|_| Outcome::Nothing)
     }
 
-    /// Runs a script's lines in order, stopping at the first failure and naming its line.
+    /// Runs a script's lines in order, stopping at the first failure and naming its line. With
+    /// `--keep-going` (a top-level script) every failed command is reported and the rest of the
+    /// script, and of the same line, still runs; the script then fails at its end.
     pub fn run_script(&mut self, text: &str, name: &str) -> Result<Flow, Failure> {
+        let keep_going = self.keep_going && self.source_depth == 0;
         let mut failed = 0;
         for (index, line) in text.lines().enumerate() {
             let at = format!("{name}:{}", index + 1);
-            // The message, and whether the error itself was already shown (an Okta response).
-            let (message, shown) = match self.run_line(line) {
-                Ok(Flow::Exit) => break,
-                Ok(Flow::Continue) => continue,
-                Err(Failure::Interrupted) => return Err(Failure::Interrupted),
-                Err(Failure::Reported) => (format!("{at}: stopped at this line"), true),
-                // A parse error carries its line and caret: keep them aligned below the location.
-                Err(Failure::Message(m)) if m.contains('\n') => (format!("{at}:\n{m}"), false),
-                Err(Failure::Message(m)) => (format!("{at}: {m}"), false),
+            let mut go_on = |failure: Failure| match failure {
+                Failure::Interrupted | Failure::OutputClosed => Err(failure),
+                failure if keep_going => {
+                    report_going_on(&at, failure);
+                    failed += 1;
+                    Ok(())
+                }
+                failure => Err(failure),
             };
-            // `--keep-going` runs the rest of a top-level script and fails at its end.
-            if !(self.keep_going && self.source_depth == 0) {
-                return fail(message);
+            match self.run_line_with(line, &mut go_on) {
+                Ok(Flow::Exit) => break,
+                Ok(Flow::Continue) => {}
+                Err(failure @ (Failure::Interrupted | Failure::OutputClosed)) => {
+                    return Err(failure)
+                }
+                // A line that does not parse.
+                Err(failure) if keep_going => {
+                    report_going_on(&at, failure);
+                    failed += 1;
+                }
+                Err(failure) => return Err(located(&at, failure)),
             }
-            if shown {
-                eprintln!("{at}: failed, going on");
-            } else {
-                Failure::Message(message).report();
-            }
-            failed += 1;
         }
         if failed > 0 {
-            return fail(format!("{name}: {} failed", plural(failed, "line")));
+            return fail(format!("{name}: {} failed", plural(failed, "command")));
         }
         Ok(Flow::Continue)
     }
@@ -75,5 +80,25 @@ impl Shell {
         if let Some(file) = &mut self.recording {
             let _ = writeln!(file, "{}", mask_secrets(line));
         }
+    }
+}
+
+/// A failure named by its script line: `-c:2: no field …`.
+fn located(at: &str, failure: Failure) -> Failure {
+    match failure {
+        // The error itself was already shown (an Okta response).
+        Failure::Reported => Failure::Message(format!("{at}: stopped at this line")),
+        // A parse error carries its line and caret: keep them aligned below the location.
+        Failure::Message(m) if m.contains('\n') => Failure::Message(format!("{at}:\n{m}")),
+        Failure::Message(m) => Failure::Message(format!("{at}: {m}")),
+        other => other,
+    }
+}
+
+/// Under `--keep-going`: the failure, and that the script goes on.
+fn report_going_on(at: &str, failure: Failure) {
+    match failure {
+        Failure::Reported => eprintln!("{at}: failed, going on"),
+        failure => located(at, failure).report(),
     }
 }

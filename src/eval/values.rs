@@ -30,7 +30,7 @@ impl Shell {
                 }
             },
             Root::Var(name) => match self.session.variables.get(name) {
-                Some(v) => (Cow::Borrowed(v), format!("${name}")),
+                Some(v) => (Cow::Borrowed(v), var_text(name)),
                 None => return fail(self.unknown_variable(name)),
             },
         };
@@ -56,18 +56,18 @@ impl Shell {
 
     pub(super) fn unknown_variable(&self, name: &str) -> String {
         let names: Vec<&str> = self.session.variables.keys().map(String::as_str).collect();
-        let mut msg = format!("${name}: no such variable");
+        let mut msg = format!("{}: no such variable", var_text(name));
         if names.is_empty() {
             msg.push_str(" (none set yet; `set NAME = VALUE`; $last and $N name responses)");
         } else {
             if let Some(s) = lang::suggest(name, &names) {
-                msg.push_str(&format!("; did you mean ${s}?"));
+                msg.push_str(&format!("; did you mean {}?", var_text(&s)));
             }
             msg.push_str(&format!(
                 " (defined: {})",
                 names
                     .iter()
-                    .map(|n| format!("${n}"))
+                    .map(|n| var_text(n))
                     .collect::<Vec<_>>()
                     .join(", ")
             ));
@@ -82,19 +82,31 @@ impl Shell {
             return self.eval_expr(expr);
         }
         let mut variants: Vec<String> = vec![String::new()];
-        // A list reference anywhere makes the word a list (the caller fans out over it).
-        let mut list = false;
+        // A list reference makes the word a list (the caller fans out over it). Only one: two
+        // would multiply (`$a$a$a…` of ten items each is 10^N words), and a product of two
+        // listings is never what a request over ids means.
+        let mut list: Option<&Expr> = None;
         for part in &word.parts {
             match part {
                 WordPart::Text(t) => variants.iter_mut().for_each(|v| v.push_str(t)),
                 WordPart::Ref(expr) => {
                     let value = self.eval_expr(expr)?;
-                    list |= value.is_array();
                     let pieces: Vec<String> = match &value {
-                        Value::Array(items) => items
-                            .iter()
-                            .map(|v| scalar_text(v, expr))
-                            .collect::<Result<_, _>>()?,
+                        Value::Array(items) => {
+                            if let Some(first) = list {
+                                return fail(format!(
+                                    "{} and {} are both lists; a word takes one (pick an item: {}[0])",
+                                    expr_text(first),
+                                    expr_text(expr),
+                                    expr_text(expr)
+                                ));
+                            }
+                            list = Some(expr);
+                            items
+                                .iter()
+                                .map(|v| scalar_text(v, expr))
+                                .collect::<Result<_, _>>()?
+                        }
                         other => vec![scalar_text(other, expr)?],
                     };
                     variants = variants
@@ -104,7 +116,7 @@ impl Shell {
                 }
             }
         }
-        if list {
+        if list.is_some() {
             Ok(Value::Array(
                 variants.into_iter().map(Value::String).collect(),
             ))
@@ -280,19 +292,35 @@ pub(super) fn scalar_text(value: &Value, expr: &Expr) -> Result<String, Failure>
         Value::Number(n) => Ok(n.to_string()),
         Value::Bool(b) => Ok(b.to_string()),
         other => {
-            let mut shown = match &expr.root {
-                Root::Last => "$last".to_string(),
-                Root::Entry(n) => format!("${n}"),
-                Root::Var(v) => format!("${v}"),
-            };
-            for s in &expr.steps {
-                shown.push_str(&step_text(s));
-            }
+            let shown = expr_text(expr);
             fail(format!(
                 "{shown} is {} and cannot go into text; pick a field such as {shown}.id",
                 type_name(other)
             ))
         }
+    }
+}
+
+/// A reference as written: `$last[0].id`, `${email-suffix}`.
+pub(super) fn expr_text(expr: &Expr) -> String {
+    let mut shown = match &expr.root {
+        Root::Last => "$last".to_string(),
+        Root::Entry(n) => format!("${n}"),
+        Root::Var(v) => var_text(v),
+    };
+    for s in &expr.steps {
+        shown.push_str(&step_text(s));
+    }
+    shown
+}
+
+/// A variable as a reference: `$id`, or `${email-suffix}` for a name that `$` alone would end
+/// at its `-`.
+pub(super) fn var_text(name: &str) -> String {
+    if name.contains('-') {
+        format!("${{{name}}}")
+    } else {
+        format!("${name}")
     }
 }
 

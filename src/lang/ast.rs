@@ -66,6 +66,9 @@ pub enum Command {
         body: Option<Body>,
         params: Vec<Param>,
         yes: bool,
+        /// Send even when the body breaks the spec's schema.
+        #[serde(skip_serializing_if = "std::ops::Not::not")]
+        force: bool,
     },
     /// `run REQUEST [k=v…] [--yes]`
     Run {

@@ -8,6 +8,7 @@ use nom::branch::alt;
 use nom::bytes::complete::{is_not, tag, take_till1, take_while, take_while1};
 use nom::character::complete::{char, digit1, satisfy};
 use nom::combinator::{opt, recognize};
+use nom::multi::many0_count;
 use nom::sequence::pair;
 use nom::{IResult, Parser};
 
@@ -82,6 +83,20 @@ pub(crate) fn ident(i: &str) -> Res<'_, &str> {
     .parse(i)
 }
 
+/// A variable name: an identifier that may also hold inner `-` (`email-suffix`, as Postman
+/// names its variables). `$name` reads only an [`ident`], so `$id-old` stays `$id` then text;
+/// a name with `-` is referenced as `${email-suffix}`.
+pub(crate) fn var_name(i: &str) -> Res<'_, &str> {
+    recognize(pair(
+        ident,
+        many0_count(pair(
+            char('-'),
+            take_while1(|c: char| c.is_ascii_alphanumeric() || c == '_'),
+        )),
+    ))
+    .parse(i)
+}
+
 /// The key of a `k=v` parameter, with its `=`: `[A-Za-z_][A-Za-z0-9_.-]*=`.
 fn param_key(i: &str) -> Res<'_, &str> {
     let (rest, key) = recognize(pair(
@@ -112,7 +127,7 @@ pub(crate) fn reference(i: &str) -> Res<'_, Expr> {
     let (after_dollar, _) = char('$').parse(i)?;
     if let Some(inner) = after_dollar.strip_prefix('{') {
         // `${name}` delimits the reference: `${name}.json` is the variable, then text.
-        let (rest, expr) = match bare_reference(inner) {
+        let (rest, expr) = match bare_reference(inner, var_name) {
             Ok(ok) => ok,
             Err(nom::Err::Error(_)) => return fail(i, REF_HELP),
             Err(e) => return Err(e),
@@ -122,19 +137,19 @@ pub(crate) fn reference(i: &str) -> Res<'_, Expr> {
             None => fail(i, "expected `}` to close `${`"),
         };
     }
-    match bare_reference(after_dollar) {
+    match bare_reference(after_dollar, ident) {
         Ok(ok) => Ok(ok),
         Err(nom::Err::Error(_)) => fail(i, REF_HELP),
         Err(e) => Err(e),
     }
 }
 
-/// A root and its steps, without the `$`.
-fn bare_reference(i: &str) -> Res<'_, Expr> {
+/// A root and its steps, without the `$`; `name` reads a variable's name.
+fn bare_reference<'a>(i: &'a str, name: fn(&'a str) -> Res<'a, &'a str>) -> Res<'a, Expr> {
     let (mut rest, root) = alt((
         |i| u64_digits(i).map(|(r, n)| (r, Root::Entry(n))),
         |i| {
-            ident(i).map(|(r, name)| {
+            name(i).map(|(r, name)| {
                 let root = if name == "last" {
                     Root::Last
                 } else {

@@ -18,6 +18,7 @@ enum Flag {
     Json,
     Reveal,
     Protected,
+    Force,
 }
 
 /// Every flag as written. Order matters for suggestions only.
@@ -29,6 +30,7 @@ const FLAGS: &[(&str, Flag)] = &[
     ("--json", Flag::Json),
     ("--reveal", Flag::Reveal),
     ("--protected", Flag::Protected),
+    ("--force", Flag::Force),
 ];
 
 fn flag_owner(f: Flag) -> &'static str {
@@ -38,6 +40,7 @@ fn flag_owner(f: Flag) -> &'static str {
         Flag::Json => "`show`",
         Flag::Reveal => "`as curl`",
         Flag::Protected => "`env add`",
+        Flag::Force => "writes (post, put, patch, delete)",
     }
 }
 
@@ -95,14 +98,14 @@ const fn write_spec(name: &'static str, usage: &'static str) -> Spec {
     Spec {
         json: Some("body"),
         params: true,
-        flags: &[Flag::Yes],
+        flags: &[Flag::Yes, Flag::Force],
         ..spec(name, usage)
     }
 }
-const POST: Spec = write_spec("post", "post TARGET [BODY] [k=v…] [--yes]");
-const PUT: Spec = write_spec("put", "put TARGET [BODY] [k=v…] [--yes]");
-const PATCH: Spec = write_spec("patch", "patch TARGET [BODY] [k=v…] [--yes]");
-const DELETE: Spec = write_spec("delete", "delete TARGET [BODY] [k=v…] [--yes]");
+const POST: Spec = write_spec("post", "post TARGET [BODY] [k=v…] [--yes] [--force]");
+const PUT: Spec = write_spec("put", "put TARGET [BODY] [k=v…] [--yes] [--force]");
+const PATCH: Spec = write_spec("patch", "patch TARGET [BODY] [k=v…] [--yes] [--force]");
+const DELETE: Spec = write_spec("delete", "delete TARGET [BODY] [k=v…] [--yes] [--force]");
 const RUN: Spec = Spec {
     params: true,
     flags: &[Flag::Yes],
@@ -158,6 +161,7 @@ struct Flags {
     json: bool,
     reveal: bool,
     protected: bool,
+    force: bool,
 }
 
 struct Collected<'a> {
@@ -393,6 +397,7 @@ impl<'a> Parser<'a> {
             Flag::Json => flags.json = true,
             Flag::Reveal => flags.reveal = true,
             Flag::Protected => flags.protected = true,
+            Flag::Force => flags.force = true,
             Flag::Max => {
                 let (num_at, w) = match value {
                     Some(w) => (at + name.len() + 1, w),
@@ -776,6 +781,7 @@ impl<'a> Parser<'a> {
             body,
             params: params(c.params),
             yes: c.flags.yes,
+            force: c.flags.force,
         })
     }
 
@@ -819,7 +825,7 @@ impl<'a> Parser<'a> {
                 .next()
                 .is_none_or(|c| c.is_whitespace() || matches!(c, '=' | ';' | '|' | '>'))
         };
-        let name = match lexer::ident(rest) {
+        let name = match lexer::var_name(rest) {
             Ok((r, name)) if ends_name(r) => name,
             _ => {
                 let (_, w) = self.word(false)?;
@@ -831,7 +837,7 @@ impl<'a> Parser<'a> {
                 return Err(self.err(
                     at,
                     format!(
-                        "bad variable name `{shown}`: use letters, digits and _ (set NAME = VALUE)"
+                        "bad variable name `{shown}`: use letters, digits, _ and inner - (set NAME = VALUE)"
                     ),
                 ));
             }

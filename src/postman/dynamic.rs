@@ -83,19 +83,11 @@ fn alnum(rng: &mut SmallRng, n: usize) -> String {
         .collect()
 }
 
+/// A random (version 4) UUID from our rng, so that a seeded run is reproducible.
 fn uuid(rng: &mut SmallRng) -> String {
-    let mut b: [u8; 16] = rng.random();
-    b[6] = (b[6] & 0x0f) | 0x40; // version 4
-    b[8] = (b[8] & 0x3f) | 0x80; // RFC 4122 variant
-    let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
-    format!(
-        "{}-{}-{}-{}-{}",
-        &h[0..8],
-        &h[8..12],
-        &h[12..16],
-        &h[16..20],
-        &h[20..32]
-    )
+    uuid::Builder::from_random_bytes(rng.random())
+        .into_uuid()
+        .to_string()
 }
 
 fn now_millis() -> i64 {

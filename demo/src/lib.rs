@@ -1,0 +1,578 @@
+//! The built-in demo Okta org: an axum server on loopback that behaves like Okta.
+//!
+//! Every request goes through one handler ([`handle`]): request id, faults, authentication, the
+//! rate-limit bucket and the read-only check come first, then [`route`] matches the path by hand
+//! (so that odd paths, bad methods and bad bodies all get Okta's error envelope rather than
+//! axum's plain-text rejections), and the reply gets Okta's headers on the way out.
+
+mod apps;
+mod clock;
+mod credentials;
+mod errors;
+mod find;
+mod groups;
+mod lifecycle;
+mod limits;
+mod logs;
+mod paging;
+mod people;
+mod query;
+mod seed;
+mod store;
+mod users;
+mod views;
+
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::time::{Duration, SystemTime};
+
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::response::Response;
+use axum::Router;
+use serde_json::Value;
+
+use errors::ApiError;
+use limits::{Fault, Faults, Limits, Quota};
+use store::Store;
+
+/// How to seed and run the demo org.
+#[derive(Debug, Clone)]
+pub struct DemoOptions {
+    /// 0 picks a free port.
+    pub port: u16,
+    pub users: usize,
+    pub seed: u64,
+    /// The admin token (SSWS or Bearer).
+    pub token: String,
+    /// A second token whose writes get 403 E0000006.
+    pub readonly_token: String,
+    /// Requests per bucket in each rate-limit window.
+    pub rate_limit: u32,
+    /// The rate-limit window in seconds (Okta's is a minute; shorter ones make tests quick).
+    pub rate_window_secs: u64,
+    /// Fraction of requests that fail as real servers do (0.0 = never).
+    pub faults: f64,
+}
+
+pub const DEFAULT_TOKEN: &str = "00demoOktashAdminToken0000000000000000k2Qa";
+pub const DEFAULT_READONLY_TOKEN: &str = "00demoOktashReadOnlyToken00000000000000r3Ad";
+
+impl Default for DemoOptions {
+    fn default() -> Self {
+        DemoOptions {
+            port: 0,
+            users: 300,
+            seed: 1,
+            token: DEFAULT_TOKEN.into(),
+            readonly_token: DEFAULT_READONLY_TOKEN.into(),
+            rate_limit: 6000,
+            rate_window_secs: 60,
+            faults: 0.0,
+        }
+    }
+}
+
+/// A demo org serving in the background on the current tokio runtime.
+pub struct RunningDemo {
+    pub addr: SocketAddr,
+    /// `http://127.0.0.1:PORT`
+    pub base_url: String,
+    pub token: String,
+    pub readonly_token: String,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl RunningDemo {
+    /// Stops accepting connections.
+    pub fn stop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+impl Drop for RunningDemo {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// The org's shared state.
+pub(crate) struct Org {
+    store: RwLock<Store>,
+    token: String,
+    readonly_token: String,
+    limits: Limits,
+    faults: Faults,
+    requests: AtomicU64,
+    seed: u64,
+}
+
+impl Org {
+    fn read(&self) -> RwLockReadGuard<'_, Store> {
+        self.store.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn write(&self) -> RwLockWriteGuard<'_, Store> {
+        self.store.write().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// Seeds the org and starts serving on 127.0.0.1 (must be called inside a tokio runtime).
+pub async fn start(options: DemoOptions) -> anyhow::Result<RunningDemo> {
+    let (users, seed) = (options.users, options.seed);
+    let store = tokio::task::spawn_blocking(move || Store::seed(users, seed)).await?;
+    let org = Arc::new(Org {
+        store: RwLock::new(store),
+        token: options.token.clone(),
+        readonly_token: options.readonly_token.clone(),
+        limits: Limits::new(options.rate_limit, options.rate_window_secs),
+        faults: Faults::new(options.faults, options.seed),
+        requests: AtomicU64::new(0),
+        seed: options.seed,
+    });
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", options.port)).await?;
+    let addr = listener.local_addr()?;
+    let app = Router::new().fallback(handle).with_state(org);
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        let _ = axum::serve(listener, app)
+            .with_graceful_shutdown(async {
+                let _ = rx.await;
+            })
+            .await;
+    });
+    Ok(RunningDemo {
+        addr,
+        base_url: format!("http://{addr}"),
+        token: options.token,
+        readonly_token: options.readonly_token,
+        shutdown: Some(tx),
+        task: Some(task),
+    })
+}
+
+/// `oktash demo serve`: seeds, prints the base URL and both tokens as its first lines on stdout,
+/// serves until Ctrl-C or SIGTERM, then stops cleanly.
+pub async fn serve_foreground(options: DemoOptions) -> anyhow::Result<()> {
+    let began = std::time::Instant::now();
+    let users = options.users;
+    let mut demo = start(options).await?;
+    let banner = format!(
+        "Okta demo org listening on {}\ntoken: {}\nread-only token: {}\n",
+        demo.base_url, demo.token, demo.readonly_token
+    );
+    {
+        use std::io::Write;
+        let mut out = std::io::stdout().lock();
+        out.write_all(banner.as_bytes())?;
+        out.flush()?;
+    }
+    eprintln!(
+        "seeded {users} users in {} ms; Ctrl-C stops",
+        began.elapsed().as_millis()
+    );
+    shutdown_signal().await;
+    demo.stop();
+    if let Some(task) = demo.task.take() {
+        // Keep-alive connections may hold graceful shutdown open; do not wait on them for long.
+        let _ = tokio::time::timeout(Duration::from_secs(2), task).await;
+    }
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+/// Who is calling: the admin token's owner, or the read-only token's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Principal {
+    Admin,
+    ReadOnly,
+}
+
+/// One request, as the handlers see it.
+pub(crate) struct Ctx {
+    pub method: Method,
+    /// `http://host:port`, from the request's Host header.
+    pub base: String,
+    pub path: String,
+    pub query: Vec<(String, String)>,
+    pub body: Bytes,
+    pub headers: HeaderMap,
+    pub principal: Principal,
+    pub request_id: String,
+}
+
+impl Ctx {
+    pub fn param(&self, name: &str) -> Option<&str> {
+        self.query
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// A boolean query parameter; anything but `true`/`false` is a validation error.
+    pub fn flag(&self, name: &str, default: bool) -> Result<bool, ApiError> {
+        match self.param(name) {
+            None | Some("") => Ok(default),
+            Some(v) if v.eq_ignore_ascii_case("true") => Ok(true),
+            Some(v) if v.eq_ignore_ascii_case("false") => Ok(false),
+            Some(_) => Err(ApiError::validation(name, "must be true or false")),
+        }
+    }
+
+    /// `limit`, defaulted and capped as the endpoint does.
+    pub fn limit(&self, default: usize, max: usize) -> Result<usize, ApiError> {
+        match self.param("limit") {
+            None | Some("") => Ok(default),
+            Some(v) => match v.trim().parse::<i64>() {
+                Ok(n) if n >= 1 => Ok((n as u64).min(max as u64) as usize),
+                Ok(_) => Ok(default),
+                Err(_) => {
+                    if v.trim().chars().all(|c| c.is_ascii_digit()) && !v.trim().is_empty() {
+                        Ok(max) // a number too large for i64
+                    } else {
+                        Err(ApiError::validation("limit", "must be a number"))
+                    }
+                }
+            },
+        }
+    }
+
+    /// The body as JSON; an empty or malformed body is Okta's `E0000003`.
+    pub fn json(&self) -> Result<Value, ApiError> {
+        serde_json::from_slice(&self.body).map_err(|_| ApiError::bad_body())
+    }
+
+    /// The body as a JSON object; anything else (no body, malformed, an array) is `E0000003`.
+    pub fn json_object(&self) -> Result<serde_json::Map<String, Value>, ApiError> {
+        match self.json()? {
+            Value::Object(m) => Ok(m),
+            _ => Err(ApiError::bad_body()),
+        }
+    }
+
+    /// The body as a JSON object, or an empty object when there is no body.
+    pub fn json_object_or_empty(&self) -> Result<serde_json::Map<String, Value>, ApiError> {
+        if self.body.iter().all(u8::is_ascii_whitespace) {
+            return Ok(serde_json::Map::new());
+        }
+        self.json_object()
+    }
+
+    /// The `link` headers of a page: `self` (the effective query, with its limit) and `next`
+    /// (the same query with the cursor moved) while more remain.
+    pub fn page_links(&self, limit: usize, next_after: Option<&str>) -> Vec<String> {
+        self.page_links_dropping(limit, next_after, &[])
+    }
+
+    /// As [`Ctx::page_links`], with `drop` removed from the `next` link (the System Log's `after`
+    /// replaces `since`).
+    pub fn page_links_dropping(
+        &self,
+        limit: usize,
+        next_after: Option<&str>,
+        drop: &[&str],
+    ) -> Vec<String> {
+        let with = |after: Option<&str>| {
+            let mut params: Vec<(String, String)> = Vec::new();
+            let mut saw_limit = false;
+            for (k, v) in &self.query {
+                match k.as_str() {
+                    "limit" => {
+                        saw_limit = true;
+                        params.push((k.clone(), limit.to_string()));
+                    }
+                    "after" if after.is_some() => {}
+                    k if after.is_some() && drop.contains(&k) => {}
+                    _ => params.push((k.clone(), v.clone())),
+                }
+            }
+            if let Some(a) = after {
+                params.push(("after".into(), a.to_string()));
+            }
+            if !saw_limit {
+                params.push(("limit".into(), limit.to_string()));
+            }
+            let qs = url::form_urlencoded::Serializer::new(String::new())
+                .extend_pairs(params)
+                .finish();
+            format!("<{}{}?{}>", self.base, self.path, qs)
+        };
+        let mut links = vec![format!("{}; rel=\"self\"", with(None))];
+        if let Some(after) = next_after {
+            links.push(format!("{}; rel=\"next\"", with(Some(after))));
+        }
+        links
+    }
+}
+
+/// What a handler answers.
+pub(crate) enum Reply {
+    Json {
+        status: u16,
+        body: Value,
+        links: Vec<String>,
+        etag: Option<String>,
+    },
+    NoContent,
+}
+
+impl Reply {
+    pub fn ok(body: Value) -> Reply {
+        Reply::Json {
+            status: 200,
+            body,
+            links: Vec::new(),
+            etag: None,
+        }
+    }
+
+    pub fn page(body: Value, links: Vec<String>) -> Reply {
+        Reply::Json {
+            status: 200,
+            body,
+            links,
+            etag: None,
+        }
+    }
+}
+
+pub(crate) type Answer = Result<Reply, ApiError>;
+
+/// Request ids look like Okta's: 27 characters, unique per request.
+fn request_id(seed: u64, n: u64) -> String {
+    let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ n.wrapping_mul(0xD1B5_4A32_D192_ED03);
+    let chars = b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    let mut s = String::with_capacity(27);
+    s.push('Y');
+    for i in 0..26 {
+        if i == 13 {
+            x = x.wrapping_mul(0xBF58_476D_1CE4_E5B9) ^ n;
+        }
+        s.push(chars[(x % 62) as usize] as char);
+        x /= 62;
+        x = x.wrapping_add(0x94D0_49BB_1331_11EB).rotate_left(17);
+    }
+    s
+}
+
+async fn handle(State(org): State<Arc<Org>>, req: Request) -> Response {
+    let n = org.requests.fetch_add(1, Ordering::Relaxed);
+    let rid = request_id(org.seed, n);
+    let (parts, body) = req.into_parts();
+    let path = parts.uri.path().to_string();
+    let quota = org
+        .limits
+        .take(limits::bucket(&parts.method, &path), clock::now_ms());
+
+    match org.faults.for_request(n) {
+        Some(Fault::ServerError) => {
+            return error_response(&ApiError::new("E0000009", ""), &rid, quota)
+        }
+        Some(Fault::Drop) => return dropped_connection(),
+        Some(Fault::Slow) => tokio::time::sleep(Duration::from_millis(2500)).await,
+        None => {}
+    }
+
+    let principal = match authenticate(&parts.headers, &org) {
+        Some(p) => p,
+        None => return error_response(&ApiError::new("E0000011", ""), &rid, quota),
+    };
+    if quota.exceeded {
+        return error_response(&ApiError::new("E0000047", ""), &rid, quota);
+    }
+    let read = parts.method == Method::GET || parts.method == Method::HEAD;
+    if principal == Principal::ReadOnly && !read {
+        return error_response(&ApiError::forbidden(), &rid, quota);
+    }
+    let body = match axum::body::to_bytes(body, 1 << 20).await {
+        Ok(b) => b,
+        Err(_) => return error_response(&ApiError::bad_body(), &rid, quota),
+    };
+    let host = parts
+        .headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| {
+            !h.is_empty()
+                && h.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || ".-:[]_".contains(c))
+        })
+        .unwrap_or("127.0.0.1");
+    let query = parts
+        .uri
+        .query()
+        .map(|q| {
+            url::form_urlencoded::parse(q.as_bytes())
+                .into_owned()
+                .collect()
+        })
+        .unwrap_or_default();
+    let ctx = Ctx {
+        method: parts.method,
+        base: format!("http://{host}"),
+        path,
+        query,
+        body,
+        headers: parts.headers,
+        principal,
+        request_id: rid.clone(),
+    };
+    match route(&org, &ctx) {
+        Ok(reply) => reply_response(reply, &rid, quota),
+        Err(e) => error_response(&e, &rid, quota),
+    }
+}
+
+fn authenticate(headers: &HeaderMap, org: &Org) -> Option<Principal> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?.trim();
+    let (scheme, token) = value.split_once(' ')?;
+    if !scheme.eq_ignore_ascii_case("SSWS") && !scheme.eq_ignore_ascii_case("Bearer") {
+        return None;
+    }
+    let token = token.trim();
+    if token == org.token {
+        Some(Principal::Admin)
+    } else if token == org.readonly_token {
+        Some(Principal::ReadOnly)
+    } else {
+        None
+    }
+}
+
+/// The path split into percent-decoded segments, after `/api/v1`.
+fn segments(path: &str) -> Option<Vec<String>> {
+    let rest = path.strip_prefix("/api/v1/")?;
+    let rest = rest.strip_suffix('/').unwrap_or(rest);
+    rest.split('/')
+        .map(|s| {
+            percent_encoding::percent_decode_str(s)
+                .decode_utf8()
+                .ok()
+                .map(|c| c.into_owned())
+        })
+        .collect()
+}
+
+fn route(org: &Org, ctx: &Ctx) -> Answer {
+    let not_found = || ApiError::not_found(&ctx.path, "Path");
+    let segs = segments(&ctx.path).ok_or_else(not_found)?;
+    let segs: Vec<&str> = segs.iter().map(String::as_str).collect();
+    match segs.first().copied() {
+        Some("users") => users::route(org, ctx, &segs[1..]),
+        Some("groups") => groups::route(org, ctx, &segs[1..]),
+        Some("apps") => apps::route(org, ctx, &segs[1..]),
+        Some("logs") if segs.len() == 1 => match ctx.method {
+            Method::GET | Method::HEAD => logs::list(org, ctx),
+            _ => Err(method_not_allowed()),
+        },
+        _ => Err(not_found()),
+    }
+}
+
+pub(crate) fn method_not_allowed() -> ApiError {
+    ApiError::new("E0000022", "")
+}
+
+fn common_headers(h: &mut HeaderMap, rid: &str, quota: Quota) {
+    let mut set = |name: &'static str, value: String| {
+        if let Ok(v) = HeaderValue::from_str(&value) {
+            h.insert(name, v);
+        }
+    };
+    set("x-okta-request-id", rid.to_string());
+    set("date", httpdate::fmt_http_date(SystemTime::now()));
+    set("x-rate-limit-limit", quota.limit.to_string());
+    set("x-rate-limit-remaining", quota.remaining.to_string());
+    set("x-rate-limit-reset", quota.reset.to_string());
+}
+
+fn error_response(e: &ApiError, rid: &str, quota: Quota) -> Response {
+    let body = serde_json::to_vec(&e.body(rid)).unwrap_or_default();
+    let mut res = Response::new(Body::from(body));
+    *res.status_mut() = StatusCode::from_u16(e.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    common_headers(h, rid, quota);
+    res
+}
+
+fn reply_response(reply: Reply, rid: &str, quota: Quota) -> Response {
+    let mut res = match reply {
+        Reply::NoContent => {
+            let mut r = Response::new(Body::empty());
+            *r.status_mut() = StatusCode::NO_CONTENT;
+            r
+        }
+        Reply::Json {
+            status,
+            body,
+            links,
+            etag,
+        } => {
+            let bytes = serde_json::to_vec(&body).unwrap_or_default();
+            let mut r = Response::new(Body::from(bytes));
+            *r.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+            let h = r.headers_mut();
+            h.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json;charset=UTF-8"),
+            );
+            for l in links {
+                if let Ok(v) = HeaderValue::from_str(&l) {
+                    h.append(header::LINK, v);
+                }
+            }
+            if let Some(etag) = etag.and_then(|e| HeaderValue::from_str(&e).ok()) {
+                h.insert(header::ETAG, etag);
+            }
+            r
+        }
+    };
+    common_headers(res.headers_mut(), rid, quota);
+    res
+}
+
+/// Headers go out, then the body stream fails: the client sees the connection drop mid-answer.
+fn dropped_connection() -> Response {
+    let stream = futures_util::stream::once(async {
+        Err::<Bytes, std::io::Error>(std::io::Error::new(
+            std::io::ErrorKind::ConnectionReset,
+            "injected fault: dropped connection",
+        ))
+    });
+    let mut res = Response::new(Body::from_stream(stream));
+    res.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json;charset=UTF-8"),
+    );
+    res
+}

@@ -1,0 +1,31 @@
+//! The integration tests, one binary: the real `oktash` binary through pipes and a pseudo-terminal,
+//! the demo org over loopback HTTP, the parser corpus, Postman fixtures and the conformance check.
+//! One module per topic; the helpers shared by all of them live in `common`.
+
+mod common;
+mod complete_pty;
+mod conformance;
+mod demo_http;
+mod demo_org;
+mod demo_users;
+mod drive_output;
+mod drive_paging;
+mod drive_rate_limits;
+mod drive_safety;
+mod drive_session;
+mod eval_props;
+mod grammar_corpus;
+mod history_transcripts;
+mod parser_props;
+mod postman_find;
+mod postman_fixtures;
+mod postman_import;
+mod postman_prepare;
+mod postman_run;
+mod shell_bad_servers;
+mod shell_interrupt;
+mod shell_output;
+mod shell_pipe;
+mod shell_private_files;
+mod shell_pty;
+mod spec;
