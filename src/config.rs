@@ -34,7 +34,7 @@ pub fn history_path() -> Option<PathBuf> {
 /// Creates (or truncates) a file readable by its owner only, creating its directory.
 pub fn create_private(path: &Path) -> std::io::Result<std::fs::File> {
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
+        create_private_dir(dir)?;
     }
     let mut options = OpenOptions::new();
     options.write(true).create(true).truncate(true);
@@ -45,6 +45,34 @@ pub fn create_private(path: &Path) -> std::io::Result<std::fs::File> {
     }
     let file = options.open(path)?;
     restrict(path)?;
+    Ok(file)
+}
+
+/// Creates a directory and its missing parents readable by their owner only (0700): the mode
+/// is given at creation, so a permissive umask (000) does not open them to others.
+pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(dir)
+}
+
+/// Opens a file for appending, creating it readable by its owner only (0600).
+pub fn append_private(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = OpenOptions::new();
+    options.create(true).append(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let file = options.open(path)?;
+    // A file that was there before (or a device such as /dev/stdout) may not be ours to change.
+    let _ = restrict(path);
     Ok(file)
 }
 

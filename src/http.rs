@@ -20,6 +20,10 @@ const RETRIES: u32 = 3;
 const RATE_LIMIT_WAITS: u32 = 5;
 /// The longest single wait for a rate-limit window to reset.
 const MAX_RATE_WAIT: Duration = Duration::from_secs(90);
+/// How long one request may take, all its attempts together, unless configured.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(120);
+/// How much of one response body is read into memory, unless configured.
+pub const DEFAULT_MAX_BODY_MB: u64 = 64;
 
 /// What to send. The URL is absolute; auth is added by [`Client::send`].
 #[derive(Debug, Clone)]
@@ -76,8 +80,53 @@ impl Response {
 pub enum HttpError {
     #[error("{0}")]
     Refused(String),
+    /// The connection failed or dropped: worth another try for an idempotent request.
     #[error("{0}")]
     Transport(String),
+    /// Another try would read the same body again.
+    #[error("the response from {host} passed the {limit_mb} MB body cap (--max-body-mb raises it; `ls … --all > FILE` keeps each page small)")]
+    BodyTooLarge { host: String, limit_mb: u64 },
+    /// The request's whole time (every attempt) ran out.
+    #[error("no complete answer from {host} within {secs} s (--timeout SECS changes the limit)")]
+    TimedOut { host: String, secs: u64 },
+}
+
+impl HttpError {
+    fn is_retryable(&self) -> bool {
+        matches!(self, HttpError::Transport(_))
+    }
+}
+
+/// What the client tells a person while it waits or retries; `render` draws it, so that
+/// nothing in this module writes to the terminal.
+pub trait Notices: Send {
+    /// An idempotent request is tried again after `why`.
+    fn retrying(&self, why: &str, attempt: u32, of: u32);
+    /// A wait of `total` begins (a rate-limit window to reset).
+    fn wait_started(&self, why: &str, total: Duration);
+    /// The same wait, `left` to go (called about once a second).
+    fn wait_left(&self, why: &str, left: Duration);
+    /// The wait is over or was cancelled: its line goes.
+    fn wait_ended(&self);
+}
+
+/// For a client nobody watches (tests, embedding).
+pub struct NoNotices;
+
+impl Notices for NoNotices {
+    fn retrying(&self, _: &str, _: u32, _: u32) {}
+    fn wait_started(&self, _: &str, _: Duration) {}
+    fn wait_left(&self, _: &str, _: Duration) {}
+    fn wait_ended(&self) {}
+}
+
+/// Ends a wait's line when the wait ends, also when Ctrl-C drops the wait half-way.
+struct WaitLine<'a>(&'a dyn Notices);
+
+impl Drop for WaitLine<'_> {
+    fn drop(&mut self) {
+        self.0.wait_ended();
+    }
 }
 
 /// The org the request is for: its base URL and credential.
@@ -90,9 +139,13 @@ pub struct Client {
     /// Built at the first request: loading TLS roots costs milliseconds that a shell which
     /// only evaluates (`oktash -c 'echo 1'`) should not pay at start-up.
     inner: Option<reqwest::Client>,
-    /// stderr is a terminal: waits show a live countdown. Otherwise each wait and retry is one
-    /// plain line, so that a script's log says why it paused.
-    pub notices: bool,
+    /// Where waits and retries are told.
+    pub notices: Box<dyn Notices>,
+    /// One request's whole time, all attempts together: a body trickling in fails in bounded
+    /// time rather than restarting a per-read timeout.
+    pub timeout: Duration,
+    /// The most bytes of one response body read into memory.
+    pub max_body_mb: u64,
     last_rate: Option<LastRate>,
 }
 
@@ -109,7 +162,9 @@ impl Default for Client {
     fn default() -> Client {
         Client {
             inner: None,
-            notices: true,
+            notices: Box::new(NoNotices),
+            timeout: DEFAULT_TIMEOUT,
+            max_body_mb: DEFAULT_MAX_BODY_MB,
             last_rate: None,
         }
     }
@@ -122,7 +177,6 @@ impl Client {
             let client = reqwest::Client::builder()
                 .user_agent(USER_AGENT)
                 .connect_timeout(Duration::from_secs(10))
-                .timeout(Duration::from_secs(120))
                 .redirect(reqwest::redirect::Policy::none())
                 .build()
                 .map_err(|e| HttpError::Transport(format!("cannot set up HTTPS: {e}")))?;
@@ -146,28 +200,45 @@ impl Client {
             )));
         }
         let idempotent = matches!(request.method, reqwest::Method::GET | reqwest::Method::HEAD);
+        let host = request.url.host_str().unwrap_or("?").to_string();
+        let mut deadline = tokio::time::Instant::now() + self.timeout;
         let mut attempt = 0;
         let mut rate_waits = 0;
         loop {
-            self.pace(&request.url).await;
-            let result = self.send_once(target, request).await;
-            match result {
+            // Waiting out a rate limit is shown and Ctrl-C ends it: it does not count against
+            // the request's own time.
+            let paced = self.pace(&request.url).await;
+            deadline += paced;
+            let result = tokio::time::timeout_at(deadline, self.send_once(target, request))
+                .await
+                .unwrap_or_else(|_| {
+                    Err(HttpError::TimedOut {
+                        host: host.clone(),
+                        secs: self.timeout.as_secs(),
+                    })
+                });
+            // 4xx other than 429, a cap or a timeout would come back the same: never retried.
+            let retry_why = match &result {
                 Ok(response) if response.status == 429 && rate_waits < RATE_LIMIT_WAITS => {
                     rate_waits += 1;
                     let wait = rate_limit_wait(&response.headers).unwrap_or(Duration::from_secs(2));
                     self.wait_visibly(wait, "rate limit reached (429)").await;
+                    deadline += wait;
+                    continue;
                 }
-                Ok(response) if response.status >= 500 && idempotent && attempt < RETRIES => {
-                    attempt += 1;
-                    self.backoff(attempt, &format!("{} from the server", response.status))
-                        .await;
+                Ok(response) if response.status >= 500 && idempotent => {
+                    format!("{} from the server", response.status)
                 }
-                Err(HttpError::Transport(msg)) if idempotent && attempt < RETRIES => {
-                    attempt += 1;
-                    self.backoff(attempt, &msg).await;
-                }
-                other => return other,
+                Err(e) if idempotent && e.is_retryable() => e.to_string(),
+                _ => return result,
+            };
+            let backoff = Duration::from_millis(200 * 2u64.pow(attempt));
+            if attempt >= RETRIES || tokio::time::Instant::now() + backoff >= deadline {
+                return result;
             }
+            attempt += 1;
+            self.notices.retrying(&retry_why, attempt, RETRIES);
+            tokio::time::sleep(backoff).await;
         }
     }
 
@@ -223,11 +294,14 @@ impl Client {
             }
         }
         let started = Instant::now();
-        let response = builder
-            .headers(headers)
-            .send()
-            .await
-            .map_err(|e| HttpError::Transport(describe_transport_error(&e, &request.url)))?;
+        let mut response = builder.headers(headers).send().await.map_err(|e| {
+            if e.is_builder() {
+                // Nothing was sent, and sending again would fail the same way.
+                HttpError::Refused(describe_unsendable(&request.url))
+            } else {
+                HttpError::Transport(describe_transport_error(&e, &request.url))
+            }
+        })?;
         let status = response.status().as_u16();
         let headers: Vec<(String, String)> = response
             .headers()
@@ -239,10 +313,27 @@ impl Client {
                 )
             })
             .collect();
-        let bytes = response
-            .bytes()
+        let too_large = || HttpError::BodyTooLarge {
+            host: request.url.host_str().unwrap_or("?").to_string(),
+            limit_mb: self.max_body_mb,
+        };
+        let cap =
+            usize::try_from(self.max_body_mb.saturating_mul(1024 * 1024)).unwrap_or(usize::MAX);
+        if response.content_length().is_some_and(|n| n > cap as u64) {
+            return Err(too_large());
+        }
+        // Read chunk by chunk so that an endless body stops at the cap, not at the memory's end.
+        let mut bytes = Vec::new();
+        while let Some(chunk) = response
+            .chunk()
             .await
-            .map_err(|e| HttpError::Transport(describe_transport_error(&e, &request.url)))?;
+            .map_err(|e| HttpError::Transport(describe_transport_error(&e, &request.url)))?
+        {
+            if bytes.len() + chunk.len() > cap {
+                return Err(too_large());
+            }
+            bytes.extend_from_slice(&chunk);
+        }
         let elapsed = started.elapsed();
         if let Some(rate) = rate_limit_of(&headers) {
             let date = header(&headers, "date").and_then(|d| httpdate::parse_http_date(d).ok());
@@ -265,13 +356,14 @@ impl Client {
 
     /// Before a request: when the last response said the window is spent, wait for its reset
     /// rather than earn a 429.
-    async fn pace(&mut self, url: &Url) {
+    /// Returns how long it waited.
+    async fn pace(&mut self, url: &Url) -> Duration {
         let Some(last) = self.last_rate.take() else {
-            return;
+            return Duration::ZERO;
         };
         let rate = last.rate;
         if rate.remaining > 0 || rate.limit == 0 || last.origin != url.origin() {
-            return;
+            return Duration::ZERO;
         }
         let then = last.date.unwrap_or_else(SystemTime::now);
         let then_secs = then
@@ -286,41 +378,24 @@ impl Client {
                 .saturating_sub(last.received.elapsed());
             if !wait.is_zero() {
                 self.wait_visibly(wait, "rate-limit budget spent").await;
+                return wait;
             }
         }
-    }
-
-    async fn backoff(&self, attempt: u32, why: &str) {
-        let wait = Duration::from_millis(200 * 2u64.pow(attempt - 1));
-        eprintln!("retrying ({why}), attempt {attempt} of {RETRIES}");
-        tokio::time::sleep(wait).await;
+        Duration::ZERO
     }
 
     async fn wait_visibly(&self, wait: Duration, why: &str) {
-        if !self.notices {
-            eprintln!(
-                "{why}: waiting {}s for the window to reset",
-                wait.as_secs_f64().ceil() as u64
-            );
-            tokio::time::sleep(wait).await;
-            return;
-        }
+        let notices = self.notices.as_ref();
+        notices.wait_started(why, wait);
+        let _line = WaitLine(notices);
         let deadline = Instant::now() + wait;
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
             if left.is_zero() {
                 break;
             }
-            if self.notices {
-                eprint!(
-                    "\r{why}: waiting {}s for the window to reset (Ctrl-C cancels) ",
-                    left.as_secs() + 1
-                );
-            }
+            notices.wait_left(why, left);
             tokio::time::sleep(left.min(Duration::from_secs(1))).await;
-        }
-        if self.notices {
-            eprint!("\r\x1b[2K");
         }
     }
 }
@@ -408,6 +483,17 @@ fn split_link_header(value: &str) -> Vec<&str> {
     parts
 }
 
+/// `text` as an absolute http(s) URL, if it is one. Schemes are case-insensitive
+/// (`HTTP://other/…` is a URL to another host, never a path on the org).
+pub fn absolute_url(text: &str) -> Option<Result<Url, url::ParseError>> {
+    let (scheme, _) = text.trim_start().split_once(':')?;
+    if scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https") {
+        Some(Url::parse(text.trim()))
+    } else {
+        None
+    }
+}
+
 pub fn same_origin(a: &Url, b: &Url) -> bool {
     a.scheme() == b.scheme()
         && a.host_str() == b.host_str()
@@ -427,12 +513,30 @@ pub fn is_loopback(url: &Url) -> bool {
     }
 }
 
+/// Why a request could not even be built: nearly always a URL over HTTP's 64 KB line.
+fn describe_unsendable(url: &Url) -> String {
+    let length = url.as_str().len();
+    if length > 65_000 {
+        format!(
+            "the URL is {} KB long, over the 64 KB an HTTP request can carry: ask for less (a shorter filter, fewer ids per request)",
+            length / 1024
+        )
+    } else {
+        format!(
+            "cannot send a request to {}: the URL is not valid for HTTP",
+            origin_text(url)
+        )
+    }
+}
+
 /// One line saying what failed and what to check.
 fn describe_transport_error(error: &reqwest::Error, url: &Url) -> String {
+    // reqwest names the URL in its message; a URL can be huge, and it is not what failed.
+    let named_url = error.url().map(Url::as_str).unwrap_or(url.as_str());
     let mut chain = String::new();
     let mut source: Option<&dyn std::error::Error> = Some(error);
     while let Some(e) = source {
-        chain.push_str(&e.to_string().to_lowercase());
+        chain.push_str(&e.to_string().replace(named_url, "…").to_lowercase());
         chain.push(' ');
         source = e.source();
     }
@@ -519,6 +623,15 @@ mod tests {
             ),
         ];
         assert_eq!(rate_limit_wait(&headers), Some(Duration::from_secs(11)));
+    }
+
+    #[test]
+    fn schemes_are_case_insensitive() {
+        let url = absolute_url("HTTP://Other.example/x").unwrap().unwrap();
+        assert_eq!(url.as_str(), "http://other.example/x");
+        assert!(absolute_url("HtTpS://o/").is_some());
+        assert!(absolute_url("users/00u1").is_none());
+        assert!(absolute_url("ann@example.com").is_none());
     }
 
     #[test]

@@ -7,6 +7,7 @@ pub mod complete;
 pub mod config;
 pub mod eval;
 pub mod http;
+pub mod interrupt;
 pub mod lang;
 pub mod okta;
 pub mod postman;

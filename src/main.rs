@@ -32,6 +32,12 @@ struct Cli {
     /// Megabytes of responses kept in the history before the oldest are dropped.
     #[arg(long = "keep-mb", value_name = "MB", default_value_t = 256)]
     keep_mb: usize,
+    /// Megabytes of one response body read into memory; a larger answer fails with this cap named.
+    #[arg(long = "max-body-mb", value_name = "MB", default_value_t = oktash::http::DEFAULT_MAX_BODY_MB)]
+    max_body_mb: u64,
+    /// Seconds one request may take, every retry included, before it fails.
+    #[arg(long = "timeout", value_name = "SECS", default_value_t = oktash::http::DEFAULT_TIMEOUT.as_secs(), value_parser = clap::value_parser!(u64).range(1..))]
+    timeout: u64,
     /// A script of commands to run (`-` reads stdin).
     script: Option<String>,
     #[command(subcommand)]
@@ -106,6 +112,8 @@ fn run_shell(cli: &Cli) -> anyhow::Result<ExitCode> {
     let mut shell = oktash::eval::Shell::new(oktash::session::Session::new(limits), runtime)?;
     shell.assume_yes = cli.yes;
     shell.keep_going = cli.keep_going;
+    shell.set_max_body_mb(cli.max_body_mb);
+    shell.set_timeout(std::time::Duration::from_secs(cli.timeout));
     oktash::startup::load_environments(&mut shell);
     if cli.demo {
         shell.start_demo(oktash_demo::DemoOptions::default())?;

@@ -441,6 +441,142 @@ fn date(text: &str) -> String {
     }
 }
 
+/// Where the HTTP client's waits and retries are told: a live countdown line on a terminal,
+/// else one plain line per wait or retry so that a script's log says why it paused.
+pub struct Notices {
+    /// The countdown line of the wait in progress (on a terminal).
+    line: std::sync::Mutex<Option<indicatif::ProgressBar>>,
+    terminal: bool,
+}
+
+impl Notices {
+    pub fn on_stderr() -> Notices {
+        use std::io::IsTerminal;
+        Notices {
+            line: std::sync::Mutex::new(None),
+            terminal: std::io::stderr().is_terminal(),
+        }
+    }
+}
+
+impl crate::http::Notices for Notices {
+    fn retrying(&self, why: &str, attempt: u32, of: u32) {
+        eprintln!("retrying ({why}), attempt {attempt} of {of}");
+    }
+
+    fn wait_started(&self, why: &str, total: Duration) {
+        if self.terminal {
+            if let Ok(mut line) = self.line.lock() {
+                *line = Some(status_line(indicatif::ProgressBar::new_spinner()));
+            }
+        } else {
+            eprintln!(
+                "{why}: waiting {}s for the window to reset",
+                total.as_secs_f64().ceil() as u64
+            );
+        }
+    }
+
+    fn wait_left(&self, why: &str, left: Duration) {
+        if let Ok(line) = self.line.lock() {
+            if let Some(bar) = line.as_ref() {
+                bar.set_message(format!(
+                    "{why}: waiting {}s for the window to reset (Ctrl-C cancels)",
+                    left.as_secs() + 1
+                ));
+                bar.tick();
+            }
+        }
+    }
+
+    fn wait_ended(&self) {
+        if let Ok(mut line) = self.line.lock() {
+            if let Some(bar) = line.take() {
+                bar.finish_and_clear();
+            }
+        }
+    }
+}
+
+/// Every progress and wait line of the process, drawn together on stderr (a rate-limit wait
+/// during a paging run is a second line under the paging one, not a fight over one line).
+/// stderr is said to be a few columns narrower than it is: indicatif pads its lines to the full
+/// width and leaves the cursor in the last column, where the `^C` the terminal echoes on Ctrl-C
+/// would wrap onto a new line, and clearing would then leave the progress line on the screen.
+fn status_line(bar: indicatif::ProgressBar) -> indicatif::ProgressBar {
+    static LINES: std::sync::OnceLock<indicatif::MultiProgress> = std::sync::OnceLock::new();
+    LINES
+        .get_or_init(|| {
+            indicatif::MultiProgress::with_draw_target(indicatif::ProgressDrawTarget::term_like(
+                Box::new(ShortOfTheEdge(console::Term::stderr())),
+            ))
+        })
+        .add(bar)
+}
+
+#[derive(Debug)]
+struct ShortOfTheEdge(console::Term);
+
+impl indicatif::TermLike for ShortOfTheEdge {
+    fn width(&self) -> u16 {
+        self.0.size().1.saturating_sub(3).max(10)
+    }
+    fn height(&self) -> u16 {
+        self.0.size().0
+    }
+    fn move_cursor_up(&self, n: usize) -> std::io::Result<()> {
+        self.0.move_cursor_up(n)
+    }
+    fn move_cursor_down(&self, n: usize) -> std::io::Result<()> {
+        self.0.move_cursor_down(n)
+    }
+    fn move_cursor_right(&self, n: usize) -> std::io::Result<()> {
+        self.0.move_cursor_right(n)
+    }
+    fn move_cursor_left(&self, n: usize) -> std::io::Result<()> {
+        self.0.move_cursor_left(n)
+    }
+    fn write_line(&self, s: &str) -> std::io::Result<()> {
+        self.0.write_line(s)
+    }
+    fn write_str(&self, s: &str) -> std::io::Result<()> {
+        self.0.write_str(s)
+    }
+    fn clear_line(&self) -> std::io::Result<()> {
+        self.0.clear_line()
+    }
+    fn flush(&self) -> std::io::Result<()> {
+        self.0.flush()
+    }
+}
+
+/// The one progress line of a paging run, on a terminal's stderr (hidden elsewhere).
+pub fn spinner(message: &str) -> indicatif::ProgressBar {
+    use std::io::IsTerminal;
+    if !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = status_line(indicatif::ProgressBar::new_spinner());
+    bar.set_message(message.to_string());
+    bar
+}
+
+/// The one progress line of a run over `len` items, on a terminal's stderr (hidden elsewhere).
+pub fn progress_bar(len: u64, label: &str) -> indicatif::ProgressBar {
+    use std::io::IsTerminal;
+    if !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = status_line(indicatif::ProgressBar::new(len));
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} {elapsed}")
+    {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar.set_message(label.to_string());
+    bar
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

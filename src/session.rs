@@ -308,6 +308,10 @@ impl History {
         }
     }
 
+    pub fn limits(&self) -> HistoryLimits {
+        self.limits
+    }
+
     /// The number the next entry will get.
     pub fn next_number(&self) -> u64 {
         self.next_number

@@ -7,13 +7,13 @@
 
 use std::fmt;
 use std::fs::File;
-use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use serde_json::Value;
 
 use crate::config;
 use crate::http;
+use crate::interrupt::Interrupt;
 use crate::lang::{self, Command, Output};
 use crate::render::{self, Style};
 use crate::session::{Auth, AuthScheme, EnvOrigin, Environment, Session, TokenSource};
@@ -115,6 +115,8 @@ enum Outcome {
 pub struct Shell {
     pub session: Session,
     client: http::Client,
+    /// Ctrl-C for the command that runs: every request, wait and loop of it stops on it.
+    interrupt: Interrupt,
     runtime: tokio::runtime::Runtime,
     style: Style,
     /// A person is at a terminal: confirmations may be asked.
@@ -134,10 +136,12 @@ impl Shell {
     pub fn new(session: Session, runtime: tokio::runtime::Runtime) -> anyhow::Result<Shell> {
         let style = Style::detect();
         let mut client = http::Client::default();
-        client.notices = std::io::stderr().is_terminal();
+        client.notices = Box::new(render::Notices::on_stderr());
+        let interrupt = Interrupt::install(&runtime);
         Ok(Shell {
             session,
             client,
+            interrupt,
             runtime,
             style,
             interactive: false,
@@ -148,6 +152,26 @@ impl Shell {
             config_path: config::environments_path(),
             demo: None,
         })
+    }
+
+    /// The longest one request may take, every attempt together.
+    pub fn set_timeout(&mut self, timeout: std::time::Duration) {
+        self.client.timeout = timeout;
+    }
+
+    /// The most megabytes of one response body read into memory.
+    pub fn set_max_body_mb(&mut self, megabytes: u64) {
+        self.client.max_body_mb = megabytes;
+    }
+
+    /// Fails with [`Failure::Interrupted`] once Ctrl-C was pressed during this command; loops
+    /// call it between their steps.
+    fn check_interrupt(&self) -> Result<(), Failure> {
+        if self.interrupt.is_raised() {
+            Err(Failure::Interrupted)
+        } else {
+            Ok(())
+        }
     }
 
     pub fn runtime(&self) -> &tokio::runtime::Runtime {
@@ -190,6 +214,11 @@ impl Shell {
     /// Parses and runs one line. Errors are returned for the caller to print; the session is
     /// left as it was before the failing command.
     pub fn run_line(&mut self, line: &str) -> Result<Flow, Failure> {
+        // A person at the prompt starts afresh with each line; a script stays interrupted,
+        // so that Ctrl-C ends the whole script.
+        if self.interactive && self.source_depth == 0 {
+            self.interrupt.clear();
+        }
         self.run_line_with(line, &mut |failure| Err(failure))
     }
 
@@ -212,6 +241,8 @@ impl Shell {
             self.record(line);
         }
         for pipeline in parsed.commands {
+            // Ctrl-C ends the line, `--keep-going` or not.
+            self.check_interrupt()?;
             let result = match self.run_command(pipeline.command, &pipeline.output) {
                 Ok(Some(outcome)) => self.emit(outcome, &pipeline.output),
                 Ok(None) => return Ok(Flow::Exit),

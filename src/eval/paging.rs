@@ -1,7 +1,8 @@
 //! Paging: `ls --all` / `--max` following `next` links, into memory or streamed to a file.
 
+use std::collections::HashSet;
 use std::fs::File;
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::time::Duration;
 
 use serde_json::Value;
@@ -13,7 +14,7 @@ use crate::okta::Kind;
 use crate::render;
 use crate::session::Body;
 
-use super::{fail, Failure, Outcome, Shell};
+use super::{plural, Failure, Outcome, Shell};
 
 /// Where a paging run puts its items.
 pub(super) enum Sink {
@@ -58,62 +59,129 @@ impl Sink {
     }
 }
 
+/// Where a paging run stands; what is kept when it stops early.
+struct Run {
+    sink: Sink,
+    count: u64,
+    pages: u64,
+    last_headers: Vec<(String, String)>,
+    elapsed: Duration,
+    size: usize,
+}
+
+/// Why a paging run stopped before its end.
+enum Stop {
+    /// Ctrl-C, a transport failure, a loop, a page that is not a list, the memory budget.
+    Failed(Failure),
+    /// Okta answered an error: the entry that holds it.
+    ErrorEntry(u64),
+}
+
+impl From<Failure> for Stop {
+    fn from(failure: Failure) -> Stop {
+        Stop::Failed(failure)
+    }
+}
+
 impl Shell {
     /// Follows `next` from `url` to the end (or `max` items). Pages are collected into one
     /// entry, or, when the output is a file, streamed into it as one JSON array so that memory
-    /// does not grow with the listing.
+    /// does not grow with the listing. A run that stops early keeps what came: the file is
+    /// closed as valid JSON and `partial: N items` is said.
     pub(super) fn page_all(
         &mut self,
         url: Url,
         max: Option<u64>,
         output: &Output,
     ) -> Result<Outcome, Failure> {
-        let logs = Kind::of_path(url.path()) == Kind::Logs;
-        let progress = if std::io::stderr().is_terminal() {
-            let bar = indicatif::ProgressBar::new_spinner();
-            bar.set_message("paging");
-            bar
-        } else {
-            indicatif::ProgressBar::hidden()
-        };
-        let mut sink = match output {
+        let sink = match output {
             Output::File(path) => Sink::stream_to(path)?,
             _ => Sink::Memory(Vec::new()),
         };
+        let mut run = Run {
+            sink,
+            count: 0,
+            pages: 0,
+            last_headers: Vec::new(),
+            elapsed: Duration::ZERO,
+            size: 0,
+        };
+        let progress = render::spinner("paging");
+        let result = self.follow_pages(&url, max, &mut run, &progress);
+        progress.finish_and_clear();
+        let streamed = match &run.sink {
+            Sink::File { path, .. } => Some(path.clone()),
+            Sink::Memory(_) => None,
+        };
+        let (count, pages) = (run.count, run.pages);
+        match result {
+            Ok(()) => {
+                let n = self.finish_pages(&url, run)?;
+                if streamed.is_some() {
+                    let entry = self.entry(Some(n))?;
+                    eprintln!("{}", render::entry_line(entry));
+                    return Ok(Outcome::Written);
+                }
+                Ok(Outcome::Entry(n))
+            }
+            Err(stop) => {
+                if streamed.is_some() || count > 0 {
+                    let n = self.finish_pages(&url, run)?;
+                    match &streamed {
+                        Some(path) => eprintln!(
+                            "partial: {} from {} written to {path} (kept as #{n})",
+                            plural(count as usize, "item"),
+                            plural(pages as usize, "page")
+                        ),
+                        None => eprintln!(
+                            "partial: {} fetched so far, kept as #{n}",
+                            plural(count as usize, "item")
+                        ),
+                    }
+                }
+                match stop {
+                    Stop::Failed(failure) => Err(failure),
+                    Stop::ErrorEntry(n) => Ok(Outcome::Entry(n)),
+                }
+            }
+        }
+    }
+
+    fn follow_pages(
+        &mut self,
+        url: &Url,
+        max: Option<u64>,
+        run: &mut Run,
+        progress: &indicatif::ProgressBar,
+    ) -> Result<(), Stop> {
+        let logs = Kind::of_path(url.path()) == Kind::Logs;
+        // Items held in memory cost at least their text: past the history's budget they would
+        // only push everything else out of it, so a listing to the screen stops there.
+        let memory_budget = self.session.history.limits().max_bytes;
+        // Every page URL fetched, hashed: a `next` seen before means the server loops.
+        let mut seen = HashSet::new();
         let mut next = Some(url.clone());
-        let mut last_headers = Vec::new();
-        let mut elapsed = Duration::ZERO;
-        let mut size = 0;
-        let mut pages = 0;
-        let mut count: u64 = 0;
         while let Some(page_url) = next.take() {
+            self.check_interrupt()?;
+            if !seen.insert(hash_of(page_url.as_str())) {
+                return Err(Stop::Failed(Failure::Message(format!(
+                    "the server's `next` link goes back to a page already read ({}): stopped after {} pages",
+                    render::display_url(page_url.as_str()),
+                    run.pages
+                ))));
+            }
             let request = Request {
                 method: reqwest::Method::GET,
                 url: page_url,
                 body: None,
                 headers: Vec::new(),
             };
-            let response = match self.fetch(&request) {
-                Ok(r) => r,
-                Err(e) => {
-                    progress.finish_and_clear();
-                    if count > 0 {
-                        let n =
-                            self.finish_pages(&url, sink, count, last_headers, elapsed, size)?;
-                        eprintln!("kept the {count} items fetched so far as #{n}");
-                    }
-                    return Err(e);
-                }
-            };
-            pages += 1;
-            elapsed += response.elapsed;
-            size += response.size;
+            let response = self.fetch(&request)?;
+            run.pages += 1;
+            run.elapsed += response.elapsed;
+            run.size += response.size;
             if response.status >= 400 {
-                progress.finish_and_clear();
-                if count > 0 {
-                    self.finish_pages(&url, sink, count, last_headers, elapsed, size)?;
-                }
-                return Ok(Outcome::Entry(self.store(&request, response)));
+                return Err(Stop::ErrorEntry(self.store(&request, response)));
             }
             let links = http::parse_links(
                 response
@@ -124,58 +192,56 @@ impl Shell {
             );
             let page: Vec<Value> = match response.body {
                 Body::Json(Value::Array(a)) => a,
-                _ => {
-                    progress.finish_and_clear();
-                    return fail(format!(
-                        "page {pages} of {} was not a JSON list",
+                other => {
+                    let pages = run.pages;
+                    let what = match &other {
+                        Body::Text(t) if render::looks_like_html(t) => {
+                            "an HTML page, not JSON: the URL is probably not the org's API"
+                        }
+                        Body::Text(_) => "not JSON",
+                        _ => "not a JSON list",
+                    };
+                    return Err(Stop::Failed(Failure::Message(format!(
+                        "page {pages} of {} was {what}",
                         url.path()
-                    ));
+                    ))));
                 }
             };
-            last_headers = response.headers;
+            run.last_headers = response.headers;
             let empty = page.is_empty();
-            let room = max.map_or(u64::MAX, |m| m.saturating_sub(count));
+            let room = max.map_or(u64::MAX, |m| m.saturating_sub(run.count));
             for item in page
                 .into_iter()
                 .take(usize::try_from(room).unwrap_or(usize::MAX))
             {
-                sink.push(item)?;
-                count += 1;
+                run.sink.push(item)?;
+                run.count += 1;
             }
-            progress.set_message(format!("{count} items, {pages} pages"));
+            progress.set_message(format!("{} items, {} pages", run.count, run.pages));
             progress.tick();
-            if max.is_some_and(|m| count >= m) {
+            if max.is_some_and(|m| run.count >= m) {
                 break;
             }
             if logs && empty {
                 break; // System Log polling: `next` never ends; an empty page means caught up.
             }
             if let Some((_, href)) = links.into_iter().find(|(rel, _)| rel == "next") {
+                if matches!(run.sink, Sink::Memory(_)) && run.size > memory_budget {
+                    return Err(Stop::Failed(Failure::Message(format!(
+                        "stopped: the listing passed the history's {} MB (--keep-mb); write it to a file with `> FILE`, or take part of it with --max N",
+                        memory_budget / (1024 * 1024)
+                    ))));
+                }
                 next = Some(self.url_for_text(&href)?);
             }
         }
-        progress.finish_and_clear();
-        let streamed = matches!(sink, Sink::File { .. });
-        let n = self.finish_pages(&url, sink, count, last_headers, elapsed, size)?;
-        if streamed {
-            let entry = self.entry(Some(n))?;
-            eprintln!("{}", render::entry_line(entry));
-            return Ok(Outcome::Written);
-        }
-        Ok(Outcome::Entry(n))
+        Ok(())
     }
 
     /// Closes a paging run: the entry holds the items, or for a file a summary of what was written.
-    fn finish_pages(
-        &mut self,
-        url: &Url,
-        sink: Sink,
-        count: u64,
-        headers: Vec<(String, String)>,
-        elapsed: Duration,
-        size: usize,
-    ) -> Result<u64, Failure> {
-        let body = match sink {
+    fn finish_pages(&mut self, url: &Url, run: Run) -> Result<u64, Failure> {
+        let count = run.count;
+        let body = match run.sink {
             Sink::Memory(items) => Value::Array(items),
             Sink::File { mut file, path, .. } => {
                 file.write_all(b"\n]\n")
@@ -185,6 +251,21 @@ impl Shell {
             }
         };
         let (get, url) = (reqwest::Method::GET, url.to_string());
-        Ok(self.push_gathered(&get, url, 200, headers, body, elapsed, size))
+        Ok(self.push_gathered(
+            &get,
+            url,
+            200,
+            run.last_headers,
+            body,
+            run.elapsed,
+            run.size,
+        ))
     }
+}
+
+fn hash_of(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut hasher);
+    hasher.finish()
 }

@@ -1,7 +1,6 @@
 //! Requests: sending and storing, fan-out over lists, `ls`, `get`, `follow`, the writes and
 //! their confirmations.
 
-use std::io::{IsTerminal, Write};
 use std::time::Duration;
 
 use serde_json::Value;
@@ -40,7 +39,19 @@ impl Shell {
             headers: Vec::new(),
         };
         let response = self.fetch(&request)?;
-        Ok(self.store(&request, response))
+        let not_json = not_json(&response);
+        let n = self.store(&request, response);
+        if let Some(why) = not_json {
+            return self.fail_kept(n, why);
+        }
+        Ok(n)
+    }
+
+    /// Fails a command whose answer is stored as entry `n` but is not what the API answers.
+    fn fail_kept<T>(&self, n: u64, why: String) -> Result<T, Failure> {
+        let entry = self.entry(Some(n))?;
+        eprintln!("{}", render::entry_line(entry));
+        fail(format!("{why} (kept as #{n})"))
     }
 
     /// Sends without storing; Ctrl-C cancels.
@@ -57,10 +68,13 @@ impl Shell {
             auth: auth.as_ref(),
         };
         let client = &mut self.client;
+        let interrupt = &self.interrupt;
         let result = self.runtime.block_on(async {
             tokio::select! {
+                // Checked first: after Ctrl-C, no new request starts.
+                biased;
+                _ = interrupt.raised() => None,
                 r = client.send(&target, request) => Some(r),
-                _ = tokio::signal::ctrl_c() => None,
             }
         });
         match result {
@@ -112,9 +126,11 @@ impl Shell {
             };
             return Ok(Outcome::Entry(self.send(method, url, body)?));
         }
-        let progress = self.progress(urls.len() as u64, &format!("{method} ×{}", urls.len()));
+        let progress =
+            render::progress_bar(urls.len() as u64, &format!("{method} ×{}", urls.len()));
         let mut bodies = Vec::with_capacity(urls.len());
         let mut worst = 200;
+        let mut first_not_json = None;
         let mut elapsed = Duration::ZERO;
         let mut size = 0;
         // The entry is named after the first target.
@@ -149,6 +165,10 @@ impl Shell {
             if response.status >= 400 && worst < 400 {
                 worst = response.status;
             }
+            if first_not_json.is_none() {
+                first_not_json = not_json(&response)
+                    .map(|why| format!("{}: {why}", path_and_query(&request.url)));
+            }
             elapsed += response.elapsed;
             size += response.size;
             bodies.push(response.body.value());
@@ -157,6 +177,9 @@ impl Shell {
         progress.finish_and_clear();
         let body = Value::Array(bodies);
         let n = self.push_gathered(&method, label, worst, vec![], body, elapsed, size);
+        if let Some(why) = first_not_json {
+            return self.fail_kept(n, why);
+        }
         Ok(Outcome::Entry(n))
     }
 
@@ -184,20 +207,6 @@ impl Shell {
             request_body: None,
             size,
         })
-    }
-
-    fn progress(&self, len: u64, label: &str) -> indicatif::ProgressBar {
-        if !std::io::stderr().is_terminal() {
-            return indicatif::ProgressBar::hidden();
-        }
-        let bar = indicatif::ProgressBar::new(len);
-        if let Ok(style) =
-            indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} {elapsed}")
-        {
-            bar.set_style(style.progress_chars("=> "));
-        }
-        bar.set_message(label.to_string());
-        bar
     }
 
     pub(super) fn ls(
@@ -231,7 +240,7 @@ impl Shell {
                     ))
                 }
             };
-            let url = if text.starts_with('/') || text.starts_with("http") {
+            let url = if text.starts_with('/') || http::absolute_url(&text).is_some() {
                 self.url_for_text(&text)?
             } else {
                 self.base_url()?
@@ -549,6 +558,35 @@ impl Shell {
     }
 }
 
+/// Why a successful answer is not one the API gives, if it is not: Okta answers JSON, so an
+/// HTML page or unparsable text means the URL is not the org's API or something in between
+/// garbled it. A body labelled as another type (XML metadata) is taken as it is.
+fn not_json(response: &http::Response) -> Option<String> {
+    let Body::Text(text) = &response.body else {
+        return None;
+    };
+    if response.status >= 400 {
+        return None; // reported as a failure anyway, with its own hint
+    }
+    if render::looks_like_html(text) {
+        return Some(format!(
+            "the answer ({}) is an HTML page, not JSON: the URL is probably not the org's API (an Admin Console `-admin` URL, a login page or a proxy)",
+            response.status
+        ));
+    }
+    let content_type = response.header("content-type").unwrap_or("");
+    if content_type.is_empty()
+        || content_type.contains("json")
+        || content_type.starts_with("text/plain")
+    {
+        return Some(format!(
+            "the answer ({}, {} bytes) is not JSON",
+            response.status, response.size
+        ));
+    }
+    None
+}
+
 pub(super) fn reqwest_method(method: Method) -> reqwest::Method {
     match method {
         Method::Get => reqwest::Method::GET,
@@ -566,15 +604,23 @@ pub(super) fn path_and_query(url: &Url) -> String {
     }
 }
 
-/// Reads a line from the terminal for a confirmation.
+/// Reads a line from the terminal for a confirmation. Ctrl-C and Ctrl-D answer with an empty
+/// line, that is no: the terminal is put in raw mode for the question (rustyline), so Ctrl-C
+/// reaches the question instead of leaving it waiting for the next line typed.
 pub(super) fn ask(question: &str) -> Result<String, Failure> {
-    eprint!("{question}");
-    let _ = std::io::stderr().flush();
-    let mut answer = String::new();
-    std::io::stdin()
-        .read_line(&mut answer)
+    use rustyline::error::ReadlineError;
+    // On the terminal itself: stdout may carry JSON to a pipe.
+    let config = rustyline::Config::builder()
+        .behavior(rustyline::config::Behavior::PreferTerm)
+        .auto_add_history(false)
+        .build();
+    let mut editor = rustyline::DefaultEditor::with_config(config)
         .map_err(|e| Failure::Message(format!("cannot read the answer: {e}")))?;
-    Ok(answer)
+    match editor.readline(question) {
+        Ok(answer) => Ok(answer),
+        Err(ReadlineError::Interrupted | ReadlineError::Eof) => Ok(String::new()),
+        Err(e) => fail(format!("cannot read the answer: {e}")),
+    }
 }
 
 /// An object's state around a write.

@@ -1,6 +1,5 @@
 //! Scripts and recordings: `source`, running a script's lines, `record`.
 
-use std::fs::OpenOptions;
 use std::io::Write;
 
 use std::borrow::Cow;
@@ -92,10 +91,8 @@ impl Shell {
             return Ok(Outcome::Text("recording stopped".into()));
         };
         let path = self.word_text(file, "the recording path")?;
-        let file = OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&path)
+        // A recording holds every command typed: the owner's only, as the history file is.
+        let file = crate::config::append_private(std::path::Path::new(&path))
             .map_err(|e| Failure::Message(format!("cannot record to {path}: {e}")))?;
         self.recording = Some(file);
         Ok(Outcome::Text(format!(

@@ -3,6 +3,7 @@
 use serde_json::Value;
 use url::Url;
 
+use crate::http;
 use crate::lang::{Param, Word};
 use crate::okta;
 
@@ -27,8 +28,8 @@ impl Shell {
             return fail("empty target");
         }
         let base = self.base_url()?;
-        if text.starts_with("http://") || text.starts_with("https://") {
-            return Url::parse(text).map_err(|e| Failure::Message(format!("bad URL {text}: {e}")));
+        if let Some(url) = http::absolute_url(text) {
+            return url.map_err(|e| Failure::Message(format!("bad URL {text}: {e}")));
         }
         if text.starts_with('/') {
             return base

@@ -134,7 +134,8 @@ fn ctrl_c_cancels_a_wait_and_keeps_what_was_fetched() {
     sh.expect("rate-limit budget spent: waiting").unwrap();
     let started = Instant::now();
     sh.send(expectrl::ControlCode::EndOfText).unwrap();
-    sh.expect("kept the 15 items fetched so far as #1").unwrap();
+    sh.expect("partial: 15 items fetched so far, kept as #1")
+        .unwrap();
     sh.expect("interrupted").unwrap();
     assert!(started.elapsed() < Duration::from_secs(5), "at once");
     sh.send_line("history").unwrap();
