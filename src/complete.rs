@@ -117,9 +117,9 @@ pub fn complete(line: &str, pos: usize, data: &Candidates) -> (usize, Vec<Pair>)
         return complete_file(before, pos - last_token.len() + cut);
     }
 
-    let start = before
-        .rfind(|c: char| c.is_whitespace() || c == ';' || c == '=' || c == '"' || c == '\'')
-        .map_or(0, |i| i + 1);
+    let start = after_last(before, |c| {
+        c.is_whitespace() || c == ';' || c == '=' || c == '"' || c == '\''
+    });
     let word = &before[start..];
     let mut options: Vec<String> = Vec::new();
     if word.starts_with('$') {
@@ -132,9 +132,7 @@ pub fn complete(line: &str, pos: usize, data: &Candidates) -> (usize, Vec<Pair>)
         options.extend(lang::COMMAND_NAMES.iter().map(|c| c.to_string()));
     } else if before[..start].ends_with('=') {
         // An enum value: `ls policies type=<Tab>`.
-        let key_start = before[..start - 1]
-            .rfind(char::is_whitespace)
-            .map_or(0, |i| i + 1);
+        let key_start = after_last(&before[..start - 1], char::is_whitespace);
         let key = &before[key_start..start - 1];
         if let Some(command) = command {
             options.extend(enum_values(command, &words, key));
@@ -172,6 +170,15 @@ pub fn complete(line: &str, pos: usize, data: &Candidates) -> (usize, Vec<Pair>)
         })
         .collect();
     (start, pairs)
+}
+
+/// Where the text after the last character that `is_break` accepts starts (0 when there is
+/// none); breaks may be wider than a byte (Unicode spaces).
+fn after_last(text: &str, is_break: impl Fn(char) -> bool) -> usize {
+    text.char_indices()
+        .rev()
+        .find(|(_, c)| is_break(*c))
+        .map_or(0, |(i, c)| i + c.len_utf8())
 }
 
 /// Whether a reference path is one step beyond what is typed.

@@ -63,7 +63,9 @@ impl Shell {
 
     fn warn_once(&self, why: &str) {
         static WARNED: std::sync::Once = std::sync::Once::new();
-        WARNED.call_once(|| eprintln!("warning: {why}"));
+        WARNED.call_once(|| {
+            eprintln!("warning: {why}; help, completion and checks from the spec are off")
+        });
     }
 }
 

@@ -165,3 +165,38 @@ fn long_lines_are_fine() {
     let line = "echo $last.a.b.c[0] ".repeat(10_000);
     assert!(parse_line(&line).is_ok());
 }
+
+/// Completion at every cursor position of a line: never a panic, and the start it returns lies
+/// within the line at a character boundary.
+fn check_completion(line: &str) -> Result<(), TestCaseError> {
+    let data = oktash::complete::Candidates {
+        ids: vec!["00u1abc".into(), "ann@example.com".into()],
+        variables: vec!["ann".into()],
+        fields: vec!["$ann.profile".into()],
+        links: vec!["next".into()],
+        requests: vec!["Get User".into()],
+        ..Default::default()
+    };
+    for pos in (0..=line.len()).filter(|p| line.is_char_boundary(*p)) {
+        let (start, _) = oktash::complete::complete(line, pos, &data);
+        prop_assert!(
+            start <= pos && line.is_char_boundary(start),
+            "{line:?} at {pos}: {start}"
+        );
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 500, ..ProptestConfig::default() })]
+
+    #[test]
+    fn completion_of_arbitrary_strings(line in any::<String>()) {
+        check_completion(&line)?;
+    }
+
+    #[test]
+    fn completion_of_token_soup(line in command_line()) {
+        check_completion(&line)?;
+    }
+}

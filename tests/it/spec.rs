@@ -167,3 +167,50 @@ fn help_for_a_path_okta_lacks_names_the_closest() {
         "{err}"
     );
 }
+
+#[test]
+fn a_damaged_index_switches_spec_help_and_checks_off_and_nothing_else() {
+    let home = Home::new();
+    let damaged = home.path().join("index.json");
+    std::fs::write(&damaged, "{\"version\": \"x\", \"operations\": [").unwrap();
+    let out = home
+        .command()
+        .env("OKTASH_SPEC_INDEX", &damaged)
+        .args([
+            "--demo",
+            "-k",
+            "-c",
+            "ls user limit=1; ls users limit=1; ls groups colour=red",
+        ])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        err.matches("Okta's API index cannot be read").count(),
+        1,
+        "said once: {err}"
+    );
+    assert!(err.contains("#2 GET /api/v1/users?limit=1  200"), "{err}");
+    assert!(
+        err.contains("#3 GET /api/v1/groups?colour=red  200"),
+        "{err}"
+    );
+    assert!(!err.contains("not a query parameter"), "no checks: {err}");
+    let (_, err, ok) = {
+        let out = home
+            .command()
+            .env("OKTASH_SPEC_INDEX", &damaged)
+            .args(["-c", "help users"])
+            .output()
+            .unwrap();
+        (
+            (),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+            out.status.success(),
+        )
+    };
+    assert!(
+        !ok && err.contains("Okta's API index cannot be read"),
+        "{err}"
+    );
+}

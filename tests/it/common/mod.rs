@@ -43,6 +43,7 @@ impl Home {
             .env("NO_COLOR", "1")
             .env_remove("OKTA_CLIENT_ORGURL")
             .env_remove("OKTA_CLIENT_TOKEN")
+            .env_remove("OKTASH_SPEC_INDEX")
             .current_dir(self.path());
         cmd
     }
