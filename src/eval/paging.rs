@@ -4,6 +4,7 @@ use std::fs::File;
 use std::io::{IsTerminal, Write};
 use std::time::Duration;
 
+use serde_json::value::RawValue;
 use serde_json::Value;
 use url::Url;
 
@@ -17,7 +18,13 @@ use super::{fail, Failure, Outcome, Shell};
 
 /// Where a paging run puts its items.
 pub(super) enum Sink {
-    Memory(Vec<Value>),
+    /// Each item as its compact text: a parsed item holds several times its text, and a
+    /// 100,000-user listing gathered as `Value`s would be half a gigabyte.
+    Memory {
+        items: Vec<Box<RawValue>>,
+        /// What the items hold, for [`History::make_room`](crate::session::History::make_room).
+        bytes: usize,
+    },
     /// One JSON array, written item by item.
     File {
         file: std::io::BufWriter<File>,
@@ -43,7 +50,12 @@ impl Sink {
 
     fn push(&mut self, item: Value) -> Result<(), Failure> {
         match self {
-            Sink::Memory(items) => items.push(item),
+            Sink::Memory { items, bytes } => {
+                let raw = serde_json::value::to_raw_value(&item)
+                    .map_err(|e| Failure::Message(format!("cannot keep an item: {e}")))?;
+                *bytes += raw.get().len() + size_of::<Box<RawValue>>();
+                items.push(raw);
+            }
             Sink::File { file, path, first } => {
                 let sep: &[u8] = if *first { b"\n" } else { b",\n" };
                 *first = false;
@@ -78,7 +90,10 @@ impl Shell {
         };
         let mut sink = match output {
             Output::File(path) => Sink::stream_to(path)?,
-            _ => Sink::Memory(Vec::new()),
+            _ => Sink::Memory {
+                items: Vec::new(),
+                bytes: 0,
+            },
         };
         let mut next = Some(url.clone());
         let mut last_headers = Vec::new();
@@ -142,6 +157,9 @@ impl Shell {
                 sink.push(item)?;
                 count += 1;
             }
+            if let Sink::Memory { bytes, .. } = &sink {
+                self.session.history.make_room(*bytes);
+            }
             progress.set_message(format!("{count} items, {pages} pages"));
             progress.tick();
             if max.is_some_and(|m| count >= m) {
@@ -176,12 +194,12 @@ impl Shell {
         size: usize,
     ) -> Result<u64, Failure> {
         let body = match sink {
-            Sink::Memory(items) => Value::Array(items),
+            Sink::Memory { items, .. } => Body::from_raw_items(items),
             Sink::File { mut file, path, .. } => {
                 file.write_all(b"\n]\n")
                     .and_then(|_| file.flush())
                     .map_err(|e| Failure::Message(format!("cannot write {path}: {e}")))?;
-                serde_json::json!({"written": count, "file": path})
+                Body::Json(serde_json::json!({"written": count, "file": path}))
             }
         };
         let (get, url) = (reqwest::Method::GET, url.to_string());

@@ -3,7 +3,6 @@
 //! environment made from `OKTA_CLIENT_*` (25). The pseudo-terminal parts (the history file, a
 //! recalled masked token, an empty token answer) are in shell_pty.rs.
 
-
 use crate::common::{DemoProcess, Home};
 
 struct Run {
