@@ -1,6 +1,7 @@
 //! Session state: environments, the active one, variables, the response history and the
 //! imported collections. Nothing here talks to the network or the terminal.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, VecDeque};
 use std::fmt;
 use std::time::Duration;
@@ -275,6 +276,18 @@ impl Body {
     pub fn as_json(&self) -> Option<&Value> {
         match self {
             Body::Json(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// The JSON of a body as far as a quick look needs it (completion reads it before every
+    /// line): a compact list's first `max_items` items only, a large compact object not at all.
+    pub fn sample(&self, max_items: usize) -> Option<Cow<'_, Value>> {
+        match self {
+            Body::Json(v) => Some(Cow::Borrowed(v)),
+            Body::Compact(c @ CompactJson::List(_)) => {
+                Some(Cow::Owned(Value::Array(c.first_items(max_items))))
+            }
             _ => None,
         }
     }
