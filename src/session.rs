@@ -737,6 +737,24 @@ mod tests {
     }
 
     #[test]
+    fn a_large_body_is_kept_compact_and_reads_as_the_parsed_one() {
+        let user = serde_json::json!({"id": "00u1", "profile": {"login": "a@example.com"}});
+        let list = Value::Array(vec![user; 30_000]);
+        let Body::Compact(compact) = Body::Json(list.clone()).compacted() else {
+            panic!("a body over 1 MB of text is kept compact");
+        };
+        assert_eq!(compact.to_value(), list);
+        assert_eq!(compact.list_len(), Some(30_000));
+        assert_eq!(
+            serde_json::to_string_pretty(&compact).unwrap(),
+            serde_json::to_string_pretty(&list).unwrap()
+        );
+        assert!(compact.heap_cost() < value_heap_cost(&list) / 3);
+        let small = Body::Json(serde_json::json!([1, 2]));
+        assert_eq!(small.clone().compacted(), small);
+    }
+
+    #[test]
     fn secrets_do_not_print() {
         let s = Secret::new("00abcdefghijklmnopk2Qa");
         assert_eq!(format!("{s:?}"), "Secret(redacted)");

@@ -31,11 +31,7 @@ impl Shell {
     pub(super) fn show(&self, number: Option<u64>, json: bool) -> Result<Outcome, Failure> {
         let entry = self.entry(number)?;
         if json {
-            let body = serde_json::to_string_pretty(&entry.body).unwrap_or_default();
-            return Ok(Outcome::Listing {
-                text: render::escape_controls(&body).into_owned(),
-                json: entry.body.value(),
-            });
+            return Ok(Outcome::Body(entry.number));
         }
         let mut out = format!(
             "#{} {} {}\n{} in {}\n",

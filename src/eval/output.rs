@@ -53,6 +53,9 @@ impl Shell {
                 eprintln!("{}", render::entry_line(entry));
                 serde_json::to_string_pretty(&entry.body).unwrap_or_default()
             }
+            Outcome::Body(n) => {
+                serde_json::to_string_pretty(&self.entry(Some(*n))?.body).unwrap_or_default()
+            }
         })
     }
 
@@ -70,6 +73,11 @@ impl Shell {
                 print_line(&self.screenful_of_json(&v, None))?
             }
             Outcome::Value(v) => print_line(&render::json(&v, self.style))?,
+            Outcome::Body(n) if self.style.terminal => {
+                let body = serde_json::to_string_pretty(&self.entry(Some(n))?.body);
+                print_line(&render::escape_controls(&body.unwrap_or_default()))?
+            }
+            Outcome::Body(n) => print_json(&self.entry(Some(n))?.body, self.style)?,
             Outcome::Entry(n) => {
                 let entry = self.entry(Some(n))?;
                 eprintln!("{}", render::entry_line(entry));
