@@ -9,6 +9,7 @@ use std::borrow::Cow;
 use std::time::Duration;
 
 use comfy_table::{presets, ColumnConstraint, ContentArrangement, Row, Table, Width};
+use serde::Serialize;
 use serde_json::Value;
 
 use crate::okta::Kind;
@@ -77,13 +78,67 @@ pub fn rows_per_screen() -> usize {
 }
 
 /// JSON for a person (pretty, colored when allowed) or a program (plain, one document).
-pub fn json(value: &Value, style: Style) -> String {
+pub fn json<T: Serialize>(value: &T, style: Style) -> String {
     if style.color {
         if let Ok(text) = colored_json::to_colored_json(value, colored_json::ColorMode::On) {
             return text;
         }
     }
     serde_json::to_string_pretty(value).unwrap_or_default()
+}
+
+/// Writes a value as [`json`] formats it, without building the text first: a large history
+/// body goes out one item at a time.
+pub fn write_json<T: Serialize>(
+    out: &mut impl std::io::Write,
+    value: &T,
+    style: Style,
+) -> serde_json::Result<()> {
+    if style.color {
+        colored_json::write_colored_json_with_mode(value, out, colored_json::ColorMode::On)
+    } else {
+        serde_json::to_writer_pretty(out, value)
+    }
+}
+
+/// The first `max_lines` lines of a value as [`json`] formats it, and how many lines the whole
+/// text has: what a screenful needs, without holding the whole text of a large body.
+pub fn json_head<T: Serialize>(value: &T, style: Style, max_lines: usize) -> (String, usize) {
+    /// Keeps bytes up to the `max`-th newline and counts the newlines after it.
+    struct Head {
+        kept: Vec<u8>,
+        newlines: usize,
+        max: usize,
+    }
+    impl std::io::Write for Head {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            for &b in buf {
+                if self.newlines < self.max {
+                    self.kept.push(b);
+                }
+                if b == b'\n' {
+                    self.newlines += 1;
+                }
+            }
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut head = Head {
+        kept: Vec::new(),
+        newlines: 0,
+        max: max_lines,
+    };
+    let _ = write_json(&mut head, value, style);
+    if head.kept.last() == Some(&b'\n') {
+        head.kept.pop();
+    }
+    (
+        String::from_utf8_lossy(&head.kept).into_owned(),
+        head.newlines + 1,
+    )
 }
 
 /// The one-line summary of a history entry:
@@ -146,6 +201,10 @@ pub fn body_summary(body: &Body, kind: Kind) -> String {
             None => "object".into(),
         },
         Body::Json(other) => other.to_string(),
+        Body::Compact(c) => match c.list_len() {
+            Some(len) => list_kind(kind, &c.first_items(1)).count(len),
+            None => format!("JSON, {} bytes", c.text_len()),
+        },
     }
 }
 

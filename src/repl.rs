@@ -86,8 +86,10 @@ fn refresh(shell: &Shell, candidates: &RefCell<Candidates>) {
     // Ids of the newest responses first, a bounded number of them.
     let mut ids = Vec::new();
     for entry in session.history.iter().rev().take(20) {
-        if let Some(body) = entry.body.as_json() {
-            collect_ids(body, &mut ids, 0);
+        // Each item offers its id and its login.
+        let wanted = MAX_COMPLETION_IDS.saturating_sub(ids.len()).div_ceil(2);
+        if let Some(body) = entry.body.sample(wanted) {
+            collect_ids(&body, &mut ids, 0);
         }
     }
     data.ids = ids;
@@ -97,14 +99,19 @@ fn refresh(shell: &Shell, candidates: &RefCell<Candidates>) {
         complete::collect_fields(&format!("${name}"), value, &mut fields);
     }
     let last = session.history.iter().next_back();
-    if let Some(body) = last.and_then(|e| e.body.as_json()) {
-        complete::collect_fields("$last", body, &mut fields);
+    if let Some(body) = last.and_then(|e| e.body.sample(1)) {
+        complete::collect_fields("$last", &body, &mut fields);
     }
     data.fields = fields;
     // What `follow` can take now: the last response's links, in its body and its headers.
     let mut links = Vec::new();
     if let Some(entry) = last {
-        if let Some(Value::Object(map)) = entry.body.as_json().and_then(|b| b.get("_links")) {
+        if let Some(Value::Object(map)) = entry
+            .body
+            .sample(0)
+            .as_deref()
+            .and_then(|b| b.get("_links"))
+        {
             links.extend(map.keys().cloned());
         }
         let headers = crate::http::parse_links(entry.header_values("link"));

@@ -1,10 +1,13 @@
 //! Session state: environments, the active one, variables, the response history and the
 //! imported collections. Nothing here talks to the network or the terminal.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, VecDeque};
 use std::fmt;
 use std::time::Duration;
 
+use serde::Serialize;
+use serde_json::value::RawValue;
 use serde_json::Value;
 
 use crate::postman;
@@ -139,8 +142,124 @@ pub struct Environment {
 pub enum Body {
     Empty,
     Json(Value),
+    /// A large JSON body kept as its compact text (see [`COMPACT_ABOVE`]): a parsed
+    /// `serde_json::Value` holds about seven times its text, so a 100,000-user export would
+    /// otherwise fill the history's budget on its own.
+    Compact(CompactJson),
     /// Not JSON (an HTML error page, plain text).
     Text(String),
+}
+
+/// A JSON body whose compact text is longer than this is kept as text and parsed on demand.
+pub const COMPACT_ABOVE: usize = 1024 * 1024;
+
+/// JSON kept as validated compact text. A list keeps one text per item, so that `$last[0]`
+/// parses one item and `$last.id` one item at a time.
+#[derive(Debug, Clone)]
+pub enum CompactJson {
+    List(Vec<Box<RawValue>>),
+    Other(Box<RawValue>),
+}
+
+impl PartialEq for CompactJson {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (CompactJson::List(a), CompactJson::List(b)) => {
+                a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.get() == y.get())
+            }
+            (CompactJson::Other(a), CompactJson::Other(b)) => a.get() == b.get(),
+            _ => false,
+        }
+    }
+}
+
+/// Parses text that was valid JSON when it was stored.
+fn parse_raw(raw: &RawValue) -> Value {
+    serde_json::from_str(raw.get()).unwrap_or(Value::Null)
+}
+
+impl CompactJson {
+    /// The whole value, parsed (costly for a large body: walk it with [`CompactJson::items`]
+    /// or [`CompactJson::item`] where possible).
+    pub fn to_value(&self) -> Value {
+        match self {
+            CompactJson::List(items) => Value::Array(items.iter().map(|r| parse_raw(r)).collect()),
+            CompactJson::Other(raw) => parse_raw(raw),
+        }
+    }
+
+    /// The raw items of a list; `None` for any other value.
+    pub fn raw_items(&self) -> Option<&[Box<RawValue>]> {
+        match self {
+            CompactJson::List(items) => Some(items),
+            CompactJson::Other(_) => None,
+        }
+    }
+
+    /// Item `index` of a list, parsed.
+    pub fn item(&self, index: usize) -> Option<Value> {
+        self.raw_items()?.get(index).map(|raw| parse_raw(raw))
+    }
+
+    /// The first `n` items of a list, parsed.
+    pub fn first_items(&self, n: usize) -> Vec<Value> {
+        self.raw_items()
+            .map(|items| items.iter().take(n).map(|raw| parse_raw(raw)).collect())
+            .unwrap_or_default()
+    }
+
+    /// The length of a list; `None` for any other value.
+    pub fn list_len(&self) -> Option<usize> {
+        self.raw_items().map(<[_]>::len)
+    }
+
+    /// The length of the compact text.
+    pub fn text_len(&self) -> usize {
+        match self {
+            CompactJson::List(items) => {
+                items.iter().map(|raw| raw.get().len() + 1).sum::<usize>() + 1
+            }
+            CompactJson::Other(raw) => raw.get().len(),
+        }
+    }
+
+    /// The heap this form owns: one block per item text and the list of pointers.
+    fn heap_cost(&self) -> usize {
+        match self {
+            CompactJson::List(items) => {
+                heap_block(items.capacity() * size_of::<Box<RawValue>>())
+                    + items
+                        .iter()
+                        .map(|raw| heap_block(raw.get().len()))
+                        .sum::<usize>()
+            }
+            CompactJson::Other(raw) => heap_block(raw.get().len()),
+        }
+    }
+}
+
+/// Serializes as the parsed value would, one item at a time: printing a large body, pretty or
+/// not, never holds more than one item parsed.
+impl Serialize for CompactJson {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            CompactJson::List(items) => {
+                serializer.collect_seq(items.iter().map(|raw| parse_raw(raw)))
+            }
+            CompactJson::Other(raw) => parse_raw(raw).serialize(serializer),
+        }
+    }
+}
+
+impl Serialize for Body {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Body::Empty => serializer.serialize_unit(),
+            Body::Json(v) => v.serialize(serializer),
+            Body::Compact(c) => c.serialize(serializer),
+            Body::Text(t) => serializer.serialize_str(t),
+        }
+    }
 }
 
 impl Body {
@@ -149,6 +268,7 @@ impl Body {
         match self {
             Body::Empty => Value::Null,
             Body::Json(v) => v.clone(),
+            Body::Compact(c) => c.to_value(),
             Body::Text(t) => Value::String(t.clone()),
         }
     }
@@ -159,6 +279,70 @@ impl Body {
             _ => None,
         }
     }
+
+    /// The JSON of a body as far as a quick look needs it (completion reads it before every
+    /// line): a compact list's first `max_items` items only, a large compact object not at all.
+    pub fn sample(&self, max_items: usize) -> Option<Cow<'_, Value>> {
+        match self {
+            Body::Json(v) => Some(Cow::Borrowed(v)),
+            Body::Compact(c @ CompactJson::List(_)) => {
+                Some(Cow::Owned(Value::Array(c.first_items(max_items))))
+            }
+            _ => None,
+        }
+    }
+
+    /// A list gathered item by item (pages of a listing), each item as its compact text:
+    /// parsed when the whole is small, kept compact when it is over [`COMPACT_ABOVE`].
+    pub fn from_raw_items(items: Vec<Box<RawValue>>) -> Body {
+        let text: usize = items.iter().map(|raw| raw.get().len() + 1).sum();
+        if text > COMPACT_ABOVE {
+            Body::Compact(CompactJson::List(items))
+        } else {
+            Body::Json(Value::Array(
+                items.iter().map(|raw| parse_raw(raw)).collect(),
+            ))
+        }
+    }
+
+    /// This body in the form the history keeps it: a JSON body over [`COMPACT_ABOVE`] of
+    /// compact text becomes [`Body::Compact`].
+    pub fn compacted(self) -> Body {
+        let Body::Json(value) = self else {
+            return self;
+        };
+        if compact_len(&value) <= COMPACT_ABOVE {
+            return Body::Json(value);
+        }
+        let raw = |v: &Value| serde_json::value::to_raw_value(v).ok();
+        match &value {
+            Value::Array(items) => match items.iter().map(raw).collect::<Option<Vec<_>>>() {
+                Some(items) => Body::Compact(CompactJson::List(items)),
+                None => Body::Json(value),
+            },
+            other => match raw(other) {
+                Some(r) => Body::Compact(CompactJson::Other(r)),
+                None => Body::Json(value),
+            },
+        }
+    }
+}
+
+/// The length of a value's compact JSON text, counted without writing it anywhere.
+fn compact_len(value: &Value) -> usize {
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0 += buf.len();
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut count = Count(0);
+    let _ = serde_json::to_writer(&mut count, value);
+    count.0
 }
 
 /// One response kept in the history. The URL never holds a secret (tokens go in headers only).
@@ -217,6 +401,7 @@ impl Entry {
                 Body::Empty => 0,
                 Body::Text(t) => heap_string(t.capacity()),
                 Body::Json(v) => value_heap_cost(v),
+                Body::Compact(c) => c.heap_cost(),
             }
     }
 }
@@ -296,6 +481,10 @@ pub struct History {
     next_number: u64,
     bytes: usize,
     limits: HistoryLimits,
+    /// Entries dropped by [`History::make_room`] and not yet told: the next push sums them up
+    /// with its own in one notice.
+    dropped: Vec<u64>,
+    freed: usize,
 }
 
 impl History {
@@ -305,6 +494,8 @@ impl History {
             next_number: 1,
             bytes: 0,
             limits,
+            dropped: Vec::new(),
+            freed: 0,
         }
     }
 
@@ -317,45 +508,72 @@ impl History {
         self.next_number
     }
 
-    /// Stores an entry (its number is assigned here) and returns its number and, when old
-    /// entries were dropped to stay within the limits, one notice that sums them up. The newest
-    /// entry is always kept, even when it alone is over the budget.
+    /// Drops the oldest entries until `incoming` more bytes fit in the budget: a listing being
+    /// gathered calls this as it grows, so that the old entries it will push out anyway are
+    /// freed before it is whole, not after (the session's peak is the budget, not the budget
+    /// plus the listing).
+    pub fn make_room(&mut self, incoming: usize) {
+        while self.bytes + incoming > self.limits.max_bytes {
+            let Some((old, cost)) = self.entries.pop_front() else {
+                break;
+            };
+            self.bytes -= cost;
+            self.freed += cost;
+            self.dropped.push(old.number);
+        }
+    }
+
+    /// Stores an entry (its number is assigned here, a large JSON body is kept compactly) and
+    /// returns its number and, when old entries were dropped to stay within the limits, one
+    /// notice that sums them up. The newest entry is always kept, even when it alone is over
+    /// the budget: the user just asked for it; the notice then says so.
     pub fn push(&mut self, mut entry: Entry) -> (u64, Option<String>) {
         entry.number = self.next_number;
         self.next_number += 1;
+        entry.body = std::mem::replace(&mut entry.body, Body::Empty).compacted();
         let cost = entry.memory_cost();
         self.bytes += cost;
         let number = entry.number;
         self.entries.push_back((entry, cost));
-        let mut dropped: Vec<u64> = Vec::new();
-        let mut freed = 0;
         while self.entries.len() > 1
             && (self.entries.len() > self.limits.max_entries || self.bytes > self.limits.max_bytes)
         {
             if let Some((old, cost)) = self.entries.pop_front() {
                 self.bytes -= cost;
-                freed += cost;
-                dropped.push(old.number);
+                self.freed += cost;
+                self.dropped.push(old.number);
             }
         }
-        let (Some(first), Some(last)) = (dropped.first(), dropped.last()) else {
-            return (number, None);
+        let dropped = std::mem::take(&mut self.dropped);
+        let freed = std::mem::take(&mut self.freed);
+        let alone_over = self.bytes > self.limits.max_bytes;
+        let mut notice = match (dropped.first(), dropped.last()) {
+            (Some(first), Some(last)) => {
+                let which = if first == last {
+                    format!("#{first}")
+                } else {
+                    format!("#{first}..#{last} ({} entries)", dropped.len())
+                };
+                format!(
+                    "history: dropped {which}, {}, to stay within {} entries / {}",
+                    megabytes(freed),
+                    self.limits.max_entries,
+                    megabytes(self.limits.max_bytes)
+                )
+            }
+            _ if alone_over => "history:".to_string(),
+            _ => return (number, None),
         };
-        let which = if first == last {
-            format!("#{first}")
-        } else {
-            format!("#{first}..#{last} ({} entries)", dropped.len())
-        };
-        let mut notice = format!(
-            "history: dropped {which}, {}, to stay within {} entries / {}",
-            megabytes(freed),
-            self.limits.max_entries,
-            megabytes(self.limits.max_bytes)
-        );
-        if self.bytes > self.limits.max_bytes {
+        if alone_over {
+            if !dropped.is_empty() {
+                notice.push(';');
+            }
             notice.push_str(&format!(
-                "; #{number} alone holds {} (--keep-mb raises the budget)",
-                megabytes(self.bytes)
+                " #{number} alone holds {}, over the {} budget; it is kept until the next \
+                 response (--keep-mb raises the budget; `> FILE` writes a large export without \
+                 keeping it)",
+                megabytes(self.bytes),
+                megabytes(self.limits.max_bytes)
             ));
         }
         (number, Some(notice))
@@ -520,6 +738,24 @@ mod tests {
             "{body_cost} for {} bytes",
             text.len()
         );
+    }
+
+    #[test]
+    fn a_large_body_is_kept_compact_and_reads_as_the_parsed_one() {
+        let user = serde_json::json!({"id": "00u1", "profile": {"login": "a@example.com"}});
+        let list = Value::Array(vec![user; 30_000]);
+        let Body::Compact(compact) = Body::Json(list.clone()).compacted() else {
+            panic!("a body over 1 MB of text is kept compact");
+        };
+        assert_eq!(compact.to_value(), list);
+        assert_eq!(compact.list_len(), Some(30_000));
+        assert_eq!(
+            serde_json::to_string_pretty(&compact).unwrap(),
+            serde_json::to_string_pretty(&list).unwrap()
+        );
+        assert!(compact.heap_cost() < value_heap_cost(&list) / 3);
+        let small = Body::Json(serde_json::json!([1, 2]));
+        assert_eq!(small.clone().compacted(), small);
     }
 
     #[test]

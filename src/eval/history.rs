@@ -31,11 +31,7 @@ impl Shell {
     pub(super) fn show(&self, number: Option<u64>, json: bool) -> Result<Outcome, Failure> {
         let entry = self.entry(number)?;
         if json {
-            let body = serde_json::to_string_pretty(&entry.body.value()).unwrap_or_default();
-            return Ok(Outcome::Listing {
-                text: render::escape_controls(&body).into_owned(),
-                json: entry.body.value(),
-            });
+            return Ok(Outcome::Body(entry.number));
         }
         let mut out = format!(
             "#{} {} {}\n{} in {}\n",
@@ -53,7 +49,7 @@ impl Shell {
         text.push_str(&match &entry.body {
             Body::Empty => "(no content)".to_string(),
             Body::Text(t) => render::escape_controls(t).into_owned(),
-            Body::Json(v) => self.screenful_of_json(v, Some(entry.number)),
+            body => self.screenful_of_json(body, Some(entry.number)),
         });
         Ok(Outcome::Listing {
             text,

@@ -104,10 +104,13 @@ enum Outcome {
         text: String,
         json: Value,
     },
-    /// A value (`echo`, `show --json`).
+    /// A value (`echo`).
     Value(Value),
     /// A history entry to show (a response).
     Entry(u64),
+    /// The whole body of a history entry as JSON (`show N --json`), formatted as it is written:
+    /// a large body is never copied whole.
+    Body(u64),
     /// Already written to the command's output (a streamed export).
     Written,
 }

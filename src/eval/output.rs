@@ -1,6 +1,9 @@
 //! Where a command's outcome goes: the screen (tables, colored JSON, errors), a pipe or a file.
 
+use std::borrow::Cow;
 use std::io::Write;
+
+use serde::Serialize;
 
 use serde_json::Value;
 use url::Url;
@@ -48,7 +51,10 @@ impl Shell {
             Outcome::Entry(n) => {
                 let entry = self.entry(Some(*n))?;
                 eprintln!("{}", render::entry_line(entry));
-                serde_json::to_string_pretty(&entry.body.value()).unwrap_or_default()
+                serde_json::to_string_pretty(&entry.body).unwrap_or_default()
+            }
+            Outcome::Body(n) => {
+                serde_json::to_string_pretty(&self.entry(Some(*n))?.body).unwrap_or_default()
             }
         })
     }
@@ -67,12 +73,25 @@ impl Shell {
                 print_line(&self.screenful_of_json(&v, None))?
             }
             Outcome::Value(v) => print_line(&render::json(&v, self.style))?,
+            Outcome::Body(n) if self.style.terminal => {
+                let body = serde_json::to_string_pretty(&self.entry(Some(n))?.body);
+                print_line(&render::escape_controls(&body.unwrap_or_default()))?
+            }
+            Outcome::Body(n) => print_json(&self.entry(Some(n))?.body, self.style)?,
             Outcome::Entry(n) => {
                 let entry = self.entry(Some(n))?;
                 eprintln!("{}", render::entry_line(entry));
                 if entry.status >= 400 {
                     eprintln!("error: {}", describe_failure(entry));
                     return Err(Failure::Reported);
+                }
+                if !self.style.terminal {
+                    // Only JSON on a pipe (a text body becomes a JSON string), written as it is
+                    // formatted: a large body is never whole in memory twice.
+                    return match &entry.body {
+                        Body::Empty => Ok(()),
+                        body => print_json(body, self.style),
+                    };
                 }
                 if let Some(text) = self.body_text(entry) {
                     print_line(&text)?;
@@ -82,69 +101,63 @@ impl Shell {
         Ok(())
     }
 
-    /// An entry's body as this output shows it: on a terminal a table (a screenful of rows) for
-    /// a list of objects, JSON (a few screenfuls) for the rest; plain JSON elsewhere.
+    /// An entry's body on a terminal: a table (a screenful of rows) for a list of objects,
+    /// JSON (a few screenfuls) for the rest.
     fn body_text(&self, entry: &Entry) -> Option<String> {
-        if !self.style.terminal {
-            // Only JSON on a pipe: a text body becomes a JSON string.
-            return match &entry.body {
-                Body::Empty => None,
-                body => Some(render::json(&body.value(), self.style)),
-            };
-        }
-        Some(match &entry.body {
+        let rows = render::rows_per_screen();
+        // The rows a table shows and the length of the list; a compact list parses only those.
+        let (items, len): (Cow<[Value]>, usize) = match &entry.body {
             Body::Empty => return None,
-            Body::Text(t) => render::escape_controls(t).into_owned(),
+            Body::Text(t) => return Some(render::escape_controls(t).into_owned()),
             Body::Json(Value::Array(items)) => {
-                let kind = render::list_kind(Kind::of_path(&entry.url), items);
-                let shown = items.len().min(render::rows_per_screen());
-                match render::table(&items[..shown], kind, self.style) {
-                    Some(table) => {
-                        let more = if http::parse_links(entry.header_values("link"))
-                            .iter()
-                            .any(|(rel, _)| rel == "next")
-                        {
-                            " · more: follow next"
-                        } else if is_q_search(&entry.url) {
-                            " · a q= search is not paged by Okta: use search= for more"
-                        } else {
-                            ""
-                        };
-                        let count = if shown < items.len() {
-                            format!(
-                                "{shown} of {} shown (all: show {} --json | less)",
-                                kind.count(items.len()),
-                                entry.number
-                            )
-                        } else {
-                            kind.count(items.len())
-                        };
-                        format!("{table}\n{count}{more}")
-                    }
-                    None => self.screenful_of_json(&entry.body.value(), Some(entry.number)),
-                }
+                (Cow::Borrowed(&items[..items.len().min(rows)]), items.len())
             }
-            Body::Json(v) => self.screenful_of_json(v, Some(entry.number)),
-        })
+            Body::Compact(c) if c.list_len().is_some() => {
+                (Cow::Owned(c.first_items(rows)), c.list_len().unwrap_or(0))
+            }
+            body => return Some(self.screenful_of_json(body, Some(entry.number))),
+        };
+        let kind = render::list_kind(Kind::of_path(&entry.url), &items);
+        let shown = items.len();
+        let Some(table) = render::table(&items, kind, self.style) else {
+            return Some(self.screenful_of_json(&entry.body, Some(entry.number)));
+        };
+        let more = if http::parse_links(entry.header_values("link"))
+            .iter()
+            .any(|(rel, _)| rel == "next")
+        {
+            " · more: follow next"
+        } else if is_q_search(&entry.url) {
+            " · a q= search is not paged by Okta: use search= for more"
+        } else {
+            ""
+        };
+        let count = if shown < len {
+            format!(
+                "{shown} of {} shown (all: show {} --json | less)",
+                kind.count(len),
+                entry.number
+            )
+        } else {
+            kind.count(len)
+        };
+        Some(format!("{table}\n{count}{more}"))
     }
 
     /// Colored JSON for a terminal, cut after [`JSON_LINES_ON_SCREEN`] lines with a footer that
     /// says how to see the rest. Strings are escaped by the JSON writer: no control character
     /// reaches the terminal.
-    pub(super) fn screenful_of_json(&self, value: &Value, entry: Option<u64>) -> String {
-        let text = render::json(value, self.style);
-        let total = text.lines().count();
+    pub(super) fn screenful_of_json<T: Serialize>(&self, value: &T, entry: Option<u64>) -> String {
+        let (head, total) = render::json_head(value, self.style, JSON_LINES_ON_SCREEN);
         if total <= JSON_LINES_ON_SCREEN {
-            return text;
+            return head;
         }
-        let head: Vec<&str> = text.lines().take(JSON_LINES_ON_SCREEN).collect();
         let how = match entry {
             Some(n) => format!("show {n} --json | less, or show {n} --json > FILE"),
             None => "add | less, or > FILE".to_string(),
         };
         format!(
-            "{}\n… {} more lines: {how}",
-            head.join("\n"),
+            "{head}\n… {} more lines: {how}",
             total - JSON_LINES_ON_SCREEN
         )
     }
@@ -165,11 +178,27 @@ pub(super) fn print_line(text: &str) -> Result<(), Failure> {
         })
 }
 
+/// Writes a value as pretty JSON to stdout as it is formatted, like [`print_line`].
+fn print_json<T: Serialize>(value: &T, style: render::Style) -> Result<(), Failure> {
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    render::write_json(&mut out, value, style)
+        .map_err(std::io::Error::from)
+        .and_then(|()| writeln!(out))
+        .and_then(|()| out.flush())
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::BrokenPipe => Failure::OutputClosed,
+            _ => Failure::Message(format!("cannot write to stdout: {e}")),
+        })
+}
+
 /// Why a response failed, as one line: Okta's envelope, or a hint for HTML and other bodies.
 pub fn describe_failure(entry: &Entry) -> String {
     let request_id = entry.header("x-okta-request-id");
     let line = match &entry.body {
-        Body::Json(v) => okta::error_line(entry.status, v, request_id).unwrap_or_else(|| format!("{} {}", entry.status, v)),
+        Body::Json(_) | Body::Compact(_) => {
+            let v = entry.body.value();
+            okta::error_line(entry.status, &v, request_id).unwrap_or_else(|| format!("{} {}", entry.status, v))
+        }
         Body::Text(t) if render::looks_like_html(t) => format!(
             "{} with an HTML page, not Okta JSON: the org URL is probably wrong (an Admin Console `-admin` URL, a custom login page or a proxy)",
             entry.status

@@ -5,6 +5,7 @@ use std::fs::File;
 use std::io::Write;
 use std::time::Duration;
 
+use serde_json::value::RawValue;
 use serde_json::Value;
 use url::Url;
 
@@ -18,7 +19,13 @@ use super::{plural, Failure, Outcome, Shell};
 
 /// Where a paging run puts its items.
 pub(super) enum Sink {
-    Memory(Vec<Value>),
+    /// Each item as its compact text: a parsed item holds several times its text, and a
+    /// 100,000-user listing gathered as `Value`s would be half a gigabyte.
+    Memory {
+        items: Vec<Box<RawValue>>,
+        /// What the items hold, for [`History::make_room`](crate::session::History::make_room).
+        bytes: usize,
+    },
     /// One JSON array, written item by item.
     File {
         file: std::io::BufWriter<File>,
@@ -44,7 +51,12 @@ impl Sink {
 
     fn push(&mut self, item: Value) -> Result<(), Failure> {
         match self {
-            Sink::Memory(items) => items.push(item),
+            Sink::Memory { items, bytes } => {
+                let raw = serde_json::value::to_raw_value(&item)
+                    .map_err(|e| Failure::Message(format!("cannot keep an item: {e}")))?;
+                *bytes += raw.get().len() + size_of::<Box<RawValue>>();
+                items.push(raw);
+            }
             Sink::File { file, path, first } => {
                 let sep: &[u8] = if *first { b"\n" } else { b",\n" };
                 *first = false;
@@ -96,7 +108,10 @@ impl Shell {
     ) -> Result<Outcome, Failure> {
         let sink = match output {
             Output::File(path) => Sink::stream_to(path)?,
-            _ => Sink::Memory(Vec::new()),
+            _ => Sink::Memory {
+                items: Vec::new(),
+                bytes: 0,
+            },
         };
         let mut run = Run {
             sink,
@@ -111,7 +126,7 @@ impl Shell {
         progress.finish_and_clear();
         let streamed = match &run.sink {
             Sink::File { path, .. } => Some(path.clone()),
-            Sink::Memory(_) => None,
+            Sink::Memory { .. } => None,
         };
         let (count, pages) = (run.count, run.pages);
         match result {
@@ -217,6 +232,9 @@ impl Shell {
                 run.sink.push(item)?;
                 run.count += 1;
             }
+            if let Sink::Memory { bytes, .. } = &run.sink {
+                self.session.history.make_room(*bytes);
+            }
             progress.set_message(format!("{} items, {} pages", run.count, run.pages));
             progress.tick();
             if max.is_some_and(|m| run.count >= m) {
@@ -226,7 +244,7 @@ impl Shell {
                 break; // System Log polling: `next` never ends; an empty page means caught up.
             }
             if let Some((_, href)) = links.into_iter().find(|(rel, _)| rel == "next") {
-                if matches!(run.sink, Sink::Memory(_)) && run.size > memory_budget {
+                if matches!(run.sink, Sink::Memory { .. }) && run.size > memory_budget {
                     return Err(Stop::Failed(Failure::Message(format!(
                         "stopped: the listing passed the history's {} MB (--keep-mb); write it to a file with `> FILE`, or take part of it with --max N",
                         memory_budget / (1024 * 1024)
@@ -242,12 +260,12 @@ impl Shell {
     fn finish_pages(&mut self, url: &Url, run: Run) -> Result<u64, Failure> {
         let count = run.count;
         let body = match run.sink {
-            Sink::Memory(items) => Value::Array(items),
+            Sink::Memory { items, .. } => Body::from_raw_items(items),
             Sink::File { mut file, path, .. } => {
                 file.write_all(b"\n]\n")
                     .and_then(|_| file.flush())
                     .map_err(|e| Failure::Message(format!("cannot write {path}: {e}")))?;
-                serde_json::json!({"written": count, "file": path})
+                Body::Json(serde_json::json!({"written": count, "file": path}))
             }
         };
         let (get, url) = (reqwest::Method::GET, url.to_string());

@@ -147,7 +147,7 @@ impl Shell {
                 Err(e) => {
                     progress.finish_and_clear();
                     if !bodies.is_empty() {
-                        let body = Value::Array(bodies);
+                        let body = Body::Json(Value::Array(bodies));
                         let n =
                             self.push_gathered(&method, label, worst, vec![], body, elapsed, size);
                         eprintln!(
@@ -175,7 +175,7 @@ impl Shell {
             progress.inc(1);
         }
         progress.finish_and_clear();
-        let body = Value::Array(bodies);
+        let body = Body::Json(Value::Array(bodies));
         let n = self.push_gathered(&method, label, worst, vec![], body, elapsed, size);
         if let Some(why) = first_not_json {
             return self.fail_kept(n, why);
@@ -183,7 +183,7 @@ impl Shell {
         Ok(Outcome::Entry(n))
     }
 
-    /// Records a run of requests (a fan-out or a paging run) as one entry with a JSON body.
+    /// Records a run of requests (a fan-out or a paging run) as one entry.
     // Each argument is one field of the entry; a struct for them would only rename `Entry`.
     #[allow(clippy::too_many_arguments)]
     pub(super) fn push_gathered(
@@ -192,7 +192,7 @@ impl Shell {
         url: String,
         status: u16,
         headers: Vec<(String, String)>,
-        body: Value,
+        body: Body,
         elapsed: Duration,
         size: usize,
     ) -> u64 {
@@ -202,7 +202,7 @@ impl Shell {
             url,
             status,
             headers,
-            body: Body::Json(body),
+            body,
             elapsed,
             request_body: None,
             size,

@@ -1,27 +1,26 @@
 //! Values: `$last`/`$N`/`$name` expressions and their steps, words with references, and the
 //! `set`, `echo` and `vars` commands.
 
+use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 use std::borrow::Cow;
 
 use crate::lang::{self, Expr, Root, Step, Value as ValueArg, Word, WordPart};
-use crate::session::{Body, Entry};
+use crate::session::{Body, CompactJson, Entry};
 
 use super::{fail, Failure, Outcome, Shell};
 
 impl Shell {
     pub fn eval_expr(&self, expr: &Expr) -> Result<Value, Failure> {
-        // Steps walk the stored value by reference and clone only what they yield: `$last[0].id`
-        // after a 100,000-user export copies one id, not the export.
-        let (mut value, mut shown): (Cow<Value>, String) = match &expr.root {
+        let (entry, shown) = match &expr.root {
             Root::Last => match self.session.history.last() {
-                Some(e) => (entry_value(e), "$last".to_string()),
+                Some(e) => (e, "$last".to_string()),
                 None => {
                     return fail("$last: no response yet; send a request first (e.g. `ls users`)")
                 }
             },
             Root::Entry(n) => match self.session.history.get(*n) {
-                Some(e) => (entry_value(e), format!("${n}")),
+                Some(e) => (e, format!("${n}")),
                 None => {
                     return fail(format!(
                         "${n}: no history entry #{n} (history holds {})",
@@ -30,28 +29,19 @@ impl Shell {
                 }
             },
             Root::Var(name) => match self.session.variables.get(name) {
-                Some(v) => (Cow::Borrowed(v), var_text(name)),
+                Some(v) => return walk(Cow::Borrowed(v), &expr.steps, var_text(name)),
                 None => return fail(self.unknown_variable(name)),
             },
         };
-        for step in &expr.steps {
-            let borrowed = match (&value, step) {
-                (Cow::Borrowed(Value::Object(map)), Step::Field(name)) => map.get(name),
-                (Cow::Borrowed(Value::Array(items)), Step::Index(i)) => {
-                    let len = items.len() as i64;
-                    let index = if *i < 0 { len + i } else { *i };
-                    usize::try_from(index).ok().and_then(|i| items.get(i))
-                }
-                _ => None,
-            };
-            value = match borrowed {
-                Some(child) => Cow::Borrowed(child),
-                // Mapping over a list, `[*]`, or an error message: the owned path.
-                None => Cow::Owned(apply_step(value.into_owned(), step, &shown)?),
-            };
-            shown.push_str(&step_text(step));
+        match (&entry.body, expr.steps.split_first()) {
+            // A compact body is parsed as far as the first step needs: one item for `[0]`,
+            // one field of each item for `.id`.
+            (Body::Compact(c), Some((first, rest))) => {
+                let value = compact_step(c, first, &shown)?;
+                walk(Cow::Owned(value), rest, shown + &step_text(first))
+            }
+            _ => walk(entry_value(entry), &expr.steps, shown),
         }
-        Ok(value.into_owned())
     }
 
     pub(super) fn unknown_variable(&self, name: &str) -> String {
@@ -219,11 +209,7 @@ pub(super) fn apply_step(value: Value, step: &Step, shown: &str) -> Result<Value
                     .find_map(Value::as_object)
                     .map(|m| m.keys().cloned().collect())
                     .unwrap_or_default();
-                return fail(format!(
-                    "{shown} is a list of {} whose items have no field `{name}` (fields: {})",
-                    items.len(),
-                    keys.join(", ")
-                ));
+                return fail(no_field_in_list(shown, items.len(), name, &keys));
             }
             Ok(Value::Array(
                 items
@@ -332,6 +318,137 @@ pub(super) fn values_are_words(items: &[Value]) -> bool {
             v.as_str()
                 .is_none_or(|s| s.len() < 60 && !s.contains(char::is_whitespace))
         })
+}
+
+/// Applies `steps` to a value. Steps walk a stored value by reference and clone only what
+/// they yield: `$last[0].id` after a 100,000-user export copies one id, not the export.
+fn walk(mut value: Cow<Value>, steps: &[Step], mut shown: String) -> Result<Value, Failure> {
+    for step in steps {
+        let borrowed = match (&value, step) {
+            (Cow::Borrowed(Value::Object(map)), Step::Field(name)) => map.get(name),
+            (Cow::Borrowed(Value::Array(items)), Step::Index(i)) => {
+                let len = items.len() as i64;
+                let index = if *i < 0 { len + i } else { *i };
+                usize::try_from(index).ok().and_then(|i| items.get(i))
+            }
+            _ => None,
+        };
+        value = match borrowed {
+            Some(child) => Cow::Borrowed(child),
+            // Mapping over a list, `[*]`, or an error message: the owned path.
+            None => Cow::Owned(apply_step(value.into_owned(), step, &shown)?),
+        };
+        shown.push_str(&step_text(step));
+    }
+    Ok(value.into_owned())
+}
+
+/// The first step into a compact body, parsing only what it needs. Steps a list cannot take
+/// item by item (`[*]`, a step into a large object) parse the whole value.
+fn compact_step(body: &CompactJson, step: &Step, shown: &str) -> Result<Value, Failure> {
+    let Some(items) = body.raw_items() else {
+        return apply_step(body.to_value(), step, shown);
+    };
+    match step {
+        Step::Index(i) => {
+            let len = items.len() as i64;
+            let index = if *i < 0 { len + i } else { *i };
+            match usize::try_from(index).ok().and_then(|i| body.item(i)) {
+                Some(item) => Ok(item),
+                None => fail(format!(
+                    "{shown}[{i}]: out of range, {shown} has {len} items"
+                )),
+            }
+        }
+        Step::Field(name) => {
+            let mut found = false;
+            let mut values = Vec::with_capacity(items.len());
+            for raw in items {
+                let mut de = serde_json::Deserializer::from_str(raw.get());
+                let value = FieldOf(name).deserialize(&mut de).ok().flatten();
+                found |= value.is_some();
+                values.push(value.unwrap_or(Value::Null));
+            }
+            if found || items.is_empty() {
+                return Ok(Value::Array(values));
+            }
+            let keys: Vec<String> = (0..items.len())
+                .find_map(|i| body.item(i).and_then(|v| v.as_object().cloned()))
+                .map(|m| m.keys().cloned().collect())
+                .unwrap_or_default();
+            fail(no_field_in_list(shown, items.len(), name, &keys))
+        }
+        Step::All => Ok(body.to_value()),
+    }
+}
+
+/// Reads one field of a JSON object and skips the rest unparsed; `None` when the value is not
+/// an object or lacks the field.
+struct FieldOf<'a>(&'a str);
+
+impl<'de> DeserializeSeed<'de> for FieldOf<'_> {
+    type Value = Option<Value>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for FieldOf<'_> {
+    type Value = Option<Value>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut found = None;
+        while let Some(key) = map.next_key::<Cow<str>>()? {
+            if key == self.0 {
+                found = Some(map.next_value::<Value>()?);
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(found)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(None)
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+}
+
+/// The error of `.field` on a list whose items all lack it.
+fn no_field_in_list(shown: &str, len: usize, name: &str, keys: &[String]) -> String {
+    format!(
+        "{shown} is a list of {len} whose items have no field `{name}` (fields: {})",
+        keys.join(", ")
+    )
 }
 
 /// An entry's body as a value: JSON borrowed, text or nothing made into a value.

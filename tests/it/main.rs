@@ -9,6 +9,7 @@ mod conformance;
 mod demo_http;
 mod demo_org;
 mod demo_users;
+mod drive_memory;
 mod drive_output;
 mod drive_paging;
 mod drive_rate_limits;
