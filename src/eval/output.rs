@@ -72,7 +72,7 @@ impl Shell {
                 eprintln!("{}", render::entry_line(entry));
                 if entry.status >= 400 {
                     eprintln!("error: {}", describe_failure(entry));
-                    return Err(Failure::Reported);
+                    return Err(Failure::OktaError { entry: n });
                 }
                 if let Some(text) = self.body_text(entry) {
                     print_line(&text)?;
