@@ -198,15 +198,8 @@ impl TransportKind {
             if e.is::<rustls::Error>() {
                 return TransportKind::Tls;
             }
-            if let Some(io) = e.downcast_ref::<std::io::Error>() {
-                // rustls hands its errors to hyper inside an io::Error, which does not list
-                // them as its source.
-                if io
-                    .get_ref()
-                    .is_some_and(|inner| inner.is::<rustls::Error>())
-                {
-                    return TransportKind::Tls;
-                }
+            let io = e.downcast_ref::<std::io::Error>();
+            if let Some(io) = io {
                 match io.kind() {
                     ErrorKind::ConnectionRefused => return TransportKind::Refused,
                     ErrorKind::ConnectionReset
@@ -222,7 +215,14 @@ impl TransportKind {
                     return TransportKind::Dropped;
                 }
             }
-            source = e.source();
+            source = match io {
+                // An io::Error wrapping another error (rustls hands its errors to hyper inside
+                // one, sometimes twice) lists the wrapped error's source, not the wrapped error.
+                Some(io) => io
+                    .get_ref()
+                    .map(|inner| inner as &(dyn std::error::Error + 'static)),
+                None => e.source(),
+            };
         }
         if error.is_connect() {
             TransportKind::Connect
