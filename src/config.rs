@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{json, Value};
 
-use crate::session::{Auth, AuthScheme, EnvOrigin, Environment, Secret, TokenSource};
+use crate::auth::{Auth, AuthScheme, Secret, TokenSource};
+use crate::session::{EnvOrigin, Environment};
 
 /// `$OKTASH_CONFIG_DIR` or the platform's config directory, plus `oktash/`.
 pub fn config_dir() -> Option<PathBuf> {
@@ -110,22 +111,47 @@ pub fn save_environments(path: &Path, environments: &[Environment]) -> std::io::
     file.write_all(b"\n")
 }
 
+/// Why saved environments could not be read; the shell notes it and starts without them.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read {}: {source}", .path.display())]
+    Unreadable {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{} is damaged ({source}); its environments were not loaded", .path.display())]
+    Damaged {
+        path: PathBuf,
+        source: serde_json::Error,
+    },
+    #[error("{} is not a list of environments", .path.display())]
+    NotAList { path: PathBuf },
+    #[error("{} is not valid YAML: {source}", .path.display())]
+    NotYaml {
+        path: PathBuf,
+        source: yaml_rust2::ScanError,
+    },
+}
+
 /// Reads saved environments; a damaged file is reported and skipped, never fatal.
-pub fn load_environments(path: &Path) -> Result<Vec<Environment>, String> {
+pub fn load_environments(path: &Path) -> Result<Vec<Environment>, ConfigError> {
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
+        Err(source) => {
+            return Err(ConfigError::Unreadable {
+                path: path.to_path_buf(),
+                source,
+            })
+        }
     };
-    let value: Value = serde_json::from_str(&text).map_err(|e| {
-        format!(
-            "{} is damaged ({e}); its environments were not loaded",
-            path.display()
-        )
+    let value: Value = serde_json::from_str(&text).map_err(|source| ConfigError::Damaged {
+        path: path.to_path_buf(),
+        source,
     })?;
-    let list = value
-        .as_array()
-        .ok_or_else(|| format!("{} is not a list of environments", path.display()))?;
+    let list = value.as_array().ok_or_else(|| ConfigError::NotAList {
+        path: path.to_path_buf(),
+    })?;
     let mut out = Vec::new();
     for item in list {
         let (Some(name), Some(url)) = (
@@ -204,7 +230,7 @@ pub fn from_process_env() -> Option<Environment> {
 
 /// `~/.okta/okta.yaml` (`okta.client.orgUrl`, `okta.client.token`), as Okta's SDKs read it,
 /// as environment `okta.yaml`. A damaged file is reported, never fatal.
-pub fn from_okta_yaml() -> Result<Option<Environment>, String> {
+pub fn from_okta_yaml() -> Result<Option<Environment>, ConfigError> {
     let Some(home) = dirs::home_dir() else {
         return Ok(None);
     };
@@ -212,10 +238,10 @@ pub fn from_okta_yaml() -> Result<Option<Environment>, String> {
     let text = match std::fs::read_to_string(&path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
+        Err(source) => return Err(ConfigError::Unreadable { path, source }),
     };
     let docs = yaml_rust2::YamlLoader::load_from_str(&text)
-        .map_err(|e| format!("{} is not valid YAML: {e}", path.display()))?;
+        .map_err(|source| ConfigError::NotYaml { path, source })?;
     let Some(doc) = docs.first() else {
         return Ok(None);
     };

@@ -3,6 +3,7 @@
 //! Flow: line → parse (`lang`) → evaluate (`eval`) → request (`http`) → store (`session`) →
 //! render (`render`). `repl` drives it interactively; the demo org is the `oktash-demo` crate.
 
+pub mod auth;
 pub mod complete;
 pub mod config;
 pub mod eval;
@@ -16,3 +17,4 @@ pub mod repl;
 pub mod session;
 pub mod spec;
 pub mod startup;
+pub mod urls;

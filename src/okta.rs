@@ -138,37 +138,55 @@ pub fn error_line(status: u16, body: &Value, request_id: Option<&str>) -> Option
     Some(line)
 }
 
+/// Why an org URL is not accepted.
+#[derive(Debug, thiserror::Error)]
+pub enum OrgUrlError {
+    #[error("`{0}` still holds a placeholder: put your org's domain in its place")]
+    Placeholder(String),
+    #[error("`{text}` is not a URL ({source}); write it as https://YOUR-ORG.okta.com")]
+    NotAUrl {
+        text: String,
+        source: url::ParseError,
+    },
+    #[error(
+        "`{host}` is the Admin Console; the API lives at the org URL without `-admin` ({api_host})"
+    )]
+    AdminConsole { host: String, api_host: String },
+    #[error("`{0}` looks mistyped (.com.com)")]
+    Mistyped(String),
+    /// Safety: a token never travels in clear text, except to this machine.
+    #[error("plain http is refused except to loopback: use https://{0}")]
+    PlainHttp(String),
+    #[error("`{0}:` URLs are not supported; use https://")]
+    UnsupportedScheme(String),
+}
+
 /// Checks an org URL the way Okta's SDKs do, and normalises it (no trailing slash).
-pub fn check_org_url(text: &str) -> Result<Url, String> {
+pub fn check_org_url(text: &str) -> Result<Url, OrgUrlError> {
     if text.contains("{yourOktaDomain}") || text.contains("{{") {
-        return Err(format!(
-            "`{text}` still holds a placeholder: put your org's domain in its place"
-        ));
+        return Err(OrgUrlError::Placeholder(text.to_string()));
     }
-    let url = Url::parse(text).map_err(|e| {
-        format!("`{text}` is not a URL ({e}); write it as https://YOUR-ORG.okta.com")
+    let url = Url::parse(text).map_err(|source| OrgUrlError::NotAUrl {
+        text: text.to_string(),
+        source,
     })?;
     let host = url.host_str().unwrap_or("").to_ascii_lowercase();
     for domain in ["okta.com", "oktapreview.com", "okta-emea.com"] {
         if host.ends_with(&format!("-admin.{domain}")) {
-            return Err(format!(
-                "`{host}` is the Admin Console; the API lives at the org URL without `-admin` ({})",
-                host.replacen("-admin.", ".", 1)
-            ));
+            return Err(OrgUrlError::AdminConsole {
+                api_host: host.replacen("-admin.", ".", 1),
+                host,
+            });
         }
     }
     if host.contains(".com.com") {
-        return Err(format!("`{host}` looks mistyped (.com.com)"));
+        return Err(OrgUrlError::Mistyped(host));
     }
     match url.scheme() {
         "https" => {}
-        "http" if crate::http::is_loopback(&url) => {}
-        "http" => {
-            return Err(format!(
-                "plain http is refused except to loopback: use https://{host}"
-            ))
-        }
-        other => return Err(format!("`{other}:` URLs are not supported; use https://")),
+        "http" if crate::urls::is_loopback(&url) => {}
+        "http" => return Err(OrgUrlError::PlainHttp(host)),
+        other => return Err(OrgUrlError::UnsupportedScheme(other.to_string())),
     }
     let mut base = url;
     base.set_query(None);
@@ -270,12 +288,19 @@ mod tests {
 
     #[test]
     fn org_urls_are_checked() {
-        assert!(check_org_url("https://acme-admin.okta.com")
-            .unwrap_err()
-            .contains("acme.okta.com"));
-        assert!(check_org_url("http://acme.okta.com").is_err());
+        assert!(matches!(
+            check_org_url("https://acme-admin.okta.com"),
+            Err(OrgUrlError::AdminConsole { api_host, .. }) if api_host == "acme.okta.com"
+        ));
+        assert!(matches!(
+            check_org_url("http://acme.okta.com"),
+            Err(OrgUrlError::PlainHttp(_))
+        ));
         assert!(check_org_url("http://127.0.0.1:8080/").is_ok());
-        assert!(check_org_url("https://{yourOktaDomain}").is_err());
+        assert!(matches!(
+            check_org_url("https://{yourOktaDomain}"),
+            Err(OrgUrlError::Placeholder(_))
+        ));
         assert_eq!(
             check_org_url("https://acme.okta.com/").unwrap().as_str(),
             "https://acme.okta.com/"

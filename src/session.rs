@@ -10,96 +10,9 @@ use serde::Serialize;
 use serde_json::value::RawValue;
 use serde_json::Value;
 
+use crate::auth::Auth;
+use crate::http::{Headers, RateLimit};
 use crate::postman;
-
-/// A credential. `Debug` and `Display` never show it; `masked()` shows its last four characters.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl Secret {
-    pub fn new(value: impl Into<String>) -> Secret {
-        Secret(value.into())
-    }
-
-    /// The secret itself, for the one place that needs it: the Authorization header.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-
-    /// `••••k2Qa`: enough to tell tokens apart, never enough to use one.
-    pub fn masked(&self) -> String {
-        let chars: Vec<char> = self.0.chars().collect();
-        let tail: String = if chars.len() >= 12 {
-            chars[chars.len() - 4..].iter().collect()
-        } else {
-            String::new()
-        };
-        format!("••••{tail}")
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret(redacted)")
-    }
-}
-
-/// Where a token comes from: typed in (kept in memory and the 0600 config file), or read from
-/// an environment variable at each use (never written anywhere).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum TokenSource {
-    Literal(Secret),
-    EnvVar(String),
-}
-
-impl TokenSource {
-    /// `env:VAR` names a variable; anything else is the token itself.
-    pub fn parse(text: &str) -> TokenSource {
-        match text.strip_prefix("env:") {
-            Some(var) if !var.is_empty() => TokenSource::EnvVar(var.to_string()),
-            _ => TokenSource::Literal(Secret::new(text)),
-        }
-    }
-
-    pub fn resolve(&self) -> Result<Secret, String> {
-        match self {
-            TokenSource::Literal(s) => Ok(s.clone()),
-            TokenSource::EnvVar(var) => std::env::var(var)
-                .ok()
-                .filter(|v| !v.is_empty())
-                .map(Secret::new)
-                .ok_or_else(|| format!("the token variable {var} is not set")),
-        }
-    }
-
-    pub fn describe(&self) -> String {
-        match self {
-            TokenSource::Literal(s) => s.masked(),
-            TokenSource::EnvVar(var) => format!("env:{var}"),
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AuthScheme {
-    Ssws,
-    Bearer,
-}
-
-impl AuthScheme {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AuthScheme::Ssws => "SSWS",
-            AuthScheme::Bearer => "Bearer",
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Auth {
-    pub scheme: AuthScheme,
-    pub token: TokenSource,
-}
 
 /// Where an environment was found, shown by `env`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -349,10 +262,10 @@ fn compact_len(value: &Value) -> usize {
 #[derive(Debug, Clone)]
 pub struct Entry {
     pub number: u64,
-    pub method: String,
+    pub method: reqwest::Method,
     pub url: String,
     pub status: u16,
-    pub headers: Vec<(String, String)>,
+    pub headers: Headers,
     pub body: Body,
     pub elapsed: Duration,
     /// The request body that was sent, for `as curl`.
@@ -364,36 +277,28 @@ pub struct Entry {
 
 impl Entry {
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        self.headers.get(name)
     }
 
     pub fn header_values<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
-        self.headers
-            .iter()
-            .filter(move |(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        self.headers.get_all(name)
     }
 
     /// The memory this entry holds, as the allocator sees it (an estimate from the shapes of
     /// the values, not a measurement).
     pub fn memory_cost(&self) -> usize {
-        let strings = [
-            Some(&self.method),
-            Some(&self.url),
-            self.request_body.as_ref(),
-        ];
+        // A method is one of the standard ones, held inline.
+        let strings = [Some(&self.url), self.request_body.as_ref()];
         size_of::<Entry>()
             + strings
                 .into_iter()
                 .flatten()
                 .map(|s| heap_string(s.capacity()))
                 .sum::<usize>()
-            + heap_block(self.headers.capacity() * size_of::<(String, String)>())
+            + heap_block(self.headers.pairs().capacity() * size_of::<(String, String)>())
             + self
                 .headers
+                .pairs()
                 .iter()
                 .map(|(k, v)| heap_string(k.capacity()) + heap_string(v.capacity()))
                 .sum::<usize>()
@@ -627,15 +532,6 @@ fn megabytes(bytes: usize) -> String {
     }
 }
 
-/// The last rate-limit figures an org sent, for the prompt.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RateLimit {
-    pub remaining: u64,
-    pub limit: u64,
-    /// Epoch seconds.
-    pub reset: u64,
-}
-
 pub struct Session {
     pub environments: Vec<Environment>,
     pub active: Option<usize>,
@@ -691,10 +587,10 @@ mod tests {
     fn entry(text_len: usize) -> Entry {
         Entry {
             number: 0,
-            method: "GET".into(),
+            method: reqwest::Method::GET,
             url: "/".into(),
             status: 200,
-            headers: vec![],
+            headers: Headers::default(),
             body: Body::Text("x".repeat(text_len)),
             elapsed: Duration::ZERO,
             request_body: None,
@@ -756,13 +652,5 @@ mod tests {
         assert!(compact.heap_cost() < value_heap_cost(&list) / 3);
         let small = Body::Json(serde_json::json!([1, 2]));
         assert_eq!(small.clone().compacted(), small);
-    }
-
-    #[test]
-    fn secrets_do_not_print() {
-        let s = Secret::new("00abcdefghijklmnopk2Qa");
-        assert_eq!(format!("{s:?}"), "Secret(redacted)");
-        assert_eq!(s.masked(), "••••k2Qa");
-        assert_eq!(Secret::new("short").masked(), "••••");
     }
 }

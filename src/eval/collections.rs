@@ -5,12 +5,13 @@ use std::path::Path;
 
 use url::Url;
 
+use crate::auth::{Auth, AuthScheme, Secret, TokenSource};
 use crate::http::{Request, RequestBody};
 use crate::lang::{Method, Param, Word};
 use crate::postman;
-use crate::session::{Auth, AuthScheme, EnvOrigin, Environment, TokenSource};
+use crate::session::{EnvOrigin, Environment};
 
-use super::{fail, plural, Failure, Outcome, Shell};
+use super::{fail, plural, Failure, Outcome, Refusal, Shell};
 
 impl Shell {
     pub(super) fn import(&mut self, files: &[Word]) -> Result<Outcome, Failure> {
@@ -66,7 +67,7 @@ impl Shell {
         let url = env.url.clone().unwrap_or_default();
         let auth = env.apikey.as_ref().map(|key| Auth {
             scheme: AuthScheme::Ssws,
-            token: TokenSource::Literal(crate::session::Secret::new(key.clone())),
+            token: TokenSource::Literal(Secret::new(key.clone())),
         });
         let count = env.variables.len();
         let environment = Environment {
@@ -277,7 +278,7 @@ impl Shell {
             }
             let answer = super::requests::ask(&format!("{what}. Proceed? [y/N] "))?;
             if !matches!(answer.trim(), "y" | "Y" | "yes") {
-                return fail("not sent");
+                return Err(Failure::Refused(Refusal::NotConfirmed));
             }
         }
         let mut failures = Vec::new();
@@ -288,12 +289,15 @@ impl Shell {
             let name = def.full_name();
             let request = match self.prepare_run(collection, def, line_vars) {
                 Ok(request) => request,
-                Err(Failure::Message(m)) => {
-                    eprintln!("error: {m}");
+                Err(failure @ (Failure::Interrupted | Failure::OutputClosed)) => {
+                    return Err(failure)
+                }
+                // Preparing it failed (a missing variable, a bad URL): the others still run.
+                Err(failure) => {
+                    failure.report();
                     failures.push(format!("{name} (not sent)"));
                     continue;
                 }
-                Err(other) => return Err(other),
             };
             eprintln!("run {name}");
             let response = self.fetch(&request)?;

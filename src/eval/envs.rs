@@ -2,11 +2,12 @@
 
 use std::io::Write;
 
+use crate::auth::{Auth, AuthScheme, TokenSource};
 use crate::config;
 use crate::lang::{self, AuthArg, Word};
 use crate::okta;
 use crate::render;
-use crate::session::{Auth, AuthScheme, EnvOrigin, Environment, TokenSource};
+use crate::session::{EnvOrigin, Environment};
 
 use super::{fail, Failure, Outcome, Shell};
 

@@ -2,9 +2,10 @@
 
 use serde_json::{json, Value};
 
+use crate::auth::TokenSource;
 use crate::okta::Kind;
 use crate::render;
-use crate::session::{Body, Entry, TokenSource};
+use crate::session::{Body, Entry};
 
 use super::{fail, Failure, Outcome, Shell};
 
@@ -41,7 +42,7 @@ impl Shell {
             entry.status,
             render::duration(entry.elapsed)
         );
-        for (k, v) in &entry.headers {
+        for (k, v) in entry.headers.iter() {
             out.push_str(&format!("{k}: {v}\n"));
         }
         let mut text = render::escape_controls(&out).into_owned();
@@ -55,7 +56,7 @@ impl Shell {
             text,
             json: json!({
                 "entry": entry.number,
-                "method": entry.method,
+                "method": entry.method.as_str(),
                 "url": entry.url,
                 "status": entry.status,
                 "elapsed_ms": entry.elapsed.as_secs_f64() * 1000.0,
@@ -82,7 +83,7 @@ impl Shell {
                     .map(|entry| {
                         json!({
                             "entry": entry.number,
-                            "method": entry.method,
+                            "method": entry.method.as_str(),
                             "url": entry.url,
                             "status": entry.status,
                             "summary": render::body_summary(&entry.body, Kind::of_path(&entry.url)),
@@ -104,7 +105,7 @@ impl Shell {
         }
         let env = self.active_env()?;
         let mut parts = vec!["curl".to_string()];
-        if entry.method != "GET" {
+        if entry.method != reqwest::Method::GET {
             parts.push(format!("-X {}", entry.method));
         }
         parts.push(shell_quote(&entry.url));

@@ -11,12 +11,14 @@ use std::path::PathBuf;
 
 use serde_json::Value;
 
+use crate::auth::{Auth, AuthScheme, Secret, TokenSource};
 use crate::config;
 use crate::http;
 use crate::interrupt::Interrupt;
 use crate::lang::{self, Command, Output};
+use crate::okta;
 use crate::render::{self, Style};
-use crate::session::{Auth, AuthScheme, EnvOrigin, Environment, Session, TokenSource};
+use crate::session::{EnvOrigin, Environment, Session};
 
 mod assign;
 mod checks;
@@ -38,40 +40,78 @@ pub use help::help;
 pub use mask::{mask_secrets, mask_secrets_in_place};
 pub use output::describe_failure;
 
-/// Why a command failed, already worded for a person.
+/// Why a command failed. Callers tell the kinds apart by variant; [`Failure::report`] words
+/// each for a person.
 #[derive(Debug)]
 pub enum Failure {
-    /// Print this message.
+    /// A plain one-line message.
     Message(String),
-    /// Already printed (an Okta error response); only the exit status is left to set.
-    Reported,
+    /// A line that does not parse: shown again (secrets masked) with a caret under the column.
+    Parse {
+        masked_line: String,
+        error: lang::ParseError,
+    },
+    /// Okta (or the server) answered with an error status; the answer is already shown with
+    /// its history entry, and only the exit status is left to set.
+    OktaError { entry: u64 },
+    /// No answer: the network, TLS, a timeout, the body cap.
+    Transport(http::HttpError),
+    /// Not sent, for safety.
+    Refused(Refusal),
     /// Ctrl-C.
     Interrupted,
     /// stdout was closed by its reader (`| head -1`): nothing more can be shown, and nothing
     /// needs saying.
     OutputClosed,
+    /// A failure at a line of a script: `-c:2: …`.
+    At { at: String, failure: Box<Failure> },
+}
+
+/// Why a request was not sent.
+#[derive(Debug, thiserror::Error)]
+pub enum Refusal {
+    /// The token would go to another origin (`http` refuses before sending).
+    #[error(transparent)]
+    Token(http::HttpError),
+    /// Plain http to a host other than loopback.
+    #[error(transparent)]
+    OrgUrl(okta::OrgUrlError),
+    /// A write that was not confirmed.
+    #[error("not sent")]
+    NotConfirmed,
 }
 
 impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Failure::Message(m) => f.write_str(m),
-            Failure::Reported => f.write_str("the request failed"),
+            Failure::Parse { masked_line, error } => f.write_str(&error.render(masked_line)),
+            Failure::OktaError { .. } => f.write_str("the request failed"),
+            Failure::Transport(e) => e.fmt(f),
+            Failure::Refused(r) => r.fmt(f),
             Failure::Interrupted => f.write_str("interrupted"),
             Failure::OutputClosed => f.write_str("the output was closed"),
+            Failure::At { at, failure } => match **failure {
+                // A parse error carries its line and caret: keep them aligned below the location.
+                Failure::Parse { .. } => write!(f, "{at}:\n{failure}"),
+                _ => write!(f, "{at}: {failure}"),
+            },
         }
     }
 }
 
 impl Failure {
-    /// Prints the failure on stderr (a parse error already carries its line and caret). A
-    /// message may quote API data: its control characters are escaped.
+    /// Prints the failure on stderr. A message may quote API data: its control characters are
+    /// escaped (a parse error keeps the line breaks of its caret layout).
     pub fn report(&self) {
         match self {
-            Failure::Reported | Failure::OutputClosed => {}
+            Failure::OktaError { .. } | Failure::OutputClosed => {}
             Failure::Interrupted => eprintln!("interrupted; everything so far is kept"),
-            Failure::Message(m) if m.contains('\n') => eprintln!("{}", render::escape_controls(m)),
-            Failure::Message(m) => eprintln!("error: {}", render::escape_controls(m)),
+            Failure::Parse { .. } => eprintln!("{self}"),
+            Failure::At { at, failure } if matches!(**failure, Failure::Parse { .. }) => {
+                eprintln!("{at}:\n{failure}")
+            }
+            other => eprintln!("error: {}", render::escape_controls(&other.to_string())),
         }
     }
 }
@@ -79,6 +119,24 @@ impl Failure {
 impl From<String> for Failure {
     fn from(s: String) -> Failure {
         Failure::Message(s)
+    }
+}
+
+impl From<http::HttpError> for Failure {
+    fn from(e: http::HttpError) -> Failure {
+        match e {
+            http::HttpError::TokenToOtherOrigin { .. } => Failure::Refused(Refusal::Token(e)),
+            e => Failure::Transport(e),
+        }
+    }
+}
+
+impl From<okta::OrgUrlError> for Failure {
+    fn from(e: okta::OrgUrlError) -> Failure {
+        match e {
+            okta::OrgUrlError::PlainHttp(_) => Failure::Refused(Refusal::OrgUrl(e)),
+            e => Failure::Message(e.to_string()),
+        }
     }
 }
 
@@ -189,7 +247,7 @@ impl Shell {
             url: demo.base_url.trim_end_matches('/').to_string(),
             auth: Some(Auth {
                 scheme: AuthScheme::Ssws,
-                token: TokenSource::Literal(crate::session::Secret::new(demo.token.clone())),
+                token: TokenSource::Literal(Secret::new(demo.token.clone())),
             }),
             origin: EnvOrigin::Demo,
             protected: false,
@@ -237,7 +295,10 @@ impl Shell {
         // Its message may quote a word that holds one (`'token=X'`).
         let parsed = lang::parse_line(line).map_err(|mut e| {
             e.message = mask_secrets(&e.message);
-            Failure::Message(e.render(&mask_secrets_in_place(line)))
+            Failure::Parse {
+                masked_line: mask_secrets_in_place(line),
+                error: e,
+            }
         })?;
         // Lines a person typed are recorded, not the lines of the scripts they source.
         if !parsed.commands.is_empty() && self.source_depth == 0 {

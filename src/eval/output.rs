@@ -83,7 +83,7 @@ impl Shell {
                 eprintln!("{}", render::entry_line(entry));
                 if entry.status >= 400 {
                     eprintln!("error: {}", describe_failure(entry));
-                    return Err(Failure::Reported);
+                    return Err(Failure::OktaError { entry: n });
                 }
                 if !self.style.terminal {
                     // Only JSON on a pipe (a text body becomes a JSON string), written as it is

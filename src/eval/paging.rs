@@ -76,7 +76,7 @@ struct Run {
     sink: Sink,
     count: u64,
     pages: u64,
-    last_headers: Vec<(String, String)>,
+    last_headers: http::Headers,
     elapsed: Duration,
     size: usize,
 }
@@ -117,7 +117,7 @@ impl Shell {
             sink,
             count: 0,
             pages: 0,
-            last_headers: Vec::new(),
+            last_headers: http::Headers::default(),
             elapsed: Duration::ZERO,
             size: 0,
         };
@@ -198,13 +198,7 @@ impl Shell {
             if response.status >= 400 {
                 return Err(Stop::ErrorEntry(self.store(&request, response)));
             }
-            let links = http::parse_links(
-                response
-                    .headers
-                    .iter()
-                    .filter(|(k, _)| k.eq_ignore_ascii_case("link"))
-                    .map(|(_, v)| v.as_str()),
-            );
+            let links = http::parse_links(response.headers.get_all("link"));
             let page: Vec<Value> = match response.body {
                 Body::Json(Value::Array(a)) => a,
                 other => {

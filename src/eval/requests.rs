@@ -13,7 +13,7 @@ use crate::render;
 use crate::session::{Body, Entry};
 
 use super::values::{step_text, type_name};
-use super::{fail, Failure, Outcome, Shell};
+use super::{fail, Failure, Outcome, Refusal, Shell};
 
 /// A read fan-out over more targets than this asks first (writes ask from two).
 const ASK_ABOVE: usize = 100;
@@ -85,14 +85,14 @@ impl Shell {
                 }
                 Ok(response)
             }
-            Some(Err(e)) => fail(e.to_string()),
+            Some(Err(e)) => Err(e.into()),
         }
     }
 
     pub(super) fn store(&mut self, request: &Request, response: http::Response) -> u64 {
         let entry = Entry {
             number: 0,
-            method: request.method.to_string(),
+            method: request.method.clone(),
             url: request.url.to_string(),
             status: response.status,
             headers: response.headers,
@@ -148,8 +148,15 @@ impl Shell {
                     progress.finish_and_clear();
                     if !bodies.is_empty() {
                         let body = Body::Json(Value::Array(bodies));
-                        let n =
-                            self.push_gathered(&method, label, worst, vec![], body, elapsed, size);
+                        let n = self.push_gathered(
+                            &method,
+                            label,
+                            worst,
+                            http::Headers::default(),
+                            body,
+                            elapsed,
+                            size,
+                        );
                         eprintln!(
                             "kept the {} results so far as #{n}",
                             self.session
@@ -176,7 +183,15 @@ impl Shell {
         }
         progress.finish_and_clear();
         let body = Body::Json(Value::Array(bodies));
-        let n = self.push_gathered(&method, label, worst, vec![], body, elapsed, size);
+        let n = self.push_gathered(
+            &method,
+            label,
+            worst,
+            http::Headers::default(),
+            body,
+            elapsed,
+            size,
+        );
         if let Some(why) = first_not_json {
             return self.fail_kept(n, why);
         }
@@ -191,14 +206,14 @@ impl Shell {
         method: &reqwest::Method,
         url: String,
         status: u16,
-        headers: Vec<(String, String)>,
+        headers: http::Headers,
         body: Body,
         elapsed: Duration,
         size: usize,
     ) -> u64 {
         self.push_entry(Entry {
             number: 0,
-            method: method.to_string(),
+            method: method.clone(),
             url,
             status,
             headers,
@@ -240,7 +255,7 @@ impl Shell {
                     ))
                 }
             };
-            let url = if text.starts_with('/') || http::absolute_url(&text).is_some() {
+            let url = if text.starts_with('/') || crate::urls::absolute_url(&text).is_some() {
                 self.url_for_text(&text)?
             } else {
                 self.base_url()?
@@ -301,7 +316,7 @@ impl Shell {
         if matches!(answer.trim(), "y" | "Y" | "yes") {
             Ok(())
         } else {
-            fail("not sent")
+            Err(Failure::Refused(Refusal::NotConfirmed))
         }
     }
 
@@ -553,7 +568,7 @@ impl Shell {
         if matches!(answer.trim(), "y" | "Y" | "yes") {
             Ok(())
         } else {
-            fail("not sent")
+            Err(Failure::Refused(Refusal::NotConfirmed))
         }
     }
 }

@@ -111,18 +111,20 @@ impl Shell {
 fn located(at: &str, failure: Failure) -> Failure {
     match failure {
         // The error itself was already shown (an Okta response).
-        Failure::Reported => Failure::Message(format!("{at}: stopped at this line")),
-        // A parse error carries its line and caret: keep them aligned below the location.
-        Failure::Message(m) if m.contains('\n') => Failure::Message(format!("{at}:\n{m}")),
-        Failure::Message(m) => Failure::Message(format!("{at}: {m}")),
-        other => other,
+        Failure::OktaError { .. } => Failure::Message(format!("{at}: stopped at this line")),
+        // Nothing to say, or said already.
+        Failure::Interrupted | Failure::OutputClosed => failure,
+        failure => Failure::At {
+            at: at.to_string(),
+            failure: Box::new(failure),
+        },
     }
 }
 
 /// Under `--keep-going`: the failure, and that the script goes on.
 fn report_going_on(at: &str, failure: Failure) {
     match failure {
-        Failure::Reported => eprintln!("{at}: failed, going on"),
+        Failure::OktaError { .. } => eprintln!("{at}: failed, going on"),
         failure => located(at, failure).report(),
     }
 }

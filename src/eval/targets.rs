@@ -3,7 +3,6 @@
 use serde_json::Value;
 use url::Url;
 
-use crate::http;
 use crate::lang::{Param, Word};
 use crate::okta;
 
@@ -28,7 +27,7 @@ impl Shell {
             return fail("empty target");
         }
         let base = self.base_url()?;
-        if let Some(url) = http::absolute_url(text) {
+        if let Some(url) = crate::urls::absolute_url(text) {
             return url.map_err(|e| Failure::Message(format!("bad URL {text}: {e}")));
         }
         if text.starts_with('/') {

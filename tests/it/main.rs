@@ -16,6 +16,7 @@ mod drive_rate_limits;
 mod drive_safety;
 mod drive_session;
 mod eval_props;
+mod failures;
 mod grammar_corpus;
 mod history_transcripts;
 mod parser_props;
