@@ -59,12 +59,20 @@ fn main() {
     };
     let page: Vec<_> = (0..200).map(user).collect();
     let mut data = Candidates {
-        ids: page.iter().map(|u| u["id"].as_str().unwrap().to_string()).collect(),
+        ids: page
+            .iter()
+            .map(|u| u["id"].as_str().unwrap().to_string())
+            .collect(),
         entries: (1..=50).collect(),
         variables: vec!["ann".into()],
         environments: vec!["demo".into(), "prod".into()],
         requests: (0..400).map(|i| format!("Get User {i}")).collect(),
-        links: vec!["self".into(), "deactivate".into(), "suspend".into(), "next".into()],
+        links: vec![
+            "self".into(),
+            "deactivate".into(),
+            "suspend".into(),
+            "next".into(),
+        ],
         ..Candidates::default()
     };
     collect_fields("$ann", &page[0], &mut data.fields);

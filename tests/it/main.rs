@@ -30,3 +30,4 @@ mod shell_pipe;
 mod shell_private_files;
 mod shell_pty;
 mod spec;
+mod spec_routing;
