@@ -3,6 +3,7 @@
 //! One module per topic; the helpers shared by all of them live in `common`.
 
 mod commands;
+mod commands_table;
 mod common;
 mod complete_pty;
 mod conformance;
