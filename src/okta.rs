@@ -51,6 +51,16 @@ pub fn resource_for_id(word: &str) -> Option<&'static str> {
         .map(|(_, resource)| *resource)
 }
 
+/// A resource path whose first segment is a bare id, routed by the id's prefix as `get` routes a
+/// lone id: `00u…/groups` → `users/00u…/groups`. Any other path is returned as it is.
+pub fn route_id_path(path: &str) -> String {
+    let first = path.split('/').next().unwrap_or_default();
+    match resource_for_id(first) {
+        Some(resource) => format!("{resource}/{path}"),
+        None => path.to_string(),
+    }
+}
+
 /// What a list holds, judged by the path it came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -284,6 +294,18 @@ mod tests {
         assert_eq!(resource_for_id("00g1a2b3c4d5e6f7g8h9"), Some("groups"));
         assert_eq!(resource_for_id("00u"), None);
         assert_eq!(resource_for_id("users"), None);
+        assert_eq!(
+            route_id_path("00u1a2b3c4d5e6f7g8h9/groups"),
+            "users/00u1a2b3c4d5e6f7g8h9/groups"
+        );
+        assert_eq!(
+            route_id_path("0oa1a2b3c4d5e6f7g8h9"),
+            "apps/0oa1a2b3c4d5e6f7g8h9"
+        );
+        assert_eq!(
+            route_id_path("users/00u1a2b3c4d5e6f7g8h9"),
+            "users/00u1a2b3c4d5e6f7g8h9"
+        );
     }
 
     #[test]

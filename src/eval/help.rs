@@ -1,74 +1,19 @@
-//! `help`: the command summary and the help for each command.
+//! `help`: the command summary and the help for each command, both from `lang`'s command
+//! table; any other topic is a question about Okta's API, answered from the spec.
+
+use crate::lang::commands;
 
 use super::{fail, Failure};
 
 pub fn help(topic: Option<&str>) -> Result<String, Failure> {
-    let text = match topic {
-        None => HELP,
-        Some("ls") => "\
-ls RESOURCE [k=v…] [--all] [--max N]
-  GET a collection: users, groups, apps, logs, groups/ID/users …
-  k=v become query parameters, URL-encoded:
-    ls users search='profile.department eq \"Engineering\"'
-  --all follows `next` links to the end (--max N stops after N items).
-  A terminal shows a screenful of rows; `show N --json | less` shows all.",
-        Some("get") => "\
-get TARGET [k=v…]
-  TARGET: a path (/api/v1/users/me), a URL of this org, an id (00u… users,
-  00g… groups, 0oa… apps), a login (ann@example.com), me, a resource path
-  (users/ID), or a $ref (an object is fetched at its _links.self.href; a list
-  fans out: get $last.id).",
-        Some("follow") => "follow REL [FROM] [k=v…] [--yes]\n  next and self come from the `link` headers of the last response (or of\n  FROM: $N); any other name from the object's _links (deactivate,\n  resetPassword …).\n  Lifecycle links are POSTs, confirmed as writes are (--yes where protected).\n  k=v go into the link's query: follow resetPassword $u sendEmail=false,\n  follow next limit=50. A list item carries only `self`: `get` it first.\n  After a lifecycle link or a delete the shell says what changed\n  (ada@example.com: ACTIVE → SUSPENDED). Piped, stdout keeps Okta's JSON\n  ({} for a lifecycle call, nothing for 204) and that line goes to stderr.",
-        Some("post" | "put" | "patch" | "delete") => "post|put|patch|delete TARGET [BODY] [k=v…] [--yes] [--force]\n  BODY: a JSON literal, @file.json, or a $ref. A JSON literal may hold $refs\n  as values: post $u {\"profile\": {\"title\": $t}}. An open { or [ at the end of\n  a line goes on on the next.\n  POST /users/ID is a partial update, PUT a full one.\n  DELETE of an active user only deactivates it (ACTIVE → DEPROVISIONED);\n  delete again to remove it.\n  The body is checked against Okta's schema first; --force sends it anyway.",
-        Some("set" | "echo" | "vars") => "set NAME = VALUE   echo VALUE…   vars   unset NAME\n  VALUE: a $ref with steps ($last[0].id, $3.profile.login, $users[*]), a JSON\n  literal (with $refs as values: {\"a\": $last[0].id}), or a word.\n  A .field step on a list maps over it: $last.id is every id.\n  set NAME.field[N] = VALUE changes one place: set u.profile.title = \"Boss\".",
-        Some("history" | "show") => "\
-history            one line per response kept
-show [N]           one response: headers and body (a screenful on a terminal)
-show [N] --json    the body alone, whole (show 3 --json | less)",
-        Some("env" | "use") => "\
-env                  list environments (tokens masked)
-env add NAME URL [token=…|bearer=…] [--protected]
-                     token=env:VAR reads $VAR at each use
-env rm NAME          use NAME",
-        Some("run" | "import" | "collections" | "requests") => "\
-import FILE…        a Postman collection (v1, v2.0, v2.1) or environment,
-                    told apart by content
-collections         what is imported; ls requests [/NAME] shows folder trees
-run REQUEST [k=v…]  send one request of an imported collection
-run FOLDER/ [k=v…]  every request under a folder, in order (as Postman's
-                    runner); failures are reported, the run goes on and
-                    sums up
-  REQUEST: its exact name, Folder/Name, Collection:Name, or a unique prefix
-  (case ignored); an unknown or ambiguous name lists the closest candidates.
-  Quote names with spaces.
-  {{variables}}, strongest first: k=v on the run line, session variables
-  (set NAME = …), the active environment's variables, the collection's
-  variables. {{url}}, {{baseUrl}} and {{yourOktaDomain}} are the active
-  environment's org; {{$guid}}, {{$timestamp}}, {{$randomInt}}… are generated.
-  A variable nothing defines stops the request before it is sent.
-  The collection's own Authorization (SSWS {{apikey}}, auth blocks) is
-  replaced by the environment's token;
-  pre-request and test scripts are not run.",
-        Some("as" | "curl") => "\
-as curl [N] [--reveal]   the request of entry N as a curl command;
-                         the token is masked unless --reveal",
-        Some("source" | "record") => "source FILE   run a script of commands\nrecord FILE   append every later command to FILE (record off stops)",
-        // Anything else is a question about Okta's API.
-        Some(other) => return super::spec_help::help(other).or_else(fail),
-    };
-    Ok(text.to_string())
+    match topic {
+        None => Ok(format!(
+            "{}\nhelp users | help ls users | help GET PATH | help search WORD   Okta's API",
+            commands::summary()
+        )),
+        Some(topic) => match commands::command(topic) {
+            Some(command) => Ok(command.help_text()),
+            None => super::spec_help::help(topic).or_else(fail),
+        },
+    }
 }
-
-const HELP: &str = "\
-env | env add NAME URL [token=…] | env rm NAME | use NAME    environments
-import FILE… | collections | run REQUEST [k=v…]      Postman collections
-ls RESOURCE [k=v…] [--all] [--max N]        list: users, groups, apps, logs …
-get TARGET [k=v…]                           one object: path, id, login, $ref
-follow REL [FROM] [k=v…]                    next, self, or a _links name
-post|put|patch|delete TARGET [BODY] [k=v…]  writes (BODY: JSON, @file, $ref)
-set NAME = VALUE | echo VALUE | vars | unset NAME
-                                values: $last, $N, $name, .field [N] [*]
-history | show [N] [--json] | as curl [N] [--reveal]      what came back
-source FILE | record FILE | help [CMD] | exit
-help users | help ls users | help GET PATH | help search WORD   Okta's API
-CMD | shell-command      CMD > file      CMD; CMD      # comment";

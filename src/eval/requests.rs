@@ -259,7 +259,10 @@ impl Shell {
                 self.url_for_text(&text)?
             } else {
                 self.base_url()?
-                    .join(&format!("api/v1/{}", text.trim_start_matches("api/v1/")))
+                    .join(&format!(
+                        "api/v1/{}",
+                        okta::route_id_path(text.trim_start_matches("api/v1/"))
+                    ))
                     .map_err(|e| Failure::Message(e.to_string()))?
             };
             urls.push(self.with_params(url, params)?);
@@ -394,24 +397,9 @@ impl Shell {
         let declared = link
             .pointer("/hints/allow/0")
             .or_else(|| link.get("method"))
-            .and_then(Value::as_str)
-            .map(str::to_ascii_uppercase);
-        let method = match declared.as_deref() {
-            Some("POST") => Method::Post,
-            Some("PUT") => Method::Put,
-            Some("DELETE") => Method::Delete,
-            Some("PATCH") => Method::Patch,
-            Some(_) => Method::Get,
-            None if matches!(
-                rel,
-                "self" | "next" | "users" | "apps" | "groups" | "logo" | "type" | "schema"
-            ) =>
-            {
-                Method::Get
-            }
-            None => Method::Post,
-        };
+            .and_then(Value::as_str);
         let url = self.with_params(self.url_for_text(href)?, params)?;
+        let method = link_method(rel, &url, declared);
         if method == Method::Get {
             return Ok(Outcome::Entry(self.send(
                 reqwest::Method::GET,
@@ -600,6 +588,54 @@ fn not_json(response: &http::Response) -> Option<String> {
         ));
     }
     None
+}
+
+/// The method of following a link: what Okta's spec offers at the link's path (GET when it
+/// reads there, as for `self` or an app user's `user`; otherwise its one action, as POST for a
+/// lifecycle operation), agreeing with the link's own hint (`"method": "POST"`,
+/// `hints.allow`) when both allow it. For a path the spec lacks: the hint, else GET for the
+/// names that read and POST for the rest.
+fn link_method(rel: &str, url: &Url, declared: Option<&str>) -> Method {
+    let declared = declared.and_then(method_named);
+    let offered: Vec<Method> = crate::spec::index()
+        .map(|index| {
+            index
+                .operations_at(url.path())
+                .iter()
+                .filter_map(|op| method_named(&op.method))
+                .collect()
+        })
+        .unwrap_or_default();
+    if let Some(first) = offered.first() {
+        return match declared {
+            Some(m) if offered.contains(&m) => m,
+            _ if offered.contains(&Method::Get) => Method::Get,
+            _ if offered.contains(&Method::Post) => Method::Post,
+            _ => *first,
+        };
+    }
+    match declared {
+        Some(m) => m,
+        None if matches!(
+            rel,
+            "self" | "next" | "users" | "apps" | "groups" | "logo" | "type" | "schema"
+        ) =>
+        {
+            Method::Get
+        }
+        None => Method::Post,
+    }
+}
+
+fn method_named(name: &str) -> Option<Method> {
+    match name.to_ascii_uppercase().as_str() {
+        "GET" => Some(Method::Get),
+        "POST" => Some(Method::Post),
+        "PUT" => Some(Method::Put),
+        "PATCH" => Some(Method::Patch),
+        "DELETE" => Some(Method::Delete),
+        _ => None,
+    }
 }
 
 pub(super) fn reqwest_method(method: Method) -> reqwest::Method {

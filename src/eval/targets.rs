@@ -35,9 +35,7 @@ impl Shell {
                 .join(text)
                 .map_err(|e| Failure::Message(format!("bad path {text}: {e}")));
         }
-        let path = if let Some(resource) = okta::resource_for_id(text) {
-            format!("api/v1/{resource}/{text}")
-        } else if text.contains('@') && !text.contains('/') {
+        let path = if text.contains('@') && !text.contains('/') {
             format!(
                 "api/v1/users/{}",
                 percent_encoding::utf8_percent_encode(text, PATH_SEGMENT)
@@ -45,7 +43,10 @@ impl Shell {
         } else if text == "me" {
             "api/v1/users/me".to_string()
         } else {
-            format!("api/v1/{}", text.trim_start_matches("api/v1/"))
+            format!(
+                "api/v1/{}",
+                okta::route_id_path(text.trim_start_matches("api/v1/"))
+            )
         };
         base.join(&path)
             .map_err(|e| Failure::Message(format!("bad target {text}: {e}")))

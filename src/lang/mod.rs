@@ -7,39 +7,14 @@
 //! what a `{` or `#` means depends on the command (`post users {…}`, `show #3`).
 
 pub mod ast;
+pub mod commands;
 mod lexer;
 mod parser;
 mod template;
 
 pub use ast::*;
 
-/// Every command word, for tab completion and "did you mean" (`as` is `as curl`).
-pub const COMMAND_NAMES: &[&str] = &[
-    "env",
-    "use",
-    "import",
-    "collections",
-    "ls",
-    "get",
-    "follow",
-    "post",
-    "put",
-    "patch",
-    "delete",
-    "run",
-    "set",
-    "unset",
-    "echo",
-    "vars",
-    "history",
-    "show",
-    "as",
-    "source",
-    "record",
-    "help",
-    "exit",
-    "quit",
-];
+pub use commands::{CommandDef, COMMANDS, COMMAND_NAMES};
 
 /// The candidate `word` most likely stands for: the same word in another case; else one at
 /// Damerau-Levenshtein distance 1; else the only candidate that `word` is a prefix of
@@ -165,22 +140,22 @@ mod tests {
 
     #[test]
     fn suggest_prefers_close_then_prefix() {
-        assert_eq!(suggest("lst", COMMAND_NAMES).as_deref(), Some("ls"));
-        assert_eq!(suggest("LS", COMMAND_NAMES).as_deref(), Some("ls"));
-        assert_eq!(suggest("gte", COMMAND_NAMES).as_deref(), Some("get"));
-        assert_eq!(suggest("hist", COMMAND_NAMES).as_deref(), Some("history"));
+        assert_eq!(suggest("lst", &COMMAND_NAMES).as_deref(), Some("ls"));
+        assert_eq!(suggest("LS", &COMMAND_NAMES).as_deref(), Some("ls"));
+        assert_eq!(suggest("gte", &COMMAND_NAMES).as_deref(), Some("get"));
+        assert_eq!(suggest("hist", &COMMAND_NAMES).as_deref(), Some("history"));
         assert_eq!(
-            suggest("colections", COMMAND_NAMES).as_deref(),
+            suggest("colections", &COMMAND_NAMES).as_deref(),
             Some("collections")
         );
-        assert_eq!(suggest("x", COMMAND_NAMES), None);
-        assert_eq!(suggest("", COMMAND_NAMES), None);
-        assert_eq!(suggest("zzzzzzzz", COMMAND_NAMES), None);
+        assert_eq!(suggest("x", &COMMAND_NAMES), None);
+        assert_eq!(suggest("", &COMMAND_NAMES), None);
+        assert_eq!(suggest("zzzzzzzz", &COMMAND_NAMES), None);
     }
 
     #[test]
     fn every_command_name_is_a_command() {
-        for name in COMMAND_NAMES {
+        for name in COMMAND_NAMES.iter() {
             if let Err(e) = parse_line(name) {
                 assert!(
                     !e.message.starts_with("unknown command"),

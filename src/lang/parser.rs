@@ -1,7 +1,7 @@
 //! The command level: a cursor over the line that reads a command word, then that command's
 //! arguments (words, `k=v` params, flags, JSON literals) with the lexer, then `| …` or `> FILE`.
 //!
-//! Each command is described by a [`Spec`] (what it accepts) so that argument collection and
+//! Each command is described by its entry of the command table (`commands`: what it accepts) so that argument collection and
 //! its errors are written once; the per-command functions only check arity and build the AST.
 
 use super::ast::*;
@@ -10,140 +10,11 @@ use super::{suggest, ParseError, COMMAND_NAMES};
 
 type PResult<T> = Result<T, ParseError>;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Flag {
-    All,
-    Max,
-    Yes,
-    Json,
-    Reveal,
-    Protected,
-    Force,
-}
-
-/// Every flag as written. Order matters for suggestions only.
-const FLAGS: &[(&str, Flag)] = &[
-    ("--all", Flag::All),
-    ("--max", Flag::Max),
-    ("--yes", Flag::Yes),
-    ("-y", Flag::Yes),
-    ("--json", Flag::Json),
-    ("--reveal", Flag::Reveal),
-    ("--protected", Flag::Protected),
-    ("--force", Flag::Force),
-];
-
-fn flag_owner(f: Flag) -> &'static str {
-    match f {
-        Flag::All | Flag::Max => "`ls`",
-        Flag::Yes => "writes (post, put, patch, delete), `follow` and `run`",
-        Flag::Json => "`show`",
-        Flag::Reveal => "`as curl`",
-        Flag::Protected => "`env add`",
-        Flag::Force => "writes (post, put, patch, delete)",
-    }
-}
-
-/// What a command accepts after its name.
-struct Spec {
-    name: &'static str,
-    usage: &'static str,
-    /// JSON literals allowed, and what to call them in errors ("body", "value").
-    json: Option<&'static str>,
-    /// `k=v` words are parameters (otherwise they are plain words).
-    params: bool,
-    flags: &'static [Flag],
-    /// `#N` is a word (an entry number) rather than a comment.
-    hash_numbers: bool,
-}
-
-const fn spec(name: &'static str, usage: &'static str) -> Spec {
-    Spec {
-        name,
-        usage,
-        json: None,
-        params: false,
-        flags: &[],
-        hash_numbers: false,
-    }
-}
-
-const ENV: Spec = spec(
-    "env",
-    "env | env add NAME URL [token=…|bearer=…] | env rm NAME",
-);
-const ENV_ADD: Spec = Spec {
-    params: true,
-    flags: &[Flag::Protected],
-    ..spec(
-        "env add",
-        "env add NAME URL [token=…|bearer=…] [--protected]",
-    )
+use super::commands::{
+    flag_owner, CommandDef as Spec, Flag, AS, AS_CURL, COLLECTIONS, DELETE, ECHO, ENV, ENV_ADD,
+    ENV_RM, EXIT, FLAGS, FOLLOW, GET, HELP, HISTORY, IMPORT, LS, PATCH, POST, PUT, RECORD, RUN,
+    SET, SHOW, SOURCE, UNSET, USE, VARS,
 };
-const ENV_RM: Spec = spec("env rm", "env rm NAME");
-const USE: Spec = spec("use", "use NAME");
-const IMPORT: Spec = spec("import", "import FILE…");
-const COLLECTIONS: Spec = spec("collections", "collections");
-const LS: Spec = Spec {
-    params: true,
-    flags: &[Flag::All, Flag::Max],
-    ..spec("ls", "ls RESOURCE [k=v…] [--all] [--max N]")
-};
-const GET: Spec = Spec {
-    params: true,
-    ..spec("get", "get TARGET [k=v…]")
-};
-const FOLLOW: Spec = Spec {
-    params: true,
-    flags: &[Flag::Yes],
-    ..spec("follow", "follow REL [FROM] [k=v…] [--yes]")
-};
-const fn write_spec(name: &'static str, usage: &'static str) -> Spec {
-    Spec {
-        json: Some("body"),
-        params: true,
-        flags: &[Flag::Yes, Flag::Force],
-        ..spec(name, usage)
-    }
-}
-const POST: Spec = write_spec("post", "post TARGET [BODY] [k=v…] [--yes] [--force]");
-const PUT: Spec = write_spec("put", "put TARGET [BODY] [k=v…] [--yes] [--force]");
-const PATCH: Spec = write_spec("patch", "patch TARGET [BODY] [k=v…] [--yes] [--force]");
-const DELETE: Spec = write_spec("delete", "delete TARGET [BODY] [k=v…] [--yes] [--force]");
-const RUN: Spec = Spec {
-    params: true,
-    flags: &[Flag::Yes],
-    ..spec(
-        "run",
-        "run REQUEST [k=v…] [--yes], a REQUEST with spaces in quotes",
-    )
-};
-const SET: Spec = Spec {
-    json: Some("value"),
-    ..spec("set", "set NAME = VALUE")
-};
-const UNSET: Spec = spec("unset", "unset NAME");
-const ECHO: Spec = Spec {
-    json: Some("value"),
-    ..spec("echo", "echo VALUE…")
-};
-const VARS: Spec = spec("vars", "vars");
-const HISTORY: Spec = spec("history", "history");
-const SHOW: Spec = Spec {
-    flags: &[Flag::Json],
-    hash_numbers: true,
-    ..spec("show", "show [N] [--json]")
-};
-const AS: Spec = spec("as", "as curl [N] [--reveal]");
-const AS_CURL: Spec = Spec {
-    flags: &[Flag::Reveal],
-    hash_numbers: true,
-    ..spec("as curl", "as curl [N] [--reveal]")
-};
-const SOURCE: Spec = spec("source", "source FILE");
-const RECORD: Spec = spec("record", "record FILE | record off");
-const HELP: Spec = spec("help", "help [TOPIC]");
-const EXIT: Spec = spec("exit", "exit");
 
 enum ArgKind<'a> {
     Word(LexedWord<'a>),
@@ -674,7 +545,7 @@ impl<'a> Parser<'a> {
                 return Err(self.err_suggest(
                     at,
                     format!("unknown command `{name}`"),
-                    suggest(&name, COMMAND_NAMES),
+                    suggest(&name, &COMMAND_NAMES),
                 ))
             }
         })

@@ -3,6 +3,7 @@
 //! One module per topic; the helpers shared by all of them live in `common`.
 
 mod commands;
+mod commands_table;
 mod common;
 mod complete_pty;
 mod conformance;
@@ -32,3 +33,4 @@ mod shell_pipe;
 mod shell_private_files;
 mod shell_pty;
 mod spec;
+mod spec_routing;

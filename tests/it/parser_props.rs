@@ -99,7 +99,7 @@ fn token_line() -> impl Strategy<Value = String> {
 /// A real command followed by anything made of tokens.
 fn command_line() -> impl Strategy<Value = String> {
     (
-        prop::sample::select(oktash::lang::COMMAND_NAMES),
+        prop::sample::select(oktash::lang::COMMAND_NAMES.clone()),
         prop::collection::vec(prop::sample::select(TOKENS), 0..16),
     )
         .prop_map(|(cmd, rest)| format!("{cmd} {}", rest.concat()))

@@ -1,0 +1,49 @@
+//! Issue 9's rest through pipes: a bare id at the head of an `ls` path is routed by its prefix
+//! as `get` routes one, and `follow` takes a link's method from Okta's spec.
+
+use crate::common::Home;
+
+/// Runs `-c LINE` on the demo org; stdout and stderr.
+fn run(line: &str) -> (String, String) {
+    let home = Home::new();
+    let out = home
+        .assert()
+        .args(["--demo", "-c", line])
+        .output()
+        .expect("oktash ran");
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn ls_routes_a_bare_id_in_a_path_by_its_prefix() {
+    let (stdout, stderr) =
+        run("ls users limit=1; set u = $last[0]; ls $u.id/groups; get $u.id/groups");
+    let id = crate::common::okta_ids(&stdout, "00u")[0].clone();
+    let routed = format!("GET /api/v1/users/{id}/groups  200");
+    assert_eq!(stderr.matches(&routed).count(), 2, "{stderr}");
+    assert!(!stderr.contains("warning"), "{stderr}");
+}
+
+#[test]
+fn follow_reads_a_link_the_spec_reads_even_without_a_hint() {
+    // An app user's `_links.user` carries no method; the spec has GET (and POST, a partial
+    // update) at /api/v1/users/{id}: following it reads the user.
+    let (_, stderr) = run(
+        "ls users limit=1; set o = {\"_links\": {\"user\": {\"href\": $last[0]._links.self.href}}}; follow user $o",
+    );
+    assert!(stderr.contains("#2 GET /api/v1/users/00u"), "{stderr}");
+    assert!(!stderr.contains("POST"), "{stderr}");
+}
+
+#[test]
+fn follow_posts_a_lifecycle_link_the_spec_has_only_as_post() {
+    // No hint on the link: the spec's only operation at …/lifecycle/suspend is a POST.
+    let (_, stderr) = run(
+        "ls users limit=1; set h = \"${last[0]._links.self.href}/lifecycle/suspend\"; set o = {\"_links\": {\"suspend\": {\"href\": $h}}}; follow suspend $o --yes",
+    );
+    assert!(stderr.contains("#2 POST /api/v1/users/00u"), "{stderr}");
+    assert!(stderr.contains("/lifecycle/suspend  "), "{stderr}");
+}
