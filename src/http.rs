@@ -11,8 +11,10 @@ use reqwest::header::{
 use url::Url;
 
 use crate::auth::{Auth, TokenUnset};
-use crate::session::Body;
 use crate::urls::{origin_text, same_origin};
+
+pub mod body;
+pub use body::{Body, CompactJson, COMPACT_ABOVE};
 
 pub const USER_AGENT: &str = concat!("oktash/", env!("CARGO_PKG_VERSION"));
 

@@ -12,8 +12,9 @@ use comfy_table::{presets, ColumnConstraint, ContentArrangement, Row, Table, Wid
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::http::Body;
 use crate::okta::Kind;
-use crate::session::{Body, Entry};
+use crate::session::Entry;
 
 /// How output should look: decided once, from the terminal and `NO_COLOR`.
 #[derive(Debug, Clone, Copy)]

@@ -3,9 +3,10 @@
 use serde_json::{json, Value};
 
 use crate::auth::TokenSource;
+use crate::http::Body;
 use crate::okta::Kind;
 use crate::render;
-use crate::session::{Body, Entry};
+use crate::session::Entry;
 
 use super::{fail, Failure, Outcome, Shell};
 

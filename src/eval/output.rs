@@ -9,10 +9,11 @@ use serde_json::Value;
 use url::Url;
 
 use crate::http;
+use crate::http::Body;
 use crate::lang::Output;
 use crate::okta::{self, Kind};
 use crate::render;
-use crate::session::{Body, Entry};
+use crate::session::Entry;
 
 use super::{fail, Failure, Outcome, Shell};
 

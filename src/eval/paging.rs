@@ -9,11 +9,11 @@ use serde_json::value::RawValue;
 use serde_json::Value;
 use url::Url;
 
+use crate::http::Body;
 use crate::http::{self, Request};
 use crate::lang::Output;
 use crate::okta::Kind;
 use crate::render;
-use crate::session::Body;
 
 use super::{plural, Failure, Outcome, Shell};
 

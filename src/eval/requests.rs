@@ -6,11 +6,12 @@ use std::time::Duration;
 use serde_json::Value;
 use url::Url;
 
+use crate::http::Body;
 use crate::http::{self, Request, RequestBody};
 use crate::lang::{self, Body as BodyArg, Expr, Method, Output, Param, Root, Word, WordPart};
 use crate::okta;
 use crate::render;
-use crate::session::{Body, Entry};
+use crate::session::Entry;
 
 use super::values::{step_text, type_name};
 use super::{fail, Failure, Outcome, Refusal, Shell};

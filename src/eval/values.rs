@@ -5,8 +5,9 @@ use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess,
 use serde_json::Value;
 use std::borrow::Cow;
 
+use crate::http::{Body, CompactJson};
 use crate::lang::{self, Expr, Root, Step, Value as ValueArg, Word, WordPart};
-use crate::session::{Body, CompactJson, Entry};
+use crate::session::Entry;
 
 use super::{fail, Failure, Outcome, Shell};
 
