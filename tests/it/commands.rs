@@ -2,29 +2,8 @@
 //! `$refs` inside JSON literals, `set NAME.path = VALUE`, and multi-line bodies (issue 8,
 //! items 9, 10, 11 and 13). The real binary through pipes, against the demo org on loopback.
 
-use crate::common::{DemoProcess, Home};
+use crate::common::{documents, DemoProcess, Home};
 use serde_json::{json, Value};
-
-fn run(home: &Home, args: &[&str]) -> (bool, String, String) {
-    let out = home.command().args(args).output().expect("run oktash");
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-fn run_demo(home: &Home, commands: &str) -> (bool, String, String) {
-    run(home, &["--demo", "-c", commands])
-}
-
-/// Stdout holds one JSON document per printed value; parse them all.
-fn documents(stdout: &str) -> Vec<Value> {
-    serde_json::Deserializer::from_str(stdout)
-        .into_iter::<Value>()
-        .collect::<Result<_, _>>()
-        .unwrap_or_else(|e| panic!("stdout is not JSON documents ({e}):\n{stdout}"))
-}
 
 /// The third user of the demo org (the first two are the admin and the auditor, whom the demo
 /// does not let anyone deactivate), fetched in full and kept in `$u`.
@@ -34,10 +13,9 @@ const FETCH_U: &str = "ls users limit=3; get $last[2].id; set u = $last";
 fn follow_passes_query_parameters_to_the_link() {
     let home = Home::new();
     // resetPassword needs sendEmail (Okta answers 400 without it).
-    let (ok, stdout, stderr) = run_demo(
-        &home,
-        &format!("{FETCH_U}; follow resetPassword $u sendEmail=false"),
-    );
+    let (ok, stdout, stderr) = home.run_demo(&format!(
+        "{FETCH_U}; follow resetPassword $u sendEmail=false"
+    ));
     assert!(ok, "{stderr}");
     assert!(
         stderr.contains("/lifecycle/reset_password?sendEmail=false  200"),
@@ -48,7 +26,7 @@ fn follow_passes_query_parameters_to_the_link() {
     assert!(reset["resetPasswordUrl"].is_string(), "{reset}");
 
     // A key the link already has is replaced, not sent twice.
-    let (ok, stdout, stderr) = run_demo(&home, "ls users limit=2; follow next limit=1");
+    let (ok, stdout, stderr) = home.run_demo("ls users limit=2; follow next limit=1");
     assert!(ok, "{stderr}");
     let docs = documents(&stdout);
     assert_eq!(docs[1].as_array().map(Vec::len), Some(1), "{stderr}");
@@ -61,37 +39,31 @@ fn follow_takes_yes_in_a_protected_environment() {
     let demo = DemoProcess::start(&[]);
     let home = Home::new();
     let add = format!("env add prod {} token={} --protected", demo.url, demo.token);
-    assert!(run(&home, &["-c", &add]).0);
+    assert!(home.run(&["-c", &add]).0);
     let status = |home: &Home| {
-        let (ok, stdout, stderr) = run(home, &["-e", "prod", "-c", "ls users limit=3"]);
+        let (ok, stdout, stderr) = home.run(&["-e", "prod", "-c", "ls users limit=3"]);
         assert!(ok, "{stderr}");
         // From the listing on: `using prod` is still printed to stdout (issue 8 item 7).
         let json = &stdout[stdout.find('[').unwrap_or(0)..];
         documents(json)[0][2]["status"].clone()
     };
 
-    let (ok, _, stderr) = run(
-        &home,
-        &[
-            "-e",
-            "prod",
-            "-c",
-            "ls users limit=3; get $last[2].id; follow suspend",
-        ],
-    );
+    let (ok, _, stderr) = home.run(&[
+        "-e",
+        "prod",
+        "-c",
+        "ls users limit=3; get $last[2].id; follow suspend",
+    ]);
     assert!(!ok);
     assert!(stderr.contains("needs confirmation: add --yes"), "{stderr}");
     assert_eq!(status(&home), "ACTIVE");
 
-    let (ok, _, stderr) = run(
-        &home,
-        &[
-            "-e",
-            "prod",
-            "-c",
-            "ls users limit=3; get $last[2].id; follow suspend --yes",
-        ],
-    );
+    let (ok, _, stderr) = home.run(&[
+        "-e",
+        "prod",
+        "-c",
+        "ls users limit=3; get $last[2].id; follow suspend --yes",
+    ]);
     assert!(ok, "{stderr}");
     assert!(stderr.contains(": ACTIVE → SUSPENDED"), "{stderr}");
     assert_eq!(status(&home), "SUSPENDED");
@@ -101,7 +73,7 @@ fn follow_takes_yes_in_a_protected_environment() {
 fn a_missing_link_is_explained_not_corrected_to_its_opposite() {
     let home = Home::new();
     // An ACTIVE user has `suspend`, not `unsuspend`: one edit apart, opposite actions.
-    let (ok, _, stderr) = run_demo(&home, &format!("{FETCH_U}; follow unsuspend $u"));
+    let (ok, _, stderr) = home.run_demo(&format!("{FETCH_U}; follow unsuspend $u"));
     assert!(!ok);
     assert!(!stderr.contains("did you mean"), "{stderr}");
     assert!(
@@ -113,18 +85,15 @@ fn a_missing_link_is_explained_not_corrected_to_its_opposite() {
     );
 
     // A value stored before a change: the hint says how to refresh it.
-    let (ok, _, stderr) = run_demo(
-        &home,
-        &format!("{FETCH_U}; follow suspend $u; follow unsuspend $u"),
-    );
+    let (ok, _, stderr) = home.run_demo(&format!(
+        "{FETCH_U}; follow suspend $u; follow unsuspend $u"
+    ));
     assert!(!ok);
     assert!(stderr.contains("`get $u` to refresh it"), "{stderr}");
 
     // The `{}` a lifecycle call answers has no links: the hint names the object.
-    let (ok, _, stderr) = run_demo(
-        &home,
-        "ls users limit=3; get $last[2].id; follow suspend; follow unsuspend",
-    );
+    let (ok, _, stderr) =
+        home.run_demo("ls users limit=3; get $last[2].id; follow suspend; follow unsuspend");
     assert!(!ok);
     assert!(
         stderr.contains(
@@ -134,18 +103,18 @@ fn a_missing_link_is_explained_not_corrected_to_its_opposite() {
     );
 
     // A list item carries only `self`.
-    let (ok, _, stderr) = run_demo(&home, "ls users limit=3; follow deactivate $last[2]");
+    let (ok, _, stderr) = home.run_demo("ls users limit=3; follow deactivate $last[2]");
     assert!(!ok);
     assert!(
         stderr.contains("it carries only `self`, as items of a list do; `get $last[2]`"),
         "{stderr}"
     );
-    let (ok, _, stderr) = run_demo(&home, "ls users limit=3; follow deactivate");
+    let (ok, _, stderr) = home.run_demo("ls users limit=3; follow deactivate");
     assert!(!ok);
     assert!(stderr.contains("$last is a list"), "{stderr}");
 
     // A typo that is no link name of its own is still corrected.
-    let (ok, _, stderr) = run_demo(&home, &format!("{FETCH_U}; follow deactivte $u"));
+    let (ok, _, stderr) = home.run_demo(&format!("{FETCH_U}; follow deactivte $u"));
     assert!(!ok);
     assert!(stderr.contains("did you mean `deactivate`?"), "{stderr}");
 }
@@ -153,12 +122,9 @@ fn a_missing_link_is_explained_not_corrected_to_its_opposite() {
 #[test]
 fn lifecycle_writes_and_deletes_say_what_happened() {
     let home = Home::new();
-    let (ok, stdout, stderr) = run_demo(
-        &home,
-        &format!(
-            "{FETCH_U}; delete $u; delete $u; ls users limit=4; get $last[3].id; follow deactivate"
-        ),
-    );
+    let (ok, stdout, stderr) = home.run_demo(&format!(
+        "{FETCH_U}; delete $u; delete $u; ls users limit=4; get $last[3].id; follow deactivate"
+    ));
     assert!(ok, "{stderr}");
     assert!(
         stderr.contains("emma.gomez@example.com: ACTIVE → DEPROVISIONED (delete again to remove)"),
@@ -180,10 +146,8 @@ fn lifecycle_writes_and_deletes_say_what_happened() {
     assert_eq!(docs.last().unwrap(), &json!({}));
 
     // A group has no status: its delete is said plainly.
-    let (ok, _, stderr) = run_demo(
-        &home,
-        r#"post groups {"profile": {"name": "Temp crew"}}; delete $last"#,
-    );
+    let (ok, _, stderr) =
+        home.run_demo(r#"post groups {"profile": {"name": "Temp crew"}}; delete $last"#);
     assert!(ok, "{stderr}");
     assert!(stderr.contains("Temp crew: deleted"), "{stderr}");
 }
@@ -191,8 +155,7 @@ fn lifecycle_writes_and_deletes_say_what_happened() {
 #[test]
 fn references_are_json_values_in_bodies_and_set() {
     let home = Home::new();
-    let (ok, stdout, stderr) = run_demo(
-        &home,
+    let (ok, stdout, stderr) = home.run_demo(
         &format!(
             r#"{FETCH_U}; set t = "Boss"; post $u {{"profile": {{"title": $t}}}}; get $u; set x = {{"first": $1[0].id, "ids": $1.id, "both": [$t, 1]}}; echo $x"#
         ),
@@ -209,10 +172,10 @@ fn references_are_json_values_in_bodies_and_set() {
     );
 
     // A reference that fails names itself; a `$` inside a JSON string is text.
-    let (ok, _, stderr) = run_demo(&home, r#"post users {"profile": {"title": $nope}}"#);
+    let (ok, _, stderr) = home.run_demo(r#"post users {"profile": {"title": $nope}}"#);
     assert!(!ok);
     assert!(stderr.contains("$nope: no such variable"), "{stderr}");
-    let (ok, stdout, _) = run_demo(&home, r#"echo {"price": "$5", "n": [1]}"#);
+    let (ok, stdout, _) = home.run_demo(r#"echo {"price": "$5", "n": [1]}"#);
     assert!(ok);
     assert_eq!(documents(&stdout), vec![json!({"price": "$5", "n": [1]})]);
 }
@@ -220,8 +183,7 @@ fn references_are_json_values_in_bodies_and_set() {
 #[test]
 fn set_changes_one_place_of_a_variable() {
     let home = Home::new();
-    let (ok, stdout, stderr) = run_demo(
-        &home,
+    let (ok, stdout, stderr) = home.run_demo(
         r#"set u = {"profile": {}, "tags": [1, 2]}; set u.profile.title = "Boss"; set u.tags[-1] = 3; set u.a.b = true; echo $u"#,
     );
     assert!(ok, "{stderr}");
@@ -240,20 +202,17 @@ fn set_changes_one_place_of_a_variable() {
             "cannot set $u.a.b: $u.a is a number, not an object",
         ),
     ] {
-        let (ok, _, stderr) = run_demo(&home, line);
+        let (ok, _, stderr) = home.run_demo(line);
         assert!(!ok, "{line}");
         assert!(stderr.contains(message), "{line}: {stderr}");
     }
     // A failed set leaves the variable as it was.
-    let (_, stdout, _) = run(
-        &home,
-        &[
-            "--demo",
-            "-k",
-            "-c",
-            "set u = {\"a\": [1]}; set u.b.c[0] = 2\necho $u",
-        ],
-    );
+    let (_, stdout, _) = home.run(&[
+        "--demo",
+        "-k",
+        "-c",
+        "set u = {\"a\": [1]}; set u.b.c[0] = 2\necho $u",
+    ]);
     assert_eq!(documents(&stdout), vec![json!({"a": [1]})]);
 }
 
@@ -266,7 +225,7 @@ fn a_script_joins_the_lines_of_an_open_json_body() {
         "set t = \"Boss\"\necho {\n  \"profile\": {\n    \"title\": $t\n  },\n  \"n\": [1,\n 2]\n}\necho after\npost users {\"a\":\n",
     )
     .unwrap();
-    let (ok, stdout, stderr) = run(&home, &["--demo", script.to_str().unwrap()]);
+    let (ok, stdout, stderr) = home.run(&["--demo", script.to_str().unwrap()]);
     assert!(!ok, "the last body never closes");
     assert_eq!(
         documents(&stdout),

@@ -1,7 +1,7 @@
 //! Issue 8 item 3: large bodies are kept compactly in the history, counted at that size, and
 //! still walked by expressions, printed and summed up like any other.
 
-use crate::common::{DemoProcess, Home};
+use crate::common::{documents, outcome, DemoProcess, Home};
 use serde_json::Value;
 
 /// Runs `commands` against `demo` with `--keep-mb keep_mb`, through pipes.
@@ -13,19 +13,7 @@ fn run(home: &Home, demo: &DemoProcess, keep_mb: &str, commands: &str) -> (bool,
         .args(["--keep-mb", keep_mb, "-c", commands])
         .output()
         .expect("run oktash");
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-/// Every JSON document on stdout, in order.
-fn documents(stdout: &str) -> Vec<Value> {
-    serde_json::Deserializer::from_str(stdout)
-        .into_iter::<Value>()
-        .collect::<Result<_, _>>()
-        .unwrap_or_else(|e| panic!("stdout is a stream of JSON: {e}\n{stdout}"))
+    outcome(out)
 }
 
 #[test]

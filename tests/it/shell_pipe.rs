@@ -1,33 +1,12 @@
 //! The real binary driven through pipes, against the demo org over loopback HTTP.
 
-use crate::common::{DemoProcess, Home};
+use crate::common::{documents, DemoProcess, Home};
 use serde_json::Value;
-
-fn run_demo(home: &Home, commands: &str) -> (bool, String, String) {
-    let out = home
-        .command()
-        .args(["--demo", "-c", commands])
-        .output()
-        .expect("run oktash");
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-/// Stdout holds one JSON document per printed value; parse them all.
-fn documents(stdout: &str) -> Vec<Value> {
-    serde_json::Deserializer::from_str(stdout)
-        .into_iter::<Value>()
-        .collect::<Result<_, _>>()
-        .unwrap_or_else(|e| panic!("stdout is not JSON documents ({e}):\n{stdout}"))
-}
 
 #[test]
 fn lists_users_as_plain_json_when_piped() {
     let home = Home::new();
-    let (ok, stdout, stderr) = run_demo(&home, "ls users limit=2");
+    let (ok, stdout, stderr) = home.run_demo("ls users limit=2");
     assert!(ok, "{stderr}");
     let docs = documents(&stdout);
     let users = docs[0].as_array().expect("a list");
@@ -43,8 +22,7 @@ fn lists_users_as_plain_json_when_piped() {
 #[test]
 fn chains_ids_through_history_and_variables() {
     let home = Home::new();
-    let (ok, stdout, stderr) = run_demo(
-        &home,
+    let (ok, stdout, stderr) = home.run_demo(
         "ls users limit=3; set first = $last[0]; get $first.id; echo $2.profile.login; echo $1.id",
     );
     assert!(ok, "{stderr}");
@@ -67,7 +45,7 @@ fn chains_ids_through_history_and_variables() {
 #[test]
 fn a_list_argument_fans_out_into_one_entry() {
     let home = Home::new();
-    let (ok, stdout, stderr) = run_demo(&home, "ls users limit=3; get $last.id; history");
+    let (ok, stdout, stderr) = home.run_demo("ls users limit=3; get $last.id; history");
     assert!(ok, "{stderr}");
     let docs = documents(&stdout);
     let fetched = docs[1].as_array().expect("fan-out collects a list");
@@ -87,10 +65,8 @@ fn a_list_argument_fans_out_into_one_entry() {
 #[test]
 fn follows_next_links_and_resolves_logins() {
     let home = Home::new();
-    let (ok, stdout, stderr) = run_demo(
-        &home,
-        "ls users limit=2; follow next; get $2[0].profile.login; get me",
-    );
+    let (ok, stdout, stderr) =
+        home.run_demo("ls users limit=2; follow next; get $2[0].profile.login; get me");
     assert!(ok, "{stderr}");
     let docs = documents(&stdout);
     assert_ne!(docs[0][0]["id"], docs[1][0]["id"], "next is another page");
@@ -108,7 +84,7 @@ fn follows_next_links_and_resolves_logins() {
 fn okta_errors_are_one_line_and_fail_the_script() {
     let home = Home::new();
     let (ok, _stdout, stderr) =
-        run_demo(&home, "get users/nobody-here@example.com; echo unreachable");
+        home.run_demo("get users/nobody-here@example.com; echo unreachable");
     assert!(!ok);
     let line = stderr
         .lines()
@@ -125,17 +101,17 @@ fn okta_errors_are_one_line_and_fail_the_script() {
 #[test]
 fn unknown_references_name_what_exists() {
     let home = Home::new();
-    let (ok, _, stderr) = run_demo(&home, "set alpha = 1; echo $alpah");
+    let (ok, _, stderr) = home.run_demo("set alpha = 1; echo $alpah");
     assert!(!ok);
     assert!(stderr.contains("$alpah"), "{stderr}");
     assert!(
         stderr.contains("$alpha"),
         "suggests the variable that exists: {stderr}"
     );
-    let (ok, _, stderr) = run_demo(&home, "echo $4");
+    let (ok, _, stderr) = home.run_demo("echo $4");
     assert!(!ok);
     assert!(stderr.contains("no history entry #4"), "{stderr}");
-    let (ok, _, stderr) = run_demo(&home, "ls users limit=1; echo $last[0].profile.nope");
+    let (ok, _, stderr) = home.run_demo("ls users limit=1; echo $last[0].profile.nope");
     assert!(!ok);
     assert!(
         stderr.contains("no field `nope`") && stderr.contains("login"),
@@ -181,7 +157,7 @@ fn piped_stdin_is_a_script() {
 #[test]
 fn bad_json_bodies_and_unknown_commands_are_clear() {
     let home = Home::new();
-    let (ok, _, stderr) = run_demo(&home, r#"post users {"profile": {"login": }}"#);
+    let (ok, _, stderr) = home.run_demo(r#"post users {"profile": {"login": }}"#);
     assert!(!ok);
     assert!(
         stderr.contains('^') && stderr.to_lowercase().contains("json"),
@@ -192,7 +168,7 @@ fn bad_json_bodies_and_unknown_commands_are_clear() {
 #[test]
 fn as_curl_masks_the_token_unless_revealed() {
     let home = Home::new();
-    let (ok, stdout, stderr) = run_demo(&home, "get me; as curl; as curl --reveal");
+    let (ok, stdout, stderr) = home.run_demo("get me; as curl; as curl --reveal");
     assert!(ok, "{stderr}");
     let token = oktash_demo::DEFAULT_TOKEN;
     let masked = stdout.split("curl").nth(1).unwrap();
@@ -204,10 +180,8 @@ fn as_curl_masks_the_token_unless_revealed() {
 #[test]
 fn writes_to_a_file_and_pipes_to_a_program() {
     let home = Home::new();
-    let (ok, stdout, stderr) = run_demo(
-        &home,
-        "ls users limit=2 > users.json; ls users limit=2 | wc -c",
-    );
+    let (ok, stdout, stderr) =
+        home.run_demo("ls users limit=2 > users.json; ls users limit=2 | wc -c");
     assert!(ok, "{stderr}");
     let saved: Value =
         serde_json::from_str(&std::fs::read_to_string(home.path().join("users.json")).unwrap())
@@ -297,7 +271,7 @@ fn unreachable_hosts_and_other_origins_are_refused_clearly() {
     );
     assert!(!stderr.contains("00secret-token-value-xyz"));
 
-    let (ok, _, stderr) = run_demo(&home, "get https://example.com/api/v1/users/me");
+    let (ok, _, stderr) = home.run_demo("get https://example.com/api/v1/users/me");
     assert!(!ok);
     assert!(stderr.contains("refusing to send the token"), "{stderr}");
 }
@@ -305,10 +279,10 @@ fn unreachable_hosts_and_other_origins_are_refused_clearly() {
 #[test]
 fn plain_http_and_admin_urls_get_hints() {
     let home = Home::new();
-    let (ok, _, stderr) = run_demo(&home, "env add bad https://acme-admin.okta.com token=x");
+    let (ok, _, stderr) = home.run_demo("env add bad https://acme-admin.okta.com token=x");
     assert!(!ok);
     assert!(stderr.contains("acme.okta.com"), "{stderr}");
-    let (ok, _, stderr) = run_demo(&home, "env add bad http://acme.okta.com token=x");
+    let (ok, _, stderr) = home.run_demo("env add bad http://acme.okta.com token=x");
     assert!(!ok);
     assert!(stderr.contains("plain http"), "{stderr}");
 }
@@ -338,7 +312,7 @@ fn source_runs_a_script_and_record_keeps_later_commands_masked() {
     );
     assert!(!recorded.contains("00RecordedSecret999"), "{recorded}");
     assert!(recorded.contains("token=••••"), "{recorded}");
-    let (ok, _, stderr) = run_demo(&home, "source missing.oktash");
+    let (ok, _, stderr) = home.run_demo("source missing.oktash");
     assert!(!ok);
     assert!(stderr.contains("cannot read missing.oktash"), "{stderr}");
 }
@@ -383,10 +357,8 @@ fn an_imported_environment_keeps_its_variables_across_sessions_and_keep_going_ru
 fn run_folder_runs_every_request_under_it_and_sums_up() {
     let home = Home::new();
     let users = concat!(env!("CARGO_MANIFEST_DIR"), "/data/okta/postman/users.json");
-    let (ok, stdout, stderr) = run_demo(
-        &home,
-        &format!("import {users}; run \"List Users/\"; history"),
-    );
+    let (ok, stdout, stderr) =
+        home.run_demo(&format!("import {users}; run \"List Users/\"; history"));
     assert!(ok, "{stderr}");
     assert!(
         stderr.contains("ran 10 requests of List Users/: 10 succeeded"),
@@ -399,14 +371,10 @@ fn run_folder_runs_every_request_under_it_and_sums_up() {
     );
 
     // Several writes ask first; with --yes they run, and the failures are summed up at the end.
-    let (ok, _, stderr) = run_demo(
-        &home,
-        &format!("import {users}; run \"Lifecycle Operations/\""),
-    );
+    let (ok, _, stderr) = home.run_demo(&format!("import {users}; run \"Lifecycle Operations/\""));
     assert!(!ok);
     assert!(stderr.contains("9 of them writes: add --yes"), "{stderr}");
-    let (ok, _, stderr) = run_demo(
-        &home,
+    let (ok, _, stderr) = home.run_demo(
         &format!("import {users}; ls users search='status eq \"STAGED\"' limit=1; set userId = $last[0].id; run \"Lifecycle Operations/\" --yes"),
     );
     assert!(

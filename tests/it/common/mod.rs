@@ -48,6 +48,16 @@ impl Home {
         cmd
     }
 
+    /// The binary with these arguments, through pipes: success, stdout, stderr.
+    pub fn run(&self, args: &[&str]) -> (bool, String, String) {
+        outcome(self.command().args(args).output().expect("run oktash"))
+    }
+
+    /// `oktash --demo -c COMMANDS`, through pipes.
+    pub fn run_demo(&self, commands: &str) -> (bool, String, String) {
+        self.run(&["--demo", "-c", commands])
+    }
+
     pub fn assert(&self) -> assert_cmd::Command {
         assert_cmd::Command::from_std(self.command())
     }
@@ -111,4 +121,21 @@ pub fn okta_ids(text: &str, prefix: &str) -> Vec<String> {
         .filter(|w| w.starts_with(prefix) && w.len() == 20)
         .map(str::to_string)
         .collect()
+}
+
+/// A finished run: whether it succeeded, its stdout and its stderr.
+pub fn outcome(out: std::process::Output) -> (bool, String, String) {
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Stdout off a terminal is a stream of JSON documents, one per printed value; all of them.
+pub fn documents(stdout: &str) -> Vec<serde_json::Value> {
+    serde_json::Deserializer::from_str(stdout)
+        .into_iter::<serde_json::Value>()
+        .collect::<Result<_, _>>()
+        .unwrap_or_else(|e| panic!("stdout is not JSON documents ({e}):\n{stdout}"))
 }
