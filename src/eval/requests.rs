@@ -136,6 +136,7 @@ impl Shell {
         let mut size = 0;
         // The entry is named after the first target.
         let label = format!("{} (+{} more)", urls[0], urls.len() - 1);
+        let mut failure = None;
         for url in urls {
             let request = Request {
                 method: method.clone(),
@@ -146,28 +147,8 @@ impl Shell {
             let response = match self.fetch(&request) {
                 Ok(r) => r,
                 Err(e) => {
-                    progress.finish_and_clear();
-                    if !bodies.is_empty() {
-                        let body = Body::Json(Value::Array(bodies));
-                        let n = self.push_gathered(
-                            &method,
-                            label,
-                            worst,
-                            http::Headers::default(),
-                            body,
-                            elapsed,
-                            size,
-                        );
-                        eprintln!(
-                            "kept the {} results so far as #{n}",
-                            self.session
-                                .history
-                                .get(n)
-                                .map(|e| e.body.value().as_array().map_or(0, Vec::len))
-                                .unwrap_or(0)
-                        );
-                    }
-                    return Err(e);
+                    failure = Some(e);
+                    break;
                 }
             };
             if response.status >= 400 && worst < 400 {
@@ -183,6 +164,12 @@ impl Shell {
             progress.inc(1);
         }
         progress.finish_and_clear();
+        // What came back is kept, also when a failure stopped the fan-out part way.
+        let kept = bodies.len();
+        let failure = match (failure, kept) {
+            (Some(e), 0) => return Err(e),
+            (failure, _) => failure,
+        };
         let body = Body::Json(Value::Array(bodies));
         let n = self.push_gathered(
             &method,
@@ -193,6 +180,10 @@ impl Shell {
             elapsed,
             size,
         );
+        if let Some(e) = failure {
+            eprintln!("kept the {kept} results so far as #{n}");
+            return Err(e);
+        }
         if let Some(why) = first_not_json {
             return self.fail_kept(n, why);
         }
