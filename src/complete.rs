@@ -202,15 +202,6 @@ fn method_of(command: &str) -> &'static str {
     }
 }
 
-/// `users` → `/api/v1/users`.
-fn api_path(resource: &str) -> String {
-    if resource.starts_with('/') {
-        resource.to_string()
-    } else {
-        format!("/api/v1/{}", resource.trim_start_matches("api/v1/"))
-    }
-}
-
 /// The resource argument: collections, then (after a `/`) the sub-resources the spec has under
 /// what is typed, and the ids seen (`users/00u…`). `ls` offers no bare ids: it lists.
 fn resources(command: &str, word: &str, data: &Candidates) -> Vec<String> {
@@ -226,7 +217,7 @@ fn resources(command: &str, word: &str, data: &Candidates) -> Vec<String> {
         Some(slash) => {
             let prefix = &word[..=slash];
             if let Some(index) = index {
-                let parent = api_path(prefix.trim_end_matches('/'));
+                let parent = spec::api_path(prefix.trim_end_matches('/'));
                 out.extend(
                     index
                         .children(&parent)
@@ -250,7 +241,7 @@ fn query_params(command: &str, resource: &str) -> Vec<String> {
     if resource.starts_with('$') {
         return Vec::new();
     }
-    match index.find(method_of(command), &api_path(resource)) {
+    match index.find(method_of(command), &spec::api_path(resource)) {
         Some(op) => op.query_params().map(|p| format!("{}=", p.name)).collect(),
         None => Vec::new(),
     }
@@ -263,7 +254,7 @@ fn enum_values(command: &str, words: &[&str], key: &str) -> Vec<String> {
     let Some(resource) = words.get(1) else {
         return Vec::new();
     };
-    let Some(op) = index.find(method_of(command), &api_path(resource)) else {
+    let Some(op) = index.find(method_of(command), &spec::api_path(resource)) else {
         return Vec::new();
     };
     match op.query_params().find(|p| p.name == key) {

@@ -24,7 +24,7 @@ pub fn help(topic: &str) -> Result<String, String> {
             Ok(listing(&found, &format!("{} operations", found.len())))
         }
         [method, path] if is_method(method) => {
-            let path = api_path(path);
+            let path = spec::api_path(path);
             match index.find(method, &path) {
                 Some(op) => Ok(operation(index, op)),
                 None => Err(not_found(index, &method.to_uppercase(), &path)),
@@ -36,7 +36,7 @@ pub fn help(topic: &str) -> Result<String, String> {
                 "post" | "put" | "patch" | "delete" => command,
                 _ => return Err(format!("no help for `{topic}`; try `help`")),
             };
-            let path = api_path(resource);
+            let path = spec::api_path(resource);
             match index.find(method, &path) {
                 Some(op) => Ok(operation(index, op)),
                 None => Err(not_found(index, &method.to_uppercase(), &path)),
@@ -69,19 +69,6 @@ fn is_method(word: &str) -> bool {
     ["GET", "POST", "PUT", "PATCH", "DELETE"]
         .iter()
         .any(|m| m.eq_ignore_ascii_case(word))
-}
-
-/// `users` → `/api/v1/users`; a path or URL keeps its own path.
-fn api_path(word: &str) -> String {
-    let path = match url::Url::parse(word) {
-        Ok(url) if url.has_host() => url.path().to_string(),
-        _ => word.to_string(),
-    };
-    if path.starts_with('/') {
-        path
-    } else {
-        format!("/api/v1/{path}")
-    }
 }
 
 fn not_found(index: &Index, method: &str, path: &str) -> String {

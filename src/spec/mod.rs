@@ -190,6 +190,20 @@ fn fit(template: &str, path: &str) -> Option<usize> {
     }
 }
 
+/// What a resource word names in the API: `users` → `/api/v1/users`; a path, or the path of a
+/// URL, stays as it is.
+pub fn api_path(word: &str) -> String {
+    let path = match url::Url::parse(word) {
+        Ok(url) if url.has_host() => url.path().to_string(),
+        _ => word.to_string(),
+    };
+    if path.starts_with('/') {
+        path
+    } else {
+        format!("/api/v1/{}", path.trim_start_matches("api/v1/"))
+    }
+}
+
 /// A template with its parameter names left out: `/users/{id}` and `/users/{userId}` are one.
 fn shape(template: &str) -> String {
     template
