@@ -1,6 +1,7 @@
 //! Credentials: the token itself ([`Secret`], never shown), where it comes from
-//! ([`TokenSource`]) and how it is sent ([`AuthScheme`]). `http` attaches them; `session` and
-//! `config` keep them. OAuth service apps and DPoP join here later.
+//! ([`TokenSource`]), how it is sent ([`AuthScheme`]), and OAuth 2.0 service apps
+//! ([`ServiceApp`]) whose tokens are minted as needed (`oauth` signs, `http` asks and attaches).
+//! `session` and `config` keep them.
 
 use std::fmt;
 
@@ -87,10 +88,109 @@ impl AuthScheme {
     }
 }
 
+/// How an environment proves who it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Auth {
-    pub scheme: AuthScheme,
-    pub token: TokenSource,
+pub enum Auth {
+    /// A token sent as it is: an SSWS API token, or a Bearer token pasted from elsewhere.
+    Token {
+        scheme: AuthScheme,
+        token: TokenSource,
+    },
+    /// An OAuth 2.0 service app: access tokens are minted with a private_key_jwt assertion,
+    /// kept in memory only and renewed before they run out.
+    ServiceApp(ServiceApp),
+}
+
+impl Auth {
+    pub fn token(scheme: AuthScheme, token: TokenSource) -> Auth {
+        Auth::Token { scheme, token }
+    }
+
+    /// `SSWS`, `Bearer`, `OAuth` or `OAuth+DPoP`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Auth::Token { scheme, .. } => scheme.as_str(),
+            Auth::ServiceApp(app) if app.dpop => "OAuth+DPoP",
+            Auth::ServiceApp(_) => "OAuth",
+        }
+    }
+
+    /// What `env` shows: the kind and something to tell credentials apart, never the secret.
+    pub fn describe(&self) -> String {
+        match self {
+            Auth::Token { scheme, token } => format!("{} {}", scheme.as_str(), token.describe()),
+            Auth::ServiceApp(app) => format!("{} {}", self.kind(), app.client_id),
+        }
+    }
+}
+
+/// An Okta API Services app: its client id, the private key whose public half is registered
+/// with it, and the scopes to ask for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServiceApp {
+    pub client_id: String,
+    pub key: KeySource,
+    /// The `kid` of the registered key (Okta shows it next to the key); sent in the assertion's
+    /// header so that an app with several keys knows which one to check.
+    pub key_id: Option<String>,
+    pub scopes: Vec<String>,
+    /// Ask for DPoP-bound tokens from the start (otherwise switched on when the org asks).
+    pub dpop: bool,
+}
+
+/// Where a service app's private key is: a file (PEM or JWK), an environment variable holding
+/// the PEM, or the PEM itself (from `~/.okta/okta.yaml`). Read at each token request, so that
+/// the key is in memory only while an assertion is signed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeySource {
+    File(std::path::PathBuf),
+    EnvVar(String),
+    Pem(Secret),
+}
+
+impl KeySource {
+    /// `@FILE` or `env:VAR`; the file's path is made absolute so that a saved environment works
+    /// from any directory.
+    pub fn parse(text: &str) -> Result<KeySource, String> {
+        if let Some(var) = text.strip_prefix("env:").filter(|v| !v.is_empty()) {
+            return Ok(KeySource::EnvVar(var.to_string()));
+        }
+        let Some(path) = text.strip_prefix('@').filter(|p| !p.is_empty()) else {
+            return Err(
+                "key= takes @FILE (a PEM or JWK file) or env:VAR (a variable holding the PEM)"
+                    .into(),
+            );
+        };
+        let path = std::path::Path::new(path);
+        let path = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        if !path.is_file() {
+            return Err(format!("key=@{}: no such file", path.display()));
+        }
+        Ok(KeySource::File(path))
+    }
+
+    /// The key's text: PEM or JWK JSON.
+    pub fn read(&self) -> Result<Secret, String> {
+        match self {
+            KeySource::File(path) => std::fs::read_to_string(path)
+                .map(Secret::new)
+                .map_err(|e| format!("cannot read the key {}: {e}", path.display())),
+            KeySource::EnvVar(var) => std::env::var(var)
+                .ok()
+                .filter(|v| !v.trim().is_empty())
+                .map(Secret::new)
+                .ok_or_else(|| format!("the key variable {var} is not set")),
+            KeySource::Pem(pem) => Ok(pem.clone()),
+        }
+    }
+
+    pub fn describe(&self) -> String {
+        match self {
+            KeySource::File(path) => format!("@{}", path.display()),
+            KeySource::EnvVar(var) => format!("env:{var}"),
+            KeySource::Pem(_) => "(PEM in okta.yaml)".into(),
+        }
+    }
 }
 
 /// An `env:VAR` token whose variable is not set when a request needs it.

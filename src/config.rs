@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{json, Value};
 
-use crate::auth::{Auth, AuthScheme, Secret, TokenSource};
+use crate::auth::{Auth, AuthScheme, KeySource, Secret, ServiceApp, TokenSource};
 use crate::session::{EnvOrigin, Environment};
 
 /// `$OKTASH_CONFIG_DIR` or the platform's config directory, plus `oktash/`.
@@ -94,12 +94,24 @@ pub fn save_environments(path: &Path, environments: &[Environment]) -> std::io::
         .iter()
         .filter(|e| e.origin == EnvOrigin::Config)
         .map(|e| {
-            let auth = e.auth.as_ref().map(|a| {
-                let (key, value) = match &a.token {
-                    TokenSource::Literal(s) => ("token", s.expose().to_string()),
-                    TokenSource::EnvVar(v) => ("tokenEnv", v.clone()),
-                };
-                json!({"scheme": a.scheme.as_str(), key: value})
+            let auth = e.auth.as_ref().map(|a| match a {
+                Auth::Token { scheme, token } => {
+                    let (key, value) = match token {
+                        TokenSource::Literal(s) => ("token", s.expose().to_string()),
+                        TokenSource::EnvVar(v) => ("tokenEnv", v.clone()),
+                    };
+                    json!({"scheme": scheme.as_str(), key: value})
+                }
+                // Where the key is, never the key: `env add` takes only @FILE and env:VAR.
+                Auth::ServiceApp(app) => {
+                    let key = match &app.key {
+                        KeySource::File(path) => json!({"file": path}),
+                        KeySource::EnvVar(var) => json!({"env": var}),
+                        KeySource::Pem(_) => Value::Null,
+                    };
+                    json!({"scheme": "OAuth", "clientId": app.client_id, "key": key,
+                        "keyId": app.key_id, "scopes": app.scopes, "dpop": app.dpop})
+                }
             });
             let variables: serde_json::Map<String, Value> = e.variables.iter().map(|(k, v)| (k.clone(), Value::String(v.clone()))).collect();
             json!({"name": e.name, "url": e.url, "auth": auth, "protected": e.protected, "variables": variables})
@@ -161,10 +173,10 @@ pub fn load_environments(path: &Path) -> Result<Vec<Environment>, ConfigError> {
             continue;
         };
         let auth = item.get("auth").filter(|a| a.is_object()).and_then(|a| {
-            let scheme = if a.get("scheme").and_then(Value::as_str) == Some("Bearer") {
-                AuthScheme::Bearer
-            } else {
-                AuthScheme::Ssws
+            let scheme = match a.get("scheme").and_then(Value::as_str) {
+                Some("Bearer") => AuthScheme::Bearer,
+                Some("OAuth") => return saved_service_app(a),
+                _ => AuthScheme::Ssws,
             };
             let token = match (
                 a.get("token").and_then(Value::as_str),
@@ -174,7 +186,7 @@ pub fn load_environments(path: &Path) -> Result<Vec<Environment>, ConfigError> {
                 (None, Some(v)) => TokenSource::EnvVar(v.to_string()),
                 _ => return None,
             };
-            Some(Auth { scheme, token })
+            Some(Auth::token(scheme, token))
         });
         out.push(Environment {
             name: name.to_string(),
@@ -200,24 +212,88 @@ pub fn load_environments(path: &Path) -> Result<Vec<Environment>, ConfigError> {
     Ok(out)
 }
 
+fn saved_service_app(auth: &Value) -> Option<Auth> {
+    let key = &auth["key"];
+    let key = match (key["file"].as_str(), key["env"].as_str()) {
+        (Some(path), _) => KeySource::File(PathBuf::from(path)),
+        (None, Some(var)) => KeySource::EnvVar(var.to_string()),
+        _ => return None,
+    };
+    Some(Auth::ServiceApp(ServiceApp {
+        client_id: auth["clientId"].as_str()?.to_string(),
+        key,
+        key_id: auth["keyId"].as_str().map(String::from),
+        scopes: auth["scopes"]
+            .as_array()?
+            .iter()
+            .filter_map(|s| Some(s.as_str()?.to_string()))
+            .collect(),
+        dpop: auth["dpop"].as_bool().unwrap_or(false),
+    }))
+}
+
+/// Scopes as Okta's SDKs take them: space- or comma-separated.
+pub fn split_scopes(text: &str) -> Vec<String> {
+    text.split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+        .collect()
+}
+
+/// The SDKs' `PrivateKey` authorization mode: a service app, its key given as PEM text or as a
+/// file path. `None` when the mode is another or the client id is missing.
+fn sdk_service_app(
+    mode: Option<&str>,
+    client_id: Option<&str>,
+    scopes: Vec<String>,
+    private_key: Option<KeySource>,
+    key_id: Option<&str>,
+) -> Option<Auth> {
+    if !mode?.eq_ignore_ascii_case("PrivateKey") {
+        return None;
+    }
+    Some(Auth::ServiceApp(ServiceApp {
+        client_id: client_id.filter(|c| !c.is_empty())?.to_string(),
+        key: private_key?,
+        key_id: key_id.filter(|k| !k.is_empty()).map(String::from),
+        scopes,
+        dpop: false,
+    }))
+}
+
 /// The name of the environment made from `OKTA_CLIENT_*`: not `env`, which `use env` reads as
 /// the keyword.
 pub const ENV_VARS_NAME: &str = "okta-client";
 
-/// `OKTA_CLIENT_ORGURL` + `OKTA_CLIENT_TOKEN` (the Okta SDKs' convention) as environment
-/// `okta-client`.
-/// The token stays in the variable: it is read at each request and never written anywhere.
+/// `OKTA_CLIENT_ORGURL` + `OKTA_CLIENT_TOKEN`, or the `PrivateKey` mode's
+/// `OKTA_CLIENT_AUTHORIZATIONMODE`, `_CLIENTID`, `_SCOPES`, `_PRIVATEKEY` (PEM or a path) and
+/// `_PRIVATEKEYID` (the Okta SDKs' convention), as environment `okta-client`.
+/// A token or PEM stays in its variable: read at each use and never written anywhere.
 pub fn from_process_env() -> Option<Environment> {
-    let url = std::env::var("OKTA_CLIENT_ORGURL")
-        .ok()
-        .filter(|u| !u.is_empty())?;
-    let auth = std::env::var("OKTA_CLIENT_TOKEN")
-        .ok()
-        .filter(|t| !t.is_empty())
-        .map(|_| Auth {
-            scheme: AuthScheme::Ssws,
-            token: TokenSource::EnvVar("OKTA_CLIENT_TOKEN".into()),
-        });
+    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    let url = var("OKTA_CLIENT_ORGURL")?;
+    let private_key = var("OKTA_CLIENT_PRIVATEKEY").map(|key| {
+        if key.contains("-----BEGIN") || key.trim_start().starts_with('{') {
+            KeySource::EnvVar("OKTA_CLIENT_PRIVATEKEY".into())
+        } else {
+            KeySource::File(PathBuf::from(key))
+        }
+    });
+    let auth = sdk_service_app(
+        var("OKTA_CLIENT_AUTHORIZATIONMODE").as_deref(),
+        var("OKTA_CLIENT_CLIENTID").as_deref(),
+        split_scopes(&var("OKTA_CLIENT_SCOPES").unwrap_or_default()),
+        private_key,
+        var("OKTA_CLIENT_PRIVATEKEYID").as_deref(),
+    )
+    .or_else(|| {
+        var("OKTA_CLIENT_TOKEN").map(|_| {
+            Auth::token(
+                AuthScheme::Ssws,
+                TokenSource::EnvVar("OKTA_CLIENT_TOKEN".into()),
+            )
+        })
+    });
     Some(Environment {
         name: ENV_VARS_NAME.into(),
         url: url.trim_end_matches('/').to_string(),
@@ -228,8 +304,9 @@ pub fn from_process_env() -> Option<Environment> {
     })
 }
 
-/// `~/.okta/okta.yaml` (`okta.client.orgUrl`, `okta.client.token`), as Okta's SDKs read it,
-/// as environment `okta.yaml`. A damaged file is reported, never fatal.
+/// `~/.okta/okta.yaml` (`okta.client.orgUrl` with `token`, or `authorizationMode: PrivateKey`
+/// with `clientId`, `scopes`, `privateKey` (PEM or a path) and `privateKeyId`), as Okta's SDKs
+/// read it, as environment `okta.yaml`. A damaged file is reported, never fatal.
 pub fn from_okta_yaml() -> Result<Option<Environment>, ConfigError> {
     let Some(home) = dirs::home_dir() else {
         return Ok(None);
@@ -249,13 +326,37 @@ pub fn from_okta_yaml() -> Result<Option<Environment>, ConfigError> {
     let Some(url) = client["orgUrl"].as_str().filter(|u| !u.is_empty()) else {
         return Ok(None);
     };
-    let auth = client["token"]
+    let scopes = match &client["scopes"] {
+        yaml_rust2::Yaml::Array(list) => list
+            .iter()
+            .filter_map(|s| s.as_str())
+            .map(String::from)
+            .collect(),
+        other => split_scopes(other.as_str().unwrap_or_default()),
+    };
+    let private_key = client["privateKey"]
         .as_str()
-        .filter(|t| !t.is_empty())
-        .map(|t| Auth {
-            scheme: AuthScheme::Ssws,
-            token: TokenSource::Literal(Secret::new(t)),
+        .filter(|k| !k.trim().is_empty())
+        .map(|key| {
+            if key.contains("-----BEGIN") || key.trim_start().starts_with('{') {
+                KeySource::Pem(Secret::new(key))
+            } else {
+                KeySource::File(PathBuf::from(key))
+            }
         });
+    let auth = sdk_service_app(
+        client["authorizationMode"].as_str(),
+        client["clientId"].as_str(),
+        scopes,
+        private_key,
+        client["privateKeyId"].as_str(),
+    )
+    .or_else(|| {
+        client["token"]
+            .as_str()
+            .filter(|t| !t.is_empty())
+            .map(|t| Auth::token(AuthScheme::Ssws, TokenSource::Literal(Secret::new(t))))
+    });
     Ok(Some(Environment {
         name: "okta.yaml".into(),
         url: url.trim_end_matches('/').to_string(),

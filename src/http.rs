@@ -10,7 +10,8 @@ use reqwest::header::{
 };
 use url::Url;
 
-use crate::auth::{Auth, TokenUnset};
+use crate::auth::{Auth, ServiceApp, TokenUnset};
+use crate::oauth::{self, DpopKey, Grant, TokenType};
 use crate::urls::{origin_text, same_origin};
 
 pub mod body;
@@ -146,6 +147,17 @@ pub enum HttpError {
     TokenUnset(#[from] TokenUnset),
     #[error("the token holds characters a header cannot carry")]
     TokenNotAHeader,
+    /// A service app's key could not be read or used.
+    #[error(transparent)]
+    Key(#[from] oauth::KeyError),
+    /// The org's token endpoint refused: the line says what to fix.
+    #[error("{0}")]
+    TokenRefused(String),
+    #[error(
+        "{origin}{} answered {status} without an OAuth answer: is this an Okta org URL?",
+        oauth::TOKEN_PATH
+    )]
+    NoTokenEndpoint { origin: String, status: u16 },
     /// Nothing was sent, and sending again would fail the same way.
     #[error("the URL is {kb} KB long, over the 64 KB an HTTP request can carry: ask for less (a shorter filter, fewer ids per request)")]
     UrlTooLong { kb: usize },
@@ -344,6 +356,74 @@ pub struct Client {
     /// The most bytes of one response body read into memory.
     pub max_body_mb: u64,
     last_rate: Option<LastRate>,
+    tokens: Tokens,
+}
+
+/// Access tokens minted for service apps (in memory only, never written or shown), and the
+/// session's DPoP key.
+#[derive(Default)]
+struct Tokens {
+    minted: std::collections::HashMap<AppAtOrg, Minted>,
+    dpop_key: Option<DpopKey>,
+    /// The nonce each org's token endpoint last asked DPoP proofs to carry.
+    nonces: std::collections::HashMap<String, String>,
+    /// Apps whose org asked for DPoP though the environment did not say `--dpop`.
+    dpop_asked: std::collections::HashSet<AppAtOrg>,
+}
+
+/// One service app at one org with one set of scopes: tokens are not shared beyond it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct AppAtOrg {
+    origin: String,
+    client_id: String,
+    scopes: Vec<String>,
+}
+
+impl AppAtOrg {
+    fn of(base: &Url, app: &ServiceApp) -> AppAtOrg {
+        AppAtOrg {
+            origin: origin_text(base),
+            client_id: app.client_id.clone(),
+            scopes: app.scopes.clone(),
+        }
+    }
+}
+
+struct Minted {
+    grant: Grant,
+    /// Renewed a little before it runs out, so that a request never carries a dying token.
+    renew_at: Instant,
+    expires_at: Instant,
+}
+
+impl Minted {
+    fn new(grant: Grant) -> Minted {
+        let now = Instant::now();
+        let margin = (grant.expires_in / 4).min(Duration::from_secs(60));
+        Minted {
+            renew_at: now + grant.expires_in - margin,
+            expires_at: now + grant.expires_in,
+            grant,
+        }
+    }
+}
+
+/// What `env` shows of a service app's current token.
+#[derive(Debug, Clone)]
+pub struct TokenStatus {
+    pub token_type: TokenType,
+    pub scopes: Vec<String>,
+    /// Zero once it has run out (a new one is minted at the next request).
+    pub expires_in: Duration,
+    /// `••••abcd`, for `as curl`.
+    pub masked: String,
+}
+
+/// The headers that prove who is asking, for one attempt of one request.
+struct Credentials {
+    authorization: HeaderValue,
+    /// A fresh single-use proof, for a DPoP-bound token.
+    dpop: Option<HeaderValue>,
 }
 
 /// The budget the last response reported, to pace the next request to the same org.
@@ -363,6 +443,7 @@ impl Default for Client {
             timeout: DEFAULT_TIMEOUT,
             max_body_mb: DEFAULT_MAX_BODY_MB,
             last_rate: None,
+            tokens: Tokens::default(),
         }
     }
 }
@@ -400,19 +481,32 @@ impl Client {
         let mut deadline = tokio::time::Instant::now() + self.timeout;
         let mut attempt = 0;
         let mut rate_waits = 0;
+        let mut renewed = false;
         loop {
             // Waiting out a rate limit is shown and Ctrl-C ends it: it does not count against
             // the request's own time.
             let paced = self.pace(&request.url).await;
             deadline += paced;
-            let result = tokio::time::timeout_at(deadline, self.send_once(target, request))
-                .await
-                .unwrap_or_else(|_| {
-                    Err(HttpError::TimedOut {
-                        host: host.clone(),
-                        secs: self.timeout.as_secs(),
-                    })
-                });
+            let result = tokio::time::timeout_at(deadline, async {
+                let credentials = self.credentials(target, request).await?;
+                self.send_once(credentials, request).await
+            })
+            .await
+            .unwrap_or_else(|_| {
+                Err(HttpError::TimedOut {
+                    host: host.clone(),
+                    secs: self.timeout.as_secs(),
+                })
+            });
+            // A minted token the org no longer takes (revoked, or its clock ran ahead of ours)
+            // is minted anew once; nothing was done with the refused request.
+            if let (Ok(response), Some(Auth::ServiceApp(app))) = (&result, target.auth) {
+                if response.status == 401 && !renewed {
+                    renewed = true;
+                    self.tokens.minted.remove(&AppAtOrg::of(target.base, app));
+                    continue;
+                }
+            }
             // 4xx other than 429, a cap or a timeout would come back the same: never retried.
             let retry_why = match &result {
                 Ok(response) if response.status == 429 && rate_waits < RATE_LIMIT_WAITS => {
@@ -438,20 +532,178 @@ impl Client {
         }
     }
 
-    async fn send_once(
+    /// The credential headers for one attempt: the token as it is, or a service app's access
+    /// token (minted when there is none or it is about to run out) with a fresh DPoP proof.
+    async fn credentials(
         &mut self,
         target: &Target<'_>,
+        request: &Request,
+    ) -> Result<Option<Credentials>, HttpError> {
+        let header = |scheme: &str, token: &str| {
+            let mut value = HeaderValue::from_str(&format!("{scheme} {token}"))
+                .map_err(|_| HttpError::TokenNotAHeader)?;
+            value.set_sensitive(true);
+            Ok::<_, HttpError>(value)
+        };
+        match target.auth {
+            None => Ok(None),
+            Some(Auth::Token { scheme, token }) => Ok(Some(Credentials {
+                authorization: header(scheme.as_str(), token.resolve()?.expose())?,
+                dpop: None,
+            })),
+            Some(Auth::ServiceApp(app)) => {
+                let at = AppAtOrg::of(target.base, app);
+                let fresh = self
+                    .tokens
+                    .minted
+                    .get(&at)
+                    .is_some_and(|m| Instant::now() < m.renew_at);
+                if !fresh {
+                    let minted = self.mint(target.base, app).await?;
+                    self.tokens.minted.insert(at.clone(), minted);
+                }
+                let grant = &self.tokens.minted[&at].grant;
+                let dpop = match grant.token_type {
+                    TokenType::Bearer => None,
+                    TokenType::Dpop => {
+                        let proof = self
+                            .tokens
+                            .dpop_key
+                            .get_or_insert_with(DpopKey::generate)
+                            .proof(
+                                request.method.as_str(),
+                                &request.url,
+                                None,
+                                Some(&grant.access_token),
+                            );
+                        Some(
+                            HeaderValue::from_str(&proof)
+                                .map_err(|_| HttpError::TokenNotAHeader)?,
+                        )
+                    }
+                };
+                Ok(Some(Credentials {
+                    authorization: header(grant.token_type.scheme(), grant.access_token.expose())?,
+                    dpop,
+                }))
+            }
+        }
+    }
+
+    /// Asks the org authorization server for an access token (client_credentials with a
+    /// private_key_jwt assertion), with DPoP when the environment says so or the org asks for
+    /// it, and the nonce dance: a `use_dpop_nonce` refusal is answered once with its nonce.
+    async fn mint(&mut self, base: &Url, app: &ServiceApp) -> Result<Minted, HttpError> {
+        let key = oauth::AppKey::load(&app.key)?;
+        let token_url = base
+            .join(oauth::TOKEN_PATH)
+            .map_err(|_| HttpError::unsendable(base))?;
+        let at = AppAtOrg::of(base, app);
+        let origin = at.origin.clone();
+        let mut dpop = app.dpop || self.tokens.dpop_asked.contains(&at);
+        let mut nonce_sent = None;
+        loop {
+            let form = oauth::token_request_form(app, &key, token_url.as_str())?;
+            let mut headers = HeaderMap::new();
+            headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+            headers.insert(
+                CONTENT_TYPE,
+                HeaderValue::from_static("application/x-www-form-urlencoded"),
+            );
+            if dpop {
+                let nonce = self.tokens.nonces.get(&origin).cloned();
+                let proof = self
+                    .tokens
+                    .dpop_key
+                    .get_or_insert_with(DpopKey::generate)
+                    .proof("POST", &token_url, nonce.as_deref(), None);
+                headers.insert(
+                    "dpop",
+                    HeaderValue::from_str(&proof).map_err(|_| HttpError::TokenNotAHeader)?,
+                );
+                nonce_sent = Some(nonce);
+            }
+            let mut response = self
+                .inner()?
+                .post(token_url.clone())
+                .headers(headers)
+                .body(form)
+                .send()
+                .await
+                .map_err(|e| HttpError::transport(&e, &token_url))?;
+            let status = response.status().as_u16();
+            let nonce = response
+                .headers()
+                .get("dpop-nonce")
+                .and_then(|v| v.to_str().ok())
+                .map(String::from);
+            // A token answer is a few hundred bytes: read at most 64 KB of whatever came.
+            let mut bytes = Vec::new();
+            while let Some(chunk) = response
+                .chunk()
+                .await
+                .map_err(|e| HttpError::transport(&e, &token_url))?
+            {
+                bytes.extend_from_slice(&chunk);
+                if bytes.len() > 64 * 1024 {
+                    break;
+                }
+            }
+            let refusal = match oauth::read_token_answer(status, &bytes, &app.scopes) {
+                Some(Ok(grant)) => return Ok(Minted::new(grant)),
+                Some(Err(refusal)) => refusal,
+                None => return Err(HttpError::NoTokenEndpoint { origin, status }),
+            };
+            // The org wants DPoP, or a proof with its (new) nonce: once per nonce, so that a
+            // server that keeps asking cannot loop us.
+            let retry = refusal.wants_dpop()
+                && (!dpop || (nonce.is_some() && nonce_sent.as_ref() != Some(&nonce)));
+            if !retry {
+                return Err(HttpError::TokenRefused(refusal.explain(app)));
+            }
+            if !dpop {
+                self.tokens.dpop_asked.insert(at.clone());
+                dpop = true;
+            }
+            if let Some(nonce) = nonce {
+                self.tokens.nonces.insert(origin.clone(), nonce);
+            }
+        }
+    }
+
+    /// The current token of a service app at an org, if one was minted this session.
+    pub fn token_status(&self, base: &Url, app: &ServiceApp) -> Option<TokenStatus> {
+        let minted = self.tokens.minted.get(&AppAtOrg::of(base, app))?;
+        Some(TokenStatus {
+            token_type: minted.grant.token_type,
+            scopes: minted.grant.scopes.clone(),
+            expires_in: minted.expires_at.saturating_duration_since(Instant::now()),
+            masked: minted.grant.access_token.masked(),
+        })
+    }
+
+    /// The current access token of a service app, for `as curl --reveal`.
+    pub fn access_token(
+        &self,
+        base: &Url,
+        app: &ServiceApp,
+    ) -> Option<(TokenType, crate::auth::Secret)> {
+        let grant = &self.tokens.minted.get(&AppAtOrg::of(base, app))?.grant;
+        Some((grant.token_type, grant.access_token.clone()))
+    }
+
+    async fn send_once(
+        &mut self,
+        credentials: Option<Credentials>,
         request: &Request,
     ) -> Result<Response, HttpError> {
         let mut headers = HeaderMap::new();
         headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
-        if let Some(auth) = target.auth {
-            let token = auth.token.resolve()?;
-            let mut value =
-                HeaderValue::from_str(&format!("{} {}", auth.scheme.as_str(), token.expose()))
-                    .map_err(|_| HttpError::TokenNotAHeader)?;
-            value.set_sensitive(true);
-            headers.insert(AUTHORIZATION, value);
+        if let Some(credentials) = credentials {
+            headers.insert(AUTHORIZATION, credentials.authorization);
+            if let Some(proof) = credentials.dpop {
+                headers.insert("dpop", proof);
+            }
         }
         for (k, v) in &request.headers {
             if let (Ok(name), Ok(value)) = (

@@ -10,6 +10,7 @@ pub mod eval;
 pub mod http;
 pub mod interrupt;
 pub mod lang;
+pub mod oauth;
 pub mod okta;
 pub mod postman;
 pub mod render;

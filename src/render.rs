@@ -175,6 +175,15 @@ pub fn duration(d: Duration) -> String {
     }
 }
 
+/// A time to come, in the largest whole unit that says it: `42 s`, `58 min`, `2 h`.
+pub fn duration_words(d: Duration) -> String {
+    match d.as_secs() {
+        s if s < 120 => format!("{s} s"),
+        s if s < 2 * 3600 => format!("{} min", s / 60),
+        s => format!("{} h", s / 3600),
+    }
+}
+
 pub fn body_summary(body: &Body, kind: Kind) -> String {
     match body {
         Body::Empty => "no content".into(),

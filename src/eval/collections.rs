@@ -65,9 +65,11 @@ impl Shell {
         let name = environment_name(&env.name, path);
         let placeholder = env.url_is_placeholder();
         let url = env.url.clone().unwrap_or_default();
-        let auth = env.apikey.as_ref().map(|key| Auth {
-            scheme: AuthScheme::Ssws,
-            token: TokenSource::Literal(Secret::new(key.clone())),
+        let auth = env.apikey.as_ref().map(|key| {
+            Auth::token(
+                AuthScheme::Ssws,
+                TokenSource::Literal(Secret::new(key.clone())),
+            )
         });
         let count = env.variables.len();
         let environment = Environment {
@@ -305,7 +307,7 @@ impl Shell {
             let entry = self.entry(Some(number))?;
             eprintln!("{}", crate::render::entry_line(entry));
             if entry.status >= 400 {
-                eprintln!("error: {}", super::describe_failure(entry));
+                eprintln!("error: {}", self.failure_line(entry));
                 failures.push(format!("{name} (#{number} {})", entry.status));
             } else {
                 ok += 1;

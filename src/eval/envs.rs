@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use crate::auth::{Auth, AuthScheme, TokenSource};
+use crate::auth::{Auth, AuthScheme, KeySource, ServiceApp, TokenSource};
 use crate::config;
 use crate::lang::{self, AuthArg, Word};
 use crate::okta;
@@ -34,7 +34,7 @@ impl Shell {
             .enumerate()
             .map(|(i, env)| {
                 let auth = match &env.auth {
-                    Some(a) => format!("{} {}", a.scheme.as_str(), a.token.describe()),
+                    Some(a) => self.describe_auth(env, a),
                     None => "none".into(),
                 };
                 [
@@ -72,6 +72,40 @@ impl Shell {
         }
     }
 
+    /// The AUTH column: the kind and something to tell credentials apart; for a service app
+    /// also its scopes and when its current token runs out.
+    fn describe_auth(&self, env: &Environment, auth: &Auth) -> String {
+        let Auth::ServiceApp(app) = auth else {
+            return auth.describe();
+        };
+        let status = url::Url::parse(&env.url)
+            .ok()
+            .and_then(|base| self.client.token_status(&base, app));
+        match status {
+            Some(s) => {
+                let kind = match s.token_type {
+                    crate::oauth::TokenType::Dpop => "OAuth+DPoP",
+                    crate::oauth::TokenType::Bearer => auth.kind(),
+                };
+                let expiry = if s.expires_in.is_zero() {
+                    "token expired".to_string()
+                } else {
+                    format!("token expires in {}", render::duration_words(s.expires_in))
+                };
+                format!(
+                    "{kind} {} ({}; {expiry})",
+                    app.client_id,
+                    s.scopes.join(" ")
+                )
+            }
+            None => format!(
+                "{} ({}; no token yet)",
+                auth.describe(),
+                app.scopes.join(" ")
+            ),
+        }
+    }
+
     pub(super) fn env_add(
         &mut self,
         name: String,
@@ -81,21 +115,24 @@ impl Shell {
     ) -> Result<Outcome, Failure> {
         let url_text = self.word_text(url, "the org URL")?;
         let base = okta::check_org_url(&url_text)?;
+        let token = |scheme, token: String| Auth::token(scheme, TokenSource::parse(&token));
         let auth = match auth {
-            Some(AuthArg::Ssws(w)) => Some((AuthScheme::Ssws, self.typed_token(&w)?)),
-            Some(AuthArg::Bearer(w)) => Some((AuthScheme::Bearer, self.typed_token(&w)?)),
-            None if self.interactive => Some((AuthScheme::Ssws, prompt_token(&name)?)),
+            Some(AuthArg::Ssws(w)) => Some(token(AuthScheme::Ssws, self.typed_token(&w)?)),
+            Some(AuthArg::Bearer(w)) => Some(token(AuthScheme::Bearer, self.typed_token(&w)?)),
+            Some(AuthArg::ServiceApp {
+                client_id,
+                key,
+                key_id,
+                scopes,
+                dpop,
+            }) => Some(self.service_app(&client_id, &key, key_id.as_ref(), &scopes, dpop)?),
+            None if self.interactive => Some(token(AuthScheme::Ssws, prompt_token(&name)?)),
             None => None,
         };
         let env = Environment {
             name: name.clone(),
             url: base.as_str().trim_end_matches('/').to_string(),
-            auth: auth
-                .filter(|(_, t)| !t.is_empty())
-                .map(|(scheme, token)| Auth {
-                    scheme,
-                    token: TokenSource::parse(&token),
-                }),
+            auth,
             origin: EnvOrigin::Config,
             protected,
             // Re-adding an imported Postman environment points it at an org and keeps its variables.
@@ -110,6 +147,42 @@ impl Shell {
         Ok(Outcome::Text(format!(
             "environment {name} added; `use {name}` to switch to it"
         )))
+    }
+
+    /// A service app from `client-id=… key=… [key-id=…] scopes=…`. The key is read and checked
+    /// now, so that a wrong file is found at `env add` rather than at the first request; only
+    /// where it is gets kept.
+    fn service_app(
+        &self,
+        client_id: &Word,
+        key: &Word,
+        key_id: Option<&Word>,
+        scopes: &Word,
+        dpop: bool,
+    ) -> Result<Auth, Failure> {
+        let client_id = self.word_text(client_id, "client-id")?.trim().to_string();
+        if client_id.is_empty() || client_id.contains(char::is_whitespace) {
+            return fail("client-id= is the service app's client id, e.g. 0oa1b2c3d4e5f6g7h8i9");
+        }
+        let key = KeySource::parse(self.word_text(key, "key")?.trim()).map_err(Failure::Message)?;
+        crate::oauth::AppKey::load(&key).map_err(|e| Failure::Message(e.to_string()))?;
+        let key_id = match key_id {
+            Some(w) => {
+                Some(self.word_text(w, "key-id")?.trim().to_string()).filter(|k| !k.is_empty())
+            }
+            None => None,
+        };
+        let scopes = config::split_scopes(&self.word_text(scopes, "scopes")?);
+        if scopes.is_empty() {
+            return fail("scopes= is empty: give the Okta API scopes granted to the app, e.g. scopes='okta.users.read'");
+        }
+        Ok(Auth::ServiceApp(ServiceApp {
+            client_id,
+            key,
+            key_id,
+            scopes,
+            dpop,
+        }))
     }
 
     /// The token of a `token=` / `bearer=` word. A mask is refused: a line recalled from the

@@ -2,7 +2,7 @@
 
 use serde_json::{json, Value};
 
-use crate::auth::TokenSource;
+use crate::auth::{Auth, TokenSource};
 use crate::http::Body;
 use crate::okta::Kind;
 use crate::render;
@@ -112,23 +112,52 @@ impl Shell {
         parts.push(shell_quote(&entry.url));
         parts.push("-H 'Accept: application/json'".into());
         parts.push("-H 'Content-Type: application/json'".into());
-        if let Some(auth) = &env.auth {
-            let token = if reveal {
-                auth.token
-                    .resolve()
-                    .map(|s| s.expose().to_string())
-                    .unwrap_or_else(|e| format!("<{e}>"))
-            } else {
-                match &auth.token {
-                    TokenSource::EnvVar(var) => format!("${var}"),
-                    TokenSource::Literal(s) => s.masked(),
+        let mut note = None;
+        match &env.auth {
+            Some(Auth::Token { scheme, token }) => {
+                let shown = if reveal {
+                    token
+                        .resolve()
+                        .map(|s| s.expose().to_string())
+                        .unwrap_or_else(|e| format!("<{e}>"))
+                } else {
+                    match token {
+                        TokenSource::EnvVar(var) => format!("${var}"),
+                        TokenSource::Literal(s) => s.masked(),
+                    }
+                };
+                let header = format!("Authorization: {} {shown}", scheme.as_str());
+                parts.push(match token {
+                    TokenSource::EnvVar(_) if !reveal => format!("-H \"{header}\""),
+                    _ => format!("-H {}", shell_quote(&header)),
+                });
+            }
+            Some(Auth::ServiceApp(app)) => {
+                let base = url::Url::parse(&env.url).ok();
+                let current = base.as_ref().and_then(|b| self.client.access_token(b, app));
+                let (scheme, shown) = match &current {
+                    Some((token_type, token)) if reveal => {
+                        (token_type.scheme(), token.expose().to_string())
+                    }
+                    Some((token_type, token)) => (token_type.scheme(), token.masked()),
+                    None => (
+                        "Bearer",
+                        "<access token, minted at the first request>".into(),
+                    ),
+                };
+                parts.push(format!(
+                    "-H {}",
+                    shell_quote(&format!("Authorization: {scheme} {shown}"))
+                ));
+                if scheme == "DPoP" {
+                    parts.push("-H 'DPoP: <proof>'".into());
+                    note = Some(format!(
+                        "# a DPoP proof is single-use and signed by this session's key: oktash makes a fresh one for each request (client {})",
+                        app.client_id
+                    ));
                 }
-            };
-            let header = format!("Authorization: {} {token}", auth.scheme.as_str());
-            parts.push(match &auth.token {
-                TokenSource::EnvVar(_) if !reveal => format!("-H \"{header}\""),
-                _ => format!("-H {}", shell_quote(&header)),
-            });
+            }
+            None => {}
         }
         match &entry.request_body {
             Some(body) => parts.push(format!("--data {}", shell_quote(body))),
@@ -137,7 +166,11 @@ impl Shell {
             }
             None => {}
         }
-        Ok(parts.join(" \\\n  "))
+        let command = parts.join(" \\\n  ");
+        Ok(match note {
+            Some(note) => format!("{command}\n{note}"),
+            None => command,
+        })
     }
 }
 

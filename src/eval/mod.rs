@@ -245,10 +245,10 @@ impl Shell {
         let env = Environment {
             name: "demo".into(),
             url: demo.base_url.trim_end_matches('/').to_string(),
-            auth: Some(Auth {
-                scheme: AuthScheme::Ssws,
-                token: TokenSource::Literal(Secret::new(demo.token.clone())),
-            }),
+            auth: Some(Auth::token(
+                AuthScheme::Ssws,
+                TokenSource::Literal(Secret::new(demo.token.clone())),
+            )),
             origin: EnvOrigin::Demo,
             protected: false,
             variables: Vec::new(),

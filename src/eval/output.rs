@@ -83,7 +83,7 @@ impl Shell {
                 let entry = self.entry(Some(n))?;
                 eprintln!("{}", render::entry_line(entry));
                 if entry.status >= 400 {
-                    eprintln!("error: {}", describe_failure(entry));
+                    eprintln!("error: {}", self.failure_line(entry));
                     return Err(Failure::OktaError { entry: n });
                 }
                 if !self.style.terminal {
@@ -190,6 +190,66 @@ fn print_json<T: Serialize>(value: &T, style: render::Style) -> Result<(), Failu
             std::io::ErrorKind::BrokenPipe => Failure::OutputClosed,
             _ => Failure::Message(format!("cannot write to stdout: {e}")),
         })
+}
+
+impl Shell {
+    /// [`describe_failure`], and for a service app's 403 which scope the operation needs and
+    /// which ones the token holds.
+    pub(super) fn failure_line(&self, entry: &Entry) -> String {
+        let line = describe_failure(entry);
+        match self.missing_scope(entry) {
+            Some(hint) => format!("{line} — {hint}"),
+            None => line,
+        }
+    }
+
+    fn missing_scope(&self, entry: &Entry) -> Option<String> {
+        if entry.status != 403 {
+            return None;
+        }
+        let env = self.session.active_env()?;
+        let Some(crate::auth::Auth::ServiceApp(app)) = &env.auth else {
+            return None;
+        };
+        let held = Url::parse(&env.url)
+            .ok()
+            .and_then(|base| self.client.token_status(&base, app))
+            .map(|s| s.scopes)
+            .unwrap_or_else(|| app.scopes.clone());
+        // What the org said it wanted (Okta names it in `WWW-Authenticate`), else the spec.
+        let needed: Vec<String> = match entry
+            .header("www-authenticate")
+            .and_then(|h| quoted_param(h, "scope"))
+        {
+            Some(scopes) => scopes.split_whitespace().map(String::from).collect(),
+            None => {
+                let path = Url::parse(&entry.url).ok()?.path().to_string();
+                crate::spec::index()
+                    .ok()?
+                    .find(entry.method.as_str(), &path)?
+                    .scopes
+                    .clone()
+            }
+        };
+        if needed.is_empty() || needed.iter().any(|s| held.contains(s)) {
+            return None;
+        }
+        Some(format!(
+            "{} {} needs the scope {}; the token holds {}: grant it to the app {} and add it to scopes=",
+            entry.method,
+            render::display_url(&entry.url).split('?').next().unwrap_or(""),
+            needed.join(" or "),
+            if held.is_empty() { "none".to_string() } else { held.join(" ") },
+            app.client_id,
+        ))
+    }
+}
+
+/// `scope="a b"` out of a `WWW-Authenticate` header.
+fn quoted_param(header: &str, name: &str) -> Option<String> {
+    let start = header.find(&format!("{name}=\""))? + name.len() + 2;
+    let len = header[start..].find('"')?;
+    Some(header[start..start + len].to_string())
 }
 
 /// Why a response failed, as one line: Okta's envelope, or a hint for HTML and other bodies.

@@ -139,6 +139,15 @@ pub enum AuthArg {
     Ssws(Word),
     /// `bearer=…` (OAuth access token). The value may be `env:VAR`.
     Bearer(Word),
+    /// `client-id=… key=@FILE|env:VAR [key-id=…] scopes='…' [--dpop]`: an OAuth 2.0 service
+    /// app whose tokens the shell mints.
+    ServiceApp {
+        client_id: Word,
+        key: Word,
+        key_id: Option<Word>,
+        scopes: Word,
+        dpop: bool,
+    },
 }
 
 /// `k=v` on `ls`, `get`, a write or `run`.

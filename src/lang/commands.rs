@@ -14,6 +14,7 @@ pub(crate) enum Flag {
     Reveal,
     Protected,
     Force,
+    Dpop,
 }
 
 /// Every flag as written. Order matters for suggestions only.
@@ -26,6 +27,7 @@ pub(crate) const FLAGS: &[(&str, Flag)] = &[
     ("--reveal", Flag::Reveal),
     ("--protected", Flag::Protected),
     ("--force", Flag::Force),
+    ("--dpop", Flag::Dpop),
 ];
 
 /// The commands that take a flag, for "`--json` is a flag of `show`".
@@ -35,7 +37,7 @@ pub(crate) fn flag_owner(f: Flag) -> &'static str {
         Flag::Yes => "writes (post, put, patch, delete), `follow` and `run`",
         Flag::Json => "`show`",
         Flag::Reveal => "`as curl`",
-        Flag::Protected => "`env add`",
+        Flag::Protected | Flag::Dpop => "`env add`",
         Flag::Force => "writes (post, put, patch, delete)",
     }
 }
@@ -134,18 +136,25 @@ pub const ENV: CommandDef = CommandDef {
     help: ENV_HELP,
     ..def(
         "env",
-        "env | env add NAME URL [token=…|bearer=…] | env rm NAME",
+        "env | env add NAME URL [token=…|bearer=…|client-id=… key=…] | env rm NAME",
         "environments",
     )
 };
 pub const ENV_ADD: CommandDef = CommandDef {
     params: true,
-    flags: &[Flag::Protected],
-    help: "  A missing token is read at a prompt, without echo.",
+    flags: &[Flag::Protected, Flag::Dpop],
+    help: "  A missing token is read at a prompt, without echo.
+  An OAuth 2.0 service app (API Services app, private_key_jwt):
+    env add NAME URL client-id=0oa… key=@service.pem [key-id=KID]
+        scopes='okta.users.read okta.users.manage' [--dpop]
+  key= is @FILE (PEM or JWK) or env:VAR (holding the PEM). Access tokens are
+  minted at the first request, kept in memory only and renewed before they
+  expire; --dpop binds them to a key of this session (also switched on when
+  the org asks for DPoP).",
     example: "env add acme https://acme.okta.com token=env:OKTA_TOKEN",
     ..def(
         "env add",
-        "env add NAME URL [token=…|bearer=…] [--protected]",
+        "env add NAME URL [token=…|bearer=…|client-id=… key=…] [--dpop] [--protected]",
         "",
     )
 };

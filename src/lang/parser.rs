@@ -37,6 +37,7 @@ struct Flags {
     reveal: bool,
     protected: bool,
     force: bool,
+    dpop: bool,
 }
 
 struct Collected<'a> {
@@ -276,6 +277,7 @@ impl<'a> Parser<'a> {
             Flag::Json => flags.json = true,
             Flag::Reveal => flags.reveal = true,
             Flag::Protected => flags.protected = true,
+            Flag::Dpop => flags.dpop = true,
             Flag::Force => flags.force = true,
             Flag::Max => {
                 let (num_at, w) = match value {
@@ -551,6 +553,88 @@ impl<'a> Parser<'a> {
         })
     }
 
+    /// The credential of `env add`: one of `token=`, `bearer=`, or a service app's
+    /// `client-id=` + `key=` + `scopes=` (+ `key-id=`, `--dpop`).
+    fn env_credential(&self, params: Vec<(usize, Param)>, dpop: bool) -> PResult<Option<AuthArg>> {
+        const KEYS: [&str; 6] = ["token", "bearer", "client-id", "key", "key-id", "scopes"];
+        let end = self.pos;
+        let mut token = None;
+        let mut app: [Option<(usize, Word)>; 4] = Default::default();
+        for (p_at, p) in params {
+            let slot = match p.key.as_str() {
+                "token" | "bearer" => {
+                    if token.is_some() {
+                        return Err(self.err(p_at, "give one credential: token=… or bearer=…"));
+                    }
+                    token = Some((p_at, p.key == "token", p.value));
+                    continue;
+                }
+                "client-id" => 0,
+                "key" => 1,
+                "key-id" => 2,
+                "scopes" => 3,
+                other => {
+                    return Err(self.err_suggest(
+                        p_at,
+                        format!("unknown parameter `{other}=` for `env add`: use token=…, bearer=…, or client-id=… key=… scopes=…"),
+                        suggest(other, &KEYS),
+                    ))
+                }
+            };
+            if app[slot].is_some() {
+                return Err(self.err(p_at, format!("`{}=` is given twice", p.key)));
+            }
+            app[slot] = Some((p_at, p.value));
+        }
+        let [client_id, key, key_id, scopes] = app;
+        if let Some((p_at, ..)) = token {
+            if let Some((at, _)) = client_id.as_ref().or(key.as_ref()) {
+                return Err(self.err(
+                    (*at).max(p_at),
+                    "give one credential: a token, or a service app's client-id=… key=…",
+                ));
+            }
+        }
+        match (client_id, key, scopes) {
+            (None, None, None) if key_id.is_none() => {
+                if dpop {
+                    return Err(self.err(
+                        end,
+                        "--dpop is for a service app: client-id=… key=… scopes=…",
+                    ));
+                }
+                Ok(token.map(|(_, ssws, value)| {
+                    if ssws {
+                        AuthArg::Ssws(value)
+                    } else {
+                        AuthArg::Bearer(value)
+                    }
+                }))
+            }
+            (Some((_, client_id)), Some((_, key)), Some((_, scopes))) => {
+                Ok(Some(AuthArg::ServiceApp {
+                    client_id,
+                    key,
+                    key_id: key_id.map(|(_, w)| w),
+                    scopes,
+                    dpop,
+                }))
+            }
+            (None, ..) => Err(self.err(
+                end,
+                "a service app needs its client-id=0oa… (with key=… and scopes=…)",
+            )),
+            (_, None, _) => Err(self.err(
+                end,
+                "a service app needs key=@FILE (its private key, PEM or JWK) or key=env:VAR",
+            )),
+            (_, _, None) => Err(self.err(
+                end,
+                "a service app needs scopes='okta.users.read …': the Okta API scopes granted to it",
+            )),
+        }
+    }
+
     fn env(&mut self) -> PResult<Command> {
         let Some((at, sub)) = self.keyword()? else {
             self.no_args(&ENV)?;
@@ -569,24 +653,7 @@ impl<'a> Parser<'a> {
                 let name_arg = args.next().expect("arity checked");
                 let name = self.plain(&name_arg, "the environment NAME")?;
                 let url = self.take_word(args.next().expect("arity checked"), "a URL")?;
-                let mut auth = None;
-                for (p_at, p) in c.params {
-                    let arg = match p.key.as_str() {
-                        "token" => AuthArg::Ssws(p.value),
-                        "bearer" => AuthArg::Bearer(p.value),
-                        other => {
-                            return Err(self.err_suggest(
-                                p_at,
-                                format!("unknown parameter `{other}=` for `env add`: use token=… or bearer=…"),
-                                suggest(other, &["token", "bearer"]),
-                            ))
-                        }
-                    };
-                    if auth.is_some() {
-                        return Err(self.err(p_at, "give one credential: token=… or bearer=…"));
-                    }
-                    auth = Some(arg);
-                }
+                let auth = self.env_credential(c.params, c.flags.dpop)?;
                 Ok(Command::EnvAdd {
                     name,
                     url,
