@@ -28,6 +28,7 @@ mod postman_prepare;
 mod postman_run;
 mod shell_bad_servers;
 mod shell_interrupt;
+mod shell_oauth;
 mod shell_output;
 mod shell_pipe;
 mod shell_private_files;

@@ -43,6 +43,11 @@ impl Home {
             .env("NO_COLOR", "1")
             .env_remove("OKTA_CLIENT_ORGURL")
             .env_remove("OKTA_CLIENT_TOKEN")
+            .env_remove("OKTA_CLIENT_AUTHORIZATIONMODE")
+            .env_remove("OKTA_CLIENT_CLIENTID")
+            .env_remove("OKTA_CLIENT_SCOPES")
+            .env_remove("OKTA_CLIENT_PRIVATEKEY")
+            .env_remove("OKTA_CLIENT_PRIVATEKEYID")
             .env_remove("OKTASH_SPEC_INDEX")
             .current_dir(self.path());
         cmd
