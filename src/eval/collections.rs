@@ -6,6 +6,8 @@ use std::path::Path;
 use url::Url;
 
 use crate::auth::{Auth, AuthScheme, Secret, TokenSource};
+
+use super::rows;
 use crate::http::{Request, RequestBody};
 use crate::lang::{Method, Param, Word};
 use crate::postman;
@@ -178,7 +180,7 @@ impl Shell {
         &mut self,
         request: &Word,
         params: &[Param],
-        yes: bool,
+        options: RunOptions<'_>,
     ) -> Result<Outcome, Failure> {
         let query = self.word_text(request, "the request name")?;
         let env = self.active_env()?;
@@ -195,13 +197,47 @@ impl Shell {
                 self.word_text(&p.value, &format!("the value of {}", p.key))?,
             ));
         }
-        if query.ends_with('/') {
-            return self.run_folder(&query, &line_vars, yes);
-        }
-        let (collection, def) = postman::find_request(&self.session.collections, &query)
-            .map_err(|e| Failure::Message(e.to_string()))?;
+        let collections = &self.session.collections;
+        let chosen = match postman::find_group(collections, &query) {
+            Some(group) => group.map_err(Failure::Message)?,
+            None => {
+                let (collection, def) = postman::find_request(collections, &query)
+                    .map_err(|e| Failure::Message(e.to_string()))?;
+                let at = |c: &postman::Collection| std::ptr::eq(c, collection);
+                let c = collections.iter().position(at).expect("found in these");
+                let r = collections[c]
+                    .requests()
+                    .iter()
+                    .position(|d| std::ptr::eq(d, def))
+                    .expect("found in this collection");
+                if options.data.is_none() && options.junit.is_none() {
+                    return self.run_one(c, r, &line_vars, options.yes);
+                }
+                vec![(c, r)]
+            }
+        };
+        let rows = match options.data {
+            Some(file) => {
+                let path = self.word_text(file, "the --data FILE")?;
+                rows::load(Path::new(&path)).map_err(Failure::Message)?
+            }
+            None => vec![Vec::new()],
+        };
+        self.run_many(&query, &chosen, &rows, &line_vars, &options)
+    }
+
+    /// One request, its answer shown as any other.
+    fn run_one(
+        &mut self,
+        c: usize,
+        r: usize,
+        line_vars: &[(String, String)],
+        yes: bool,
+    ) -> Result<Outcome, Failure> {
+        let collection = &self.session.collections[c];
+        let def = &collection.requests()[r];
         let name = def.full_name();
-        let request = self.prepare_run(collection, def, &line_vars)?;
+        let request = self.prepare_run(collection, def, line_vars)?;
         if let Some(method) = write_method(&request) {
             self.confirm_write(method, std::slice::from_ref(&request.url), yes)?;
         }
@@ -210,51 +246,17 @@ impl Shell {
         Ok(Outcome::Entry(self.store(&request, response)))
     }
 
-    /// `run Folder/`: every request under a folder, in order, as Postman's collection runner
-    /// does. A request that fails (or lacks a variable) is reported and the run goes on; the
-    /// command fails at the end if any did.
-    fn run_folder(
+    /// Several requests in order (a folder, a collection), once per data row, as Postman's
+    /// runner does. A request that fails (or lacks a variable) is reported and the run goes on
+    /// unless --bail; the command fails at the end if any did, and the report has them all.
+    fn run_many(
         &mut self,
-        prefix: &str,
+        label: &str,
+        chosen: &[(usize, usize)],
+        rows: &[rows::Row],
         line_vars: &[(String, String)],
-        yes: bool,
+        options: &RunOptions<'_>,
     ) -> Result<Outcome, Failure> {
-        let wanted = prefix.to_lowercase();
-        let chosen: Vec<(usize, usize)> = self
-            .session
-            .collections
-            .iter()
-            .enumerate()
-            .flat_map(|(c, collection)| {
-                let wanted = &wanted;
-                collection
-                    .requests()
-                    .iter()
-                    .enumerate()
-                    .filter(move |(_, def)| {
-                        def.full_name().to_lowercase().starts_with(wanted.as_str())
-                    })
-                    .map(move |(r, _)| (c, r))
-            })
-            .collect();
-        if chosen.is_empty() {
-            let mut folders: Vec<String> = self
-                .session
-                .collections
-                .iter()
-                .flat_map(|c| {
-                    c.requests()
-                        .iter()
-                        .filter(|d| !d.folder.is_empty())
-                        .map(|d| format!("{}/", d.folder.join("/")))
-                })
-                .collect();
-            folders.dedup();
-            return fail(format!(
-                "no folder {prefix} in the imported collections (folders: {})",
-                folders.join(", ")
-            ));
-        }
         let writes = chosen
             .iter()
             .filter(|(c, r)| {
@@ -262,18 +264,26 @@ impl Shell {
                     .method
                     .eq_ignore_ascii_case("GET")
             })
-            .count();
+            .count()
+            * rows.len();
+        let sends = chosen.len() * rows.len();
+        let iterations = if rows.len() > 1 {
+            format!(" × {} data rows", rows.len())
+        } else {
+            String::new()
+        };
         // As for any write: asked first in a protected environment, and when there are several.
         let env = self.active_env()?;
-        if (writes > 1 || (writes == 1 && env.protected)) && !(yes || self.assume_yes) {
+        if (writes > 1 || (writes == 1 && env.protected)) && !(options.yes || self.assume_yes) {
             let place = if env.protected {
                 format!(" in protected environment {}", env.name)
             } else {
                 String::new()
             };
             let what = format!(
-                "run {prefix}: {}, {writes} of them writes{place}",
-                plural(chosen.len(), "request")
+                "run {}{iterations}: {}, {writes} of them writes{place}",
+                label.trim_end_matches(':'),
+                plural(sends, "request")
             );
             if !self.interactive {
                 return fail(format!("{what}: add --yes"));
@@ -283,49 +293,141 @@ impl Shell {
                 return Err(Failure::Refused(Refusal::NotConfirmed));
             }
         }
-        let mut failures = Vec::new();
-        let mut ok = 0;
-        for (c, r) in chosen.iter().copied() {
-            let collection = &self.session.collections[c];
-            let def = &collection.requests()[r];
-            let name = def.full_name();
-            let request = match self.prepare_run(collection, def, line_vars) {
-                Ok(request) => request,
-                Err(failure @ (Failure::Interrupted | Failure::OutputClosed)) => {
-                    return Err(failure)
+        let report_path = match options.junit {
+            Some(file) => Some(self.word_text(file, "the report FILE")?),
+            None => None,
+        };
+        let began = std::time::Instant::now();
+        let mut cases: Vec<Case> = Vec::new();
+        let mut stopped = None;
+        'rows: for (iteration, row) in rows.iter().enumerate() {
+            // The run line's k=v outrank the row's columns.
+            let mut vars: Vec<(String, String)> = row
+                .iter()
+                .map(|(k, v)| {
+                    (
+                        k.clone(),
+                        v.as_str()
+                            .map(String::from)
+                            .unwrap_or_else(|| v.to_string()),
+                    )
+                })
+                .collect();
+            vars.extend_from_slice(line_vars);
+            for &(c, r) in chosen {
+                let collection = &self.session.collections[c];
+                let def = &collection.requests()[r];
+                let name = def.full_name();
+                let started = std::time::Instant::now();
+                let request = match self.prepare_run(collection, def, &vars) {
+                    Ok(request) => request,
+                    Err(failure @ (Failure::Interrupted | Failure::OutputClosed)) => {
+                        stopped = Some(failure);
+                        break 'rows;
+                    }
+                    // Preparing it failed (a missing variable, a bad URL): the others still run.
+                    Err(failure) => {
+                        let why = failure.to_string();
+                        failure.report();
+                        cases.push(Case::failed(
+                            iteration, name, None, started, why, "not sent",
+                        ));
+                        if options.bail {
+                            break 'rows;
+                        }
+                        continue;
+                    }
+                };
+                eprintln!("run {name}");
+                let response = match self.fetch(&request) {
+                    Ok(response) => response,
+                    Err(failure @ (Failure::Interrupted | Failure::OutputClosed)) => {
+                        stopped = Some(failure);
+                        break 'rows;
+                    }
+                    Err(failure) => {
+                        let why = failure.to_string();
+                        failure.report();
+                        cases.push(Case::failed(
+                            iteration,
+                            name,
+                            None,
+                            started,
+                            why,
+                            "no answer",
+                        ));
+                        if options.bail {
+                            break 'rows;
+                        }
+                        continue;
+                    }
+                };
+                let number = self.store(&request, response);
+                let entry = self.entry(Some(number))?;
+                eprintln!("{}", crate::render::entry_line(entry));
+                if entry.status >= 400 {
+                    let why = self.failure_line(entry);
+                    eprintln!("error: {why}");
+                    let status = entry.status;
+                    cases.push(Case::failed(
+                        iteration,
+                        name,
+                        Some(number),
+                        started,
+                        why,
+                        &status.to_string(),
+                    ));
+                    if options.bail {
+                        break 'rows;
+                    }
+                } else {
+                    cases.push(Case {
+                        iteration,
+                        name,
+                        entry: Some(number),
+                        seconds: started.elapsed().as_secs_f64(),
+                        failure: None,
+                    });
                 }
-                // Preparing it failed (a missing variable, a bad URL): the others still run.
-                Err(failure) => {
-                    failure.report();
-                    failures.push(format!("{name} (not sent)"));
-                    continue;
-                }
-            };
-            eprintln!("run {name}");
-            let response = self.fetch(&request)?;
-            let number = self.store(&request, response);
-            let entry = self.entry(Some(number))?;
-            eprintln!("{}", crate::render::entry_line(entry));
-            if entry.status >= 400 {
-                eprintln!("error: {}", self.failure_line(entry));
-                failures.push(format!("{name} (#{number} {})", entry.status));
-            } else {
-                ok += 1;
             }
         }
-        let summary = format!(
-            "ran {} of {prefix}: {ok} succeeded",
-            plural(chosen.len(), "request")
+        let failed: Vec<&Case> = cases.iter().filter(|c| c.failure.is_some()).collect();
+        let mut summary = format!(
+            "ran {} of {}{iterations}: {} succeeded",
+            plural(cases.len(), "request"),
+            label.trim_end_matches(':'),
+            cases.len() - failed.len()
         );
-        if failures.is_empty() {
-            Ok(Outcome::Text(summary))
-        } else {
-            fail(format!(
-                "{summary}; {} failed: {}",
-                failures.len(),
-                failures.join(", ")
-            ))
+        if cases.len() < sends {
+            summary.push_str(&format!(", {} not run", sends - cases.len()));
         }
+        if let Some(path) = &report_path {
+            let xml = junit_report(label, &cases, rows.len() > 1, began.elapsed().as_secs_f64());
+            std::fs::write(path, xml)
+                .map_err(|e| Failure::Message(format!("cannot write the report {path}: {e}")))?;
+            summary.push_str(&format!("; report in {path}"));
+        }
+        if let Some(failure) = stopped {
+            eprintln!("{summary}");
+            return Err(failure);
+        }
+        if failed.is_empty() {
+            return Ok(Outcome::Text(summary));
+        }
+        const NAMED: usize = 10;
+        let mut names: Vec<String> = failed
+            .iter()
+            .take(NAMED)
+            .map(|c| c.describe(rows.len() > 1))
+            .collect();
+        if failed.len() > NAMED {
+            names.push(format!("and {} more", failed.len() - NAMED));
+        }
+        fail(format!(
+            "{summary}; {} failed: {}",
+            failed.len(),
+            names.join(", ")
+        ))
     }
 
     /// A collection's request with every variable resolved, ready to send. Strongest first:
@@ -364,6 +466,107 @@ impl Shell {
             .map_err(|e| Failure::Message(format!("run {name}: {e}")))?;
         prepared_to_request(prepared).map_err(|e| Failure::Message(format!("run {name}: {e}")))
     }
+}
+
+/// How `run` goes: its flags.
+pub(super) struct RunOptions<'a> {
+    pub yes: bool,
+    pub bail: bool,
+    pub data: Option<&'a Word>,
+    pub junit: Option<&'a Word>,
+}
+
+/// One request of a run, for the summary and the report.
+struct Case {
+    /// The data row (0 without --data).
+    iteration: usize,
+    name: String,
+    entry: Option<u64>,
+    seconds: f64,
+    /// What went wrong, and its short kind (`404`, `not sent`, `no answer`).
+    failure: Option<(String, String)>,
+}
+
+impl Case {
+    fn failed(
+        iteration: usize,
+        name: String,
+        entry: Option<u64>,
+        started: std::time::Instant,
+        why: String,
+        kind: &str,
+    ) -> Case {
+        Case {
+            iteration,
+            name,
+            entry,
+            seconds: started.elapsed().as_secs_f64(),
+            failure: Some((why, kind.to_string())),
+        }
+    }
+
+    /// `Users/Get User (#4 404)`, with its data row when there are several.
+    fn describe(&self, rows: bool) -> String {
+        let kind = self.failure.as_ref().map(|(_, k)| k.as_str()).unwrap_or("");
+        let row = if rows {
+            format!("row {}: ", self.iteration + 1)
+        } else {
+            String::new()
+        };
+        match self.entry {
+            Some(n) => format!("{row}{} (#{n} {kind})", self.name),
+            None => format!("{row}{} ({kind})", self.name),
+        }
+    }
+}
+
+/// A JUnit XML report as CI systems read it: one test suite per data row, one test case per
+/// request; a failed request is a `<failure>` with the error line.
+fn junit_report(label: &str, cases: &[Case], by_row: bool, seconds: f64) -> String {
+    use quick_xml::escape::escape;
+    let failures = cases.iter().filter(|c| c.failure.is_some()).count();
+    let mut xml = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"{}\" tests=\"{}\" failures=\"{failures}\" time=\"{seconds:.3}\">\n",
+        escape(format!("oktash run {label}").as_str()),
+        cases.len()
+    );
+    let suites = cases.iter().map(|c| c.iteration).max().map_or(0, |m| m + 1);
+    for iteration in 0..suites {
+        let in_suite: Vec<&Case> = cases.iter().filter(|c| c.iteration == iteration).collect();
+        let suite = if by_row {
+            format!("{label} (data row {})", iteration + 1)
+        } else {
+            label.to_string()
+        };
+        xml.push_str(&format!(
+            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" time=\"{:.3}\">\n",
+            escape(suite.as_str()),
+            in_suite.len(),
+            in_suite.iter().filter(|c| c.failure.is_some()).count(),
+            in_suite.iter().map(|c| c.seconds).sum::<f64>()
+        ));
+        for case in in_suite {
+            let (classname, name) = case.name.rsplit_once('/').unwrap_or((label, &case.name));
+            xml.push_str(&format!(
+                "    <testcase classname=\"{}\" name=\"{}\" time=\"{:.3}\"",
+                escape(classname),
+                escape(name),
+                case.seconds
+            ));
+            match &case.failure {
+                None => xml.push_str("/>\n"),
+                Some((why, kind)) => xml.push_str(&format!(
+                    ">\n      <failure type=\"{}\" message=\"{}\">{}</failure>\n    </testcase>\n",
+                    escape(kind.as_str()),
+                    escape(why.as_str()),
+                    escape(why.as_str())
+                )),
+            }
+        }
+        xml.push_str("  </testsuite>\n");
+    }
+    xml.push_str("</testsuites>\n");
+    xml
 }
 
 /// The write method of a request, when it is one (writes are confirmed in protected envs).

@@ -30,6 +30,7 @@ mod mask;
 mod output;
 mod paging;
 mod requests;
+mod rows;
 mod scripts;
 mod spec_help;
 mod targets;
@@ -370,7 +371,19 @@ impl Shell {
                 request,
                 params,
                 yes,
-            } => self.run_request(&request, &params, yes)?,
+                data,
+                bail,
+                junit,
+            } => self.run_request(
+                &request,
+                &params,
+                collections::RunOptions {
+                    yes,
+                    bail,
+                    data: data.as_ref(),
+                    junit: junit.as_ref(),
+                },
+            )?,
             Command::Set { name, path, value } => {
                 let value = self.eval_value(&value)?;
                 self.assign(name, &path, value)?;

@@ -130,7 +130,34 @@ impl Shell {
             ValueArg::Json(v) => Ok(v.clone()),
             ValueArg::Template(t) => self.eval_template(t),
             ValueArg::Word(w) => self.eval_word(w),
+            ValueArg::File(w) => self.file_value(w),
         }
+    }
+
+    /// `@FILE`: a `.json` file's value as it is; the rows of a `.csv` or `.jsonl` file as a
+    /// list of objects (dotted CSV headers nest: `profile.login`).
+    fn file_value(&self, file: &Word) -> Result<Value, Failure> {
+        let path = self.word_text(file, "the FILE")?;
+        let path = std::path::Path::new(&path);
+        if path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+        {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| Failure::Message(format!("cannot read {}: {e}", path.display())))?;
+            return serde_json::from_str(text.trim_start_matches('\u{feff}')).map_err(|e| {
+                Failure::Message(format!("{} is not valid JSON: {e}", path.display()))
+            });
+        }
+        let rows = super::rows::load(path).map_err(Failure::Message)?;
+        rows.iter()
+            .enumerate()
+            .map(|(i, row)| {
+                super::rows::nest(row)
+                    .map_err(|e| Failure::Message(format!("{} row {}: {e}", path.display(), i + 1)))
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map(Value::Array)
     }
 
     /// One value as it is; several as a list. On a terminal a string prints as bare text.

@@ -80,6 +80,12 @@ pub enum Command {
         request: Word,
         params: Vec<Param>,
         yes: bool,
+        /// `--data FILE`: one iteration per row.
+        data: Option<Word>,
+        /// `--bail`: stop at the first failure.
+        bail: bool,
+        /// `--report junit FILE`.
+        junit: Option<Word>,
     },
     /// `set NAME = VALUE`, or `set NAME.field[N]… = VALUE` to change a part of a variable.
     Set {
@@ -177,6 +183,8 @@ pub enum Value {
     /// A JSON literal with `$ref` values.
     Template(JsonTemplate),
     Word(Word),
+    /// `@FILE` (in `set`): a JSON file's value, or a CSV / JSON Lines file's rows as objects.
+    File(Word),
 }
 
 /// A JSON literal with references in value positions: `{"a": $last[0].id, "b": [$t]}`.

@@ -15,6 +15,9 @@ pub(crate) enum Flag {
     Protected,
     Force,
     Dpop,
+    Data,
+    Bail,
+    Report,
 }
 
 /// Every flag as written. Order matters for suggestions only.
@@ -28,6 +31,9 @@ pub(crate) const FLAGS: &[(&str, Flag)] = &[
     ("--protected", Flag::Protected),
     ("--force", Flag::Force),
     ("--dpop", Flag::Dpop),
+    ("--data", Flag::Data),
+    ("--bail", Flag::Bail),
+    ("--report", Flag::Report),
 ];
 
 /// The commands that take a flag, for "`--json` is a flag of `show`".
@@ -39,6 +45,7 @@ pub(crate) fn flag_owner(f: Flag) -> &'static str {
         Flag::Reveal => "`as curl`",
         Flag::Protected | Flag::Dpop => "`env add`",
         Flag::Force => "writes (post, put, patch, delete)",
+        Flag::Data | Flag::Bail | Flag::Report => "`run`",
     }
 }
 
@@ -106,7 +113,9 @@ const VALUE_HELP: &str =
     "  VALUE: a $ref with steps ($last[0].id, $3.profile.login, $users[*]), a JSON
   literal (with $refs as values: {\"a\": $last[0].id}), or a word.
   A .field step on a list maps over it: $last.id is every id.
-  set NAME.field[N] = VALUE changes one place: set u.profile.title = \"Boss\".";
+  set NAME.field[N] = VALUE changes one place: set u.profile.title = \"Boss\".
+  set NAME = @FILE loads a .json file's value, or the rows of a .csv (header
+  row; profile.login nests) or .jsonl file as a list of objects.";
 const WRITE_HELP: &str =
     "  BODY: a JSON literal, @file.json, or a $ref. A JSON literal may hold $refs
   as values: post $u {\"profile\": {\"title\": $t}}. An open { or [ at the end of
@@ -115,15 +124,20 @@ const WRITE_HELP: &str =
   DELETE of an active user only deactivates it (ACTIVE → DEPROVISIONED);
   delete again to remove it.
   The body is checked against Okta's schema first; --force sends it anyway.";
-const RUN_HELP: &str = "  REQUEST: its exact name, Folder/Name, Collection:Name, or a unique prefix
+const RUN_HELP: &str = "  WHAT: a REQUEST, a FOLDER/ or a COLLECTION: (its name and a colon).
+  REQUEST: its exact name, Folder/Name, Collection:Name, or a unique prefix
   (case ignored); an unknown or ambiguous name lists the closest candidates.
   Quote names with spaces. run FOLDER/ runs every request under a folder, in
-  order (as Postman's runner); failures are reported, the run goes on and
-  sums up.
-  {{variables}}, strongest first: k=v on the run line, session variables
-  (set NAME = …), the active environment's variables, the collection's
-  variables. {{url}}, {{baseUrl}} and {{yourOktaDomain}} are the active
-  environment's org; {{$guid}}, {{$timestamp}}, {{$randomInt}}… are generated.
+  order, and run COLLECTION: a whole collection (as Postman's runner);
+  failures are reported, the run goes on (--bail stops at the first) and
+  sums up. --data FILE (.csv with a header row, .json list of objects,
+  .jsonl) runs it once per row, the row's columns as {{variables}}.
+  --report junit FILE writes a JUnit XML report for CI.
+  {{variables}}, strongest first: k=v on the run line, the --data row,
+  session variables (set NAME = …), the active environment's variables, the
+  collection's variables. {{url}}, {{baseUrl}} and {{yourOktaDomain}} are
+  the active environment's org; {{$guid}}, {{$timestamp}}, {{$randomInt}}…
+  are generated.
   A variable nothing defines stops the request before it is sent.
   The collection's own Authorization (SSWS {{apikey}}, auth blocks) is
   replaced by the environment's token;
@@ -274,13 +288,13 @@ pub const DELETE: CommandDef = CommandDef {
 };
 pub const RUN: CommandDef = CommandDef {
     params: true,
-    flags: &[Flag::Yes],
+    flags: &[Flag::Yes, Flag::Data, Flag::Bail, Flag::Report],
     help: RUN_HELP,
     example: "run \"Users/List Users\" limit=5",
     ..def(
         "run",
-        "run REQUEST [k=v…] [--yes], a REQUEST with spaces in quotes",
-        "a request of an imported collection",
+        "run WHAT [k=v…] [--data FILE] [--bail] [--report junit FILE] [--yes]",
+        "requests of an imported collection",
     )
 };
 pub const SET: CommandDef = CommandDef {

@@ -38,6 +38,9 @@ struct Flags {
     protected: bool,
     force: bool,
     dpop: bool,
+    data: Option<Word>,
+    bail: bool,
+    junit: Option<Word>,
 }
 
 struct Collected<'a> {
@@ -268,7 +271,7 @@ impl<'a> Parser<'a> {
             };
             return Err(self.err(at, msg));
         }
-        if flag != Flag::Max && value.is_some() {
+        if !matches!(flag, Flag::Max | Flag::Data | Flag::Report) && value.is_some() {
             return Err(self.err(at, format!("`{name}` takes no value")));
         }
         match flag {
@@ -279,17 +282,25 @@ impl<'a> Parser<'a> {
             Flag::Protected => flags.protected = true,
             Flag::Dpop => flags.dpop = true,
             Flag::Force => flags.force = true,
+            Flag::Bail => flags.bail = true,
+            Flag::Data => {
+                let needs = "`--data` needs a FILE: --data people.csv";
+                flags.data = Some(self.flag_value(at, name, value, needs)?.1.word);
+            }
+            Flag::Report => {
+                let needs = "`--report` needs a format and a FILE: --report junit results.xml";
+                let (kind_at, kind) = self.flag_value(at, name, value, needs)?;
+                if kind.word.as_text().as_deref() != Some("junit") {
+                    return Err(self.err(
+                        kind_at,
+                        "the only report format is junit: --report junit FILE",
+                    ));
+                }
+                flags.junit = Some(self.flag_value(at, name, None, needs)?.1.word);
+            }
             Flag::Max => {
-                let (num_at, w) = match value {
-                    Some(w) => (at + name.len() + 1, w),
-                    None => {
-                        self.skip_ws();
-                        if self.at_end_of_command() || lexer::looks_like_flag(self.rest()) {
-                            return Err(self.err(at, "`--max` needs a number, e.g. --max 500"));
-                        }
-                        self.word(false)?
-                    }
-                };
+                let needs = "`--max` needs a number, e.g. --max 500";
+                let (num_at, w) = self.flag_value(at, name, value, needs)?;
                 let n = w
                     .word
                     .as_text()
@@ -302,6 +313,24 @@ impl<'a> Parser<'a> {
             }
         }
         Ok(())
+    }
+
+    /// A flag's value: given as `--flag=VALUE`, or the next word.
+    fn flag_value(
+        &mut self,
+        at: usize,
+        name: &str,
+        value: Option<lexer::LexedWord<'a>>,
+        needs: &str,
+    ) -> PResult<(usize, lexer::LexedWord<'a>)> {
+        if let Some(w) = value {
+            return Ok((at + name.len() + 1, w));
+        }
+        self.skip_ws();
+        if self.at_end_of_command() || lexer::looks_like_flag(self.rest()) {
+            return Err(self.err(at, needs));
+        }
+        self.word(false)
     }
 
     // ---- argument checks ----
@@ -477,6 +506,9 @@ impl<'a> Parser<'a> {
                     request,
                     params: params(c.params),
                     yes: c.flags.yes,
+                    data: c.flags.data,
+                    bail: c.flags.bail,
+                    junit: c.flags.junit,
                 }
             }
             "set" => self.set()?,
@@ -744,17 +776,7 @@ impl<'a> Parser<'a> {
             ArgKind::Word(w) => w.word,
         };
         if raw.starts_with('@') {
-            let mut parts = word.parts;
-            if let Some(WordPart::Text(t)) = parts.first_mut() {
-                t.remove(0);
-                if t.is_empty() {
-                    parts.remove(0);
-                }
-            }
-            if parts.is_empty() {
-                return Err(self.err(arg.at, "`@` needs a FILE name: @body.json"));
-            }
-            return Ok(Body::File(Word { parts }));
+            return Ok(Body::File(self.file_word(arg.at, word)?));
         }
         if let Some(e) = word.as_ref_only() {
             return Ok(Body::Ref(e.clone()));
@@ -763,6 +785,21 @@ impl<'a> Parser<'a> {
             arg.at,
             format!("a body is a JSON literal, @FILE or a $ref, not `{raw}`"),
         ))
+    }
+
+    /// The FILE of an `@FILE` word.
+    fn file_word(&self, at: usize, word: Word) -> PResult<Word> {
+        let mut parts = word.parts;
+        if let Some(WordPart::Text(t)) = parts.first_mut() {
+            t.remove(0);
+            if t.is_empty() {
+                parts.remove(0);
+            }
+        }
+        if parts.is_empty() {
+            return Err(self.err(at, "`@` needs a FILE name: @body.json"));
+        }
+        Ok(Word { parts })
     }
 
     fn set(&mut self) -> PResult<Command> {
@@ -832,7 +869,13 @@ impl<'a> Parser<'a> {
                 ),
             ));
         }
-        let value = c.args.into_iter().next().map(value_of).expect("checked");
+        let arg = c.args.into_iter().next().expect("checked");
+        let value = match arg.kind {
+            ArgKind::Word(w) if self.raw(arg.at, arg.end).starts_with('@') => {
+                Value::File(self.file_word(arg.at, w.word)?)
+            }
+            _ => value_of(arg),
+        };
         Ok(Command::Set {
             name: name.to_string(),
             path,

@@ -135,6 +135,76 @@ pub fn find_request<'a>(
     })
 }
 
+/// The requests a group names, as `(collection, request)` indexes in run order: `Collection:`
+/// is every request of one collection, `Folder/` and `Collection:Folder/` every request under a
+/// folder (its path's start, ignoring case). `None` when `query` names one request instead.
+pub fn find_group(
+    collections: &[Collection],
+    query: &str,
+) -> Option<Result<Vec<(usize, usize)>, String>> {
+    let query = query.trim();
+    if !query.ends_with('/') && !query.ends_with(':') {
+        return None;
+    }
+    let names = || {
+        collections
+            .iter()
+            .map(|c| c.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let (scope, folder) = match split_collection(collections, query) {
+        Some(found) => found,
+        None if query.ends_with(':') => {
+            return Some(Err(if collections.is_empty() {
+                "no collections yet: `import FILE` loads a Postman collection".into()
+            } else {
+                format!(
+                    "no collection named {} (loaded: {})",
+                    query.trim_end_matches(':'),
+                    names()
+                )
+            }))
+        }
+        None => (collections.iter().collect(), query),
+    };
+    let folder = folder.trim().to_lowercase();
+    let chosen: Vec<(usize, usize)> = collections
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| scope.iter().any(|s| std::ptr::eq(*s, *c)))
+        .flat_map(|(ci, c)| {
+            let folder = folder.clone();
+            c.requests()
+                .iter()
+                .enumerate()
+                .filter(move |(_, r)| r.full_name().to_lowercase().starts_with(&folder))
+                .map(move |(ri, _)| (ci, ri))
+        })
+        .collect();
+    if !chosen.is_empty() {
+        return Some(Ok(chosen));
+    }
+    let mut folders: Vec<String> = scope
+        .iter()
+        .flat_map(|c| {
+            c.requests()
+                .iter()
+                .filter(|r| !r.folder.is_empty())
+                .map(|r| format!("{}/", r.folder.join("/")))
+        })
+        .collect();
+    folders.dedup();
+    Some(Err(if collections.is_empty() {
+        "no collections yet: `import FILE` loads a Postman collection".into()
+    } else {
+        format!(
+            "no folder {query} in the imported collections (folders: {})",
+            folders.join(", ")
+        )
+    }))
+}
+
 /// `query` is the whole path or a trailing part of it that starts at a `/`.
 fn is_suffix_path(full: &str, query: &str) -> bool {
     full == query

@@ -15,7 +15,7 @@ mod import;
 mod model;
 mod prepare;
 
-pub use find::{find_request, request_names, FindError};
+pub use find::{find_group, find_request, request_names, FindError};
 pub use import::{import_file, import_str, ImportError, ImportErrorKind, MAX_FILE_BYTES};
 pub use model::{
     AuthDef, BodyDef, Collection, Environment, FormPart, FormValue, Format, Imported, Node,

@@ -26,6 +26,7 @@ mod postman_fixtures;
 mod postman_import;
 mod postman_prepare;
 mod postman_run;
+mod run_collections;
 mod shell_bad_servers;
 mod shell_interrupt;
 mod shell_oauth;
