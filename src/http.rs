@@ -118,7 +118,7 @@ impl FromIterator<(String, String)> for Headers {
     }
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Response {
     pub status: u16,
     pub headers: Headers,

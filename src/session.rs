@@ -3,13 +3,12 @@
 
 use std::collections::{BTreeMap, VecDeque};
 use std::fmt;
-use std::time::Duration;
 
 use serde_json::Value;
 
 use crate::auth::Auth;
 use crate::http::body::{heap_block, heap_string, value_heap_cost};
-use crate::http::{Body, Headers, RateLimit};
+use crate::http::{Body, RateLimit, Response};
 use crate::postman;
 
 /// Where an environment was found, shown by `env`.
@@ -48,21 +47,28 @@ pub struct Environment {
     pub variables: Vec<(String, String)>,
 }
 
-/// One response kept in the history. The URL never holds a secret (tokens go in headers only).
+/// One response kept in the history: the request that was sent and what came back, as `http`
+/// read it. The URL never holds a secret (tokens go in headers only).
 #[derive(Debug, Clone)]
 pub struct Entry {
     pub number: u64,
     pub method: reqwest::Method,
     pub url: String,
-    pub status: u16,
-    pub headers: Headers,
-    pub body: Body,
-    pub elapsed: Duration,
     /// The request body that was sent, for `as curl`.
     pub request_body: Option<String>,
-    /// The bytes that came over the wire. The history's budget counts [`Entry::memory_cost`]
-    /// instead: a parsed body holds several times its text.
-    pub size: usize,
+    /// Its `size` is the bytes that came over the wire; the history's budget counts
+    /// [`Entry::memory_cost`] instead: a parsed body holds several times its text.
+    pub response: Response,
+}
+
+impl std::ops::Deref for Entry {
+    type Target = Response;
+
+    /// An entry reads as its response (`entry.status`, `entry.body`): it is one, numbered and
+    /// with its request.
+    fn deref(&self) -> &Response {
+        &self.response
+    }
 }
 
 impl Entry {
@@ -173,7 +179,7 @@ impl History {
     pub fn push(&mut self, mut entry: Entry) -> (u64, Option<String>) {
         entry.number = self.next_number;
         self.next_number += 1;
-        entry.body = std::mem::replace(&mut entry.body, Body::Empty).compacted();
+        entry.response.body = std::mem::replace(&mut entry.response.body, Body::Empty).compacted();
         let cost = entry.memory_cost();
         self.bytes += cost;
         let number = entry.number;
@@ -321,18 +327,22 @@ impl Session {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::http::Headers;
+    use std::time::Duration;
 
     fn entry(text_len: usize) -> Entry {
         Entry {
             number: 0,
             method: reqwest::Method::GET,
             url: "/".into(),
-            status: 200,
-            headers: Headers::default(),
-            body: Body::Text("x".repeat(text_len)),
-            elapsed: Duration::ZERO,
             request_body: None,
-            size: text_len,
+            response: Response {
+                status: 200,
+                headers: Headers::default(),
+                body: Body::Text("x".repeat(text_len)),
+                elapsed: Duration::ZERO,
+                size: text_len,
+            },
         }
     }
 
@@ -365,7 +375,7 @@ mod tests {
     fn a_parsed_body_costs_several_times_its_text() {
         let text = r#"{"id":"00u1","status":"ACTIVE","profile":{"login":"a@example.com","firstName":"A","lastName":"B"},"_links":{"self":{"href":"https://x/api/v1/users/00u1"}}}"#;
         let mut e = entry(0);
-        e.body = Body::Json(serde_json::from_str(text).unwrap());
+        e.response.body = Body::Json(serde_json::from_str(text).unwrap());
         let body_cost = e.memory_cost() - entry(0).memory_cost();
         assert!(
             body_cost > 4 * text.len(),

@@ -263,15 +263,14 @@ impl Shell {
             }
         };
         let (get, url) = (reqwest::Method::GET, url.to_string());
-        Ok(self.push_gathered(
-            &get,
-            url,
-            200,
-            run.last_headers,
+        let gathered = http::Response {
+            status: 200,
+            headers: run.last_headers,
             body,
-            run.elapsed,
-            run.size,
-        ))
+            elapsed: run.elapsed,
+            size: run.size,
+        };
+        Ok(self.push_gathered(&get, url, gathered))
     }
 }
 

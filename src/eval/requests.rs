@@ -95,12 +95,8 @@ impl Shell {
             number: 0,
             method: request.method.clone(),
             url: request.url.to_string(),
-            status: response.status,
-            headers: response.headers,
-            body: response.body,
-            elapsed: response.elapsed,
             request_body: request.body.as_ref().map(RequestBody::text),
-            size: response.size,
+            response,
         };
         self.push_entry(entry)
     }
@@ -170,16 +166,14 @@ impl Shell {
             (Some(e), 0) => return Err(e),
             (failure, _) => failure,
         };
-        let body = Body::Json(Value::Array(bodies));
-        let n = self.push_gathered(
-            &method,
-            label,
-            worst,
-            http::Headers::default(),
-            body,
+        let gathered = http::Response {
+            status: worst,
+            headers: http::Headers::default(),
+            body: Body::Json(Value::Array(bodies)),
             elapsed,
             size,
-        );
+        };
+        let n = self.push_gathered(&method, label, gathered);
         if let Some(e) = failure {
             eprintln!("kept the {kept} results so far as #{n}");
             return Err(e);
@@ -190,29 +184,20 @@ impl Shell {
         Ok(Outcome::Entry(n))
     }
 
-    /// Records a run of requests (a fan-out or a paging run) as one entry.
-    // Each argument is one field of the entry; a struct for them would only rename `Entry`.
-    #[allow(clippy::too_many_arguments)]
+    /// Records a run of requests (a fan-out or a paging run) as one entry: what they
+    /// gathered, as one response.
     pub(super) fn push_gathered(
         &mut self,
         method: &reqwest::Method,
         url: String,
-        status: u16,
-        headers: http::Headers,
-        body: Body,
-        elapsed: Duration,
-        size: usize,
+        gathered: http::Response,
     ) -> u64 {
         self.push_entry(Entry {
             number: 0,
             method: method.clone(),
             url,
-            status,
-            headers,
-            body,
-            elapsed,
             request_body: None,
-            size,
+            response: gathered,
         })
     }
 
