@@ -9,15 +9,6 @@ use std::time::Duration;
 use crate::common::Home;
 use expectrl::{Regex, Session};
 
-fn spawn(home: &Home) -> Session {
-    let mut cmd = home.command();
-    cmd.arg("--demo").env("TERM", "xterm");
-    let mut session = Session::spawn(cmd).expect("spawn oktash in a pty");
-    session.set_expect_timeout(Some(Duration::from_secs(20)));
-    session.expect("demo").expect("the prompt");
-    session
-}
-
 /// Types `typed`, presses Tab, types `then` and Enter.
 fn complete_and_run(sh: &mut Session, typed: &str, then: &str) {
     sh.send(typed).unwrap();
@@ -31,7 +22,7 @@ fn complete_and_run(sh: &mut Session, typed: &str, then: &str) {
 #[test]
 fn completes_collections_sub_resources_parameters_and_enums_from_the_spec() {
     let home = Home::new();
-    let mut sh = spawn(&home);
+    let mut sh = home.pty_demo();
     complete_and_run(&mut sh, "ls authorizationSer", "");
     sh.expect("#1 GET /api/v1/authorizationServers").unwrap();
     complete_and_run(&mut sh, "ls users/me/appL", "");
@@ -48,7 +39,7 @@ fn completes_collections_sub_resources_parameters_and_enums_from_the_spec() {
 fn completes_link_names_fields_and_files_from_the_session() {
     let home = Home::new();
     std::fs::write(home.path().join("people-to-import.json"), "[]").unwrap();
-    let mut sh = spawn(&home);
+    let mut sh = home.pty_demo();
     sh.send_line("ls users limit=1").unwrap();
     sh.expect("#1 GET").unwrap();
     sh.expect("]> ").unwrap();

@@ -5,7 +5,6 @@
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use crate::common::{DemoProcess, Home};
 
@@ -213,15 +212,6 @@ fn a_write_over_several_targets_needs_yes_when_not_interactive() {
 #[cfg(unix)]
 mod pty {
     use super::*;
-    use expectrl::Session;
-
-    fn spawn(home: &Home, args: &[&str]) -> Session {
-        let mut cmd = home.command();
-        cmd.args(args).env("TERM", "xterm");
-        let mut sh = Session::spawn(cmd).expect("spawn oktash in a pty");
-        sh.set_expect_timeout(Some(Duration::from_secs(20)));
-        sh
-    }
 
     #[test]
     fn a_protected_write_asks_and_n_sends_nothing() {
@@ -235,7 +225,7 @@ mod pty {
             .status()
             .unwrap()
             .success());
-        let mut sh = spawn(&home, &["-e", "prod"]);
+        let mut sh = home.pty(&["-e", "prod"]);
         sh.expect("prod").unwrap();
         sh.send_line(format!("post users/{id}/lifecycle/suspend"))
             .unwrap();
@@ -262,7 +252,7 @@ mod pty {
     fn a_fan_out_write_asks_first() {
         let demo = DemoProcess::start(&[]);
         let home = Home::new();
-        let mut sh = spawn(&home, &["--demo"]);
+        let mut sh = home.pty(&["--demo"]);
         sh.expect("demo").unwrap();
         sh.send_line("ls users limit=3").unwrap();
         sh.expect("3 users").unwrap();
@@ -319,7 +309,7 @@ mod pty {
         ];
 
         // Interactively, in a pseudo-terminal: this writes the history file and the recording.
-        let mut sh = spawn(&home, &[]);
+        let mut sh = home.pty(&[]);
         for (i, line) in good.iter().chain(failing.iter()).enumerate() {
             sh.send_line(line).unwrap();
             sh.send_line(format!("echo @@{i}")).unwrap();

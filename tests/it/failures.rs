@@ -4,19 +4,11 @@
 
 use crate::common::Home;
 
-fn run(home: &Home, args: &[&str]) -> (bool, String) {
-    let out = home.command().args(args).output().expect("run oktash");
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
 #[test]
 fn a_message_quoting_a_line_break_is_still_an_error_with_its_location() {
     let home = Home::new();
     // A quoted word may span lines; the failure quotes it back.
-    let (ok, stderr) = run(&home, &["-c", "use \"no\nsuch\""]);
+    let (ok, _, stderr) = home.run(&["-c", "use \"no\nsuch\""]);
     assert!(!ok);
     assert!(
         stderr.starts_with("error: -c:1: no environment named no"),
@@ -27,7 +19,7 @@ fn a_message_quoting_a_line_break_is_still_an_error_with_its_location() {
 #[test]
 fn a_parse_error_keeps_its_caret_under_the_location() {
     let home = Home::new();
-    let (ok, stderr) = run(&home, &["-c", "lst users"]);
+    let (ok, _, stderr) = home.run(&["-c", "lst users"]);
     assert!(!ok);
     let lines: Vec<&str> = stderr.lines().collect();
     assert_eq!(lines.first(), Some(&"-c:1:"), "{stderr}");
@@ -57,13 +49,10 @@ fn a_host_that_does_not_resolve_is_named() {
 #[test]
 fn plain_http_to_another_host_is_refused() {
     let home = Home::new();
-    let (ok, stderr) = run(
-        &home,
-        &[
-            "-c",
-            "env add x http://acme.okta.com token=00abcdefghijklmnop",
-        ],
-    );
+    let (ok, _, stderr) = home.run(&[
+        "-c",
+        "env add x http://acme.okta.com token=00abcdefghijklmnop",
+    ]);
     assert!(!ok);
     assert!(
         stderr.starts_with("error: -c:1: plain http is refused except to loopback"),

@@ -6,21 +6,10 @@ use std::time::Duration;
 use crate::common::Home;
 use expectrl::{ControlCode, Regex, Session};
 
-fn spawn(home: &Home) -> Session {
-    let mut cmd = home.command();
-    cmd.arg("--demo").env("TERM", "xterm");
-    let mut session = Session::spawn(cmd).expect("spawn oktash in a pty");
-    session.set_expect_timeout(Some(Duration::from_secs(20)));
-    session
-        .expect("demo")
-        .expect("the prompt names the environment");
-    session
-}
-
 #[test]
 fn completes_a_command_and_an_id() {
     let home = Home::new();
-    let mut sh = spawn(&home);
+    let mut sh = home.pty_demo();
     sh.send("hist").unwrap();
     sh.send("\t").unwrap();
     sh.send("\r").unwrap();
@@ -40,7 +29,7 @@ fn completes_a_command_and_an_id() {
 #[test]
 fn ctrl_c_cancels_the_line_and_keeps_the_session() {
     let home = Home::new();
-    let mut sh = spawn(&home);
+    let mut sh = home.pty_demo();
     sh.send_line("set keep = 42").unwrap();
     sh.send_line("ls groups limit=1").unwrap();
     sh.expect("#1 GET").unwrap();
@@ -61,7 +50,7 @@ fn ctrl_c_cancels_the_line_and_keeps_the_session() {
 #[test]
 fn the_history_file_is_private_and_holds_no_token() {
     let home = Home::new();
-    let mut sh = spawn(&home);
+    let mut sh = home.pty_demo();
     sh.send_line("env add other http://127.0.0.1:9 token=00SuperSecretToken1234567890")
         .unwrap();
     sh.expect("environment other added").unwrap();
@@ -130,7 +119,7 @@ fn ctrl_c_cancels_a_request_in_flight() {
 #[test]
 fn completes_a_request_name_with_spaces_quoted() {
     let home = Home::new();
-    let mut sh = spawn(&home);
+    let mut sh = home.pty_demo();
     let users = concat!(env!("CARGO_MANIFEST_DIR"), "/data/okta/postman/users.json");
     sh.send_line(format!("import {users}")).unwrap();
     sh.expect("42 requests").unwrap();
@@ -145,7 +134,7 @@ fn completes_a_request_name_with_spaces_quoted() {
 #[test]
 fn a_recalled_masked_token_is_refused_and_an_empty_token_answer_cancels() {
     let home = Home::new();
-    let mut sh = spawn(&home);
+    let mut sh = home.pty_demo();
     sh.send_line("env add other http://127.0.0.1:9 token=00SuperSecretToken1234567890")
         .unwrap();
     sh.expect("environment other added").unwrap();
@@ -173,7 +162,7 @@ fn a_recalled_masked_token_is_refused_and_an_empty_token_answer_cancels() {
 #[test]
 fn a_read_fan_out_over_a_hundred_targets_asks_first() {
     let home = Home::new();
-    let mut sh = spawn(&home);
+    let mut sh = home.pty_demo();
     sh.send_line("ls users limit=200").unwrap();
     sh.expect("#1 GET").unwrap();
     sh.send_line("get $last.id").unwrap();
@@ -197,7 +186,7 @@ fn a_read_fan_out_over_a_hundred_targets_asks_first() {
 #[test]
 fn an_open_json_body_continues_on_the_next_line() {
     let home = Home::new();
-    let mut sh = spawn(&home);
+    let mut sh = home.pty_demo();
     sh.expect("> ").unwrap();
     sh.send_line(r#"set x = {"a": [1,"#).unwrap();
     sh.send_line("41.5], \"t\": \"two words\"").unwrap();

@@ -63,6 +63,27 @@ impl Home {
         self.run(&["--demo", "-c", commands])
     }
 
+    /// The binary in a pseudo-terminal with these arguments (TERM=xterm, a 20 s expect
+    /// timeout).
+    #[cfg(unix)]
+    pub fn pty(&self, args: &[&str]) -> expectrl::Session {
+        let mut cmd = self.command();
+        cmd.args(args).env("TERM", "xterm");
+        let mut session = expectrl::Session::spawn(cmd).expect("spawn oktash in a pty");
+        session.set_expect_timeout(Some(std::time::Duration::from_secs(20)));
+        session
+    }
+
+    /// `oktash --demo` in a pseudo-terminal, at its first prompt.
+    #[cfg(unix)]
+    pub fn pty_demo(&self) -> expectrl::Session {
+        let mut session = self.pty(&["--demo"]);
+        session
+            .expect("demo")
+            .expect("the prompt names the environment");
+        session
+    }
+
     pub fn assert(&self) -> assert_cmd::Command {
         assert_cmd::Command::from_std(self.command())
     }
