@@ -215,25 +215,37 @@ pub async fn serve_foreground(options: DemoOptions) -> anyhow::Result<()> {
         "seeded {users} users in {} ms; Ctrl-C stops",
         began.elapsed().as_millis()
     );
-    // The key file is printed once it is there (a new one is still being generated and written).
-    demo.client_key_pem().await?;
-    let mut app = format!("client id: {}\n", demo.client_id);
-    if let Some(path) = &demo.client_key_path {
-        let path = std::path::absolute(path).unwrap_or_else(|_| path.clone());
-        app.push_str(&format!(
-            "client key: {} (key id {})\n",
-            path.display(),
-            demo.key_id
-        ));
+    // Listen for Ctrl-C and SIGTERM from here on, also while a new key is still being made.
+    let mut shutdown = std::pin::pin!(shutdown_signal());
+    tokio::select! {
+        key = demo.client_key_pem() => {
+            key?;
+            // The key file is printed once it is there.
+            print_now(&service_app_lines(&demo))?;
+            shutdown.await;
+        }
+        () = &mut shutdown => {}
     }
-    print_now(&app)?;
-    shutdown_signal().await;
     demo.stop();
     if let Some(task) = demo.task.take() {
         // Keep-alive connections may hold graceful shutdown open; do not wait on them for long.
         let _ = tokio::time::timeout(Duration::from_secs(2), task).await;
     }
     Ok(())
+}
+
+/// `client id: …` and `client key: /abs/path.pem (key id KID)`.
+fn service_app_lines(demo: &RunningDemo) -> String {
+    let mut lines = format!("client id: {}\n", demo.client_id);
+    if let Some(path) = &demo.client_key_path {
+        let path = std::path::absolute(path).unwrap_or_else(|_| path.clone());
+        lines.push_str(&format!(
+            "client key: {} (key id {})\n",
+            path.display(),
+            demo.key_id
+        ));
+    }
+    lines
 }
 
 fn print_now(text: &str) -> std::io::Result<()> {
