@@ -217,5 +217,26 @@ mod tests {
             .encode(r#"{"typ":"dpop+jwt","alg":"ES256","jwk":{"kty":"EC","crv":"P-256","x":"a","y":"b","d":"c"}}"#);
         let err = verify(&format!("{header}.e30.c2ln"), &expected, 0).unwrap_err();
         assert!(matches!(err, ProofError::Invalid(why) if why.contains("private key")));
+
+        // Public keys that are no keys at all, and keys of the other family than `alg`.
+        let odd_keys = [
+            ("RS256", r#"{"kty":"RSA","n":"AQ","e":"AQAB"}"#),
+            ("RS256", r#"{"kty":"RSA","n":"","e":""}"#),
+            ("RS256", r#"{"kty":"EC","crv":"P-256","x":"AQ","y":"AQ"}"#),
+            ("ES256", r#"{"kty":"EC","crv":"P-256","x":"","y":""}"#),
+            ("ES256", r#"{"kty":"EC","crv":"P-384","x":"AQ","y":"AQ"}"#),
+            ("ES256", r#"{"kty":"RSA","n":"AQAB","e":"AQAB"}"#),
+            ("ES256", r#"{"kty":"OKP","crv":"Ed25519","x":"AQ"}"#),
+            ("ES256", r#"{"kty":"nope"}"#),
+        ];
+        for (alg, jwk) in odd_keys {
+            let header = base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .encode(format!(r#"{{"typ":"dpop+jwt","alg":"{alg}","jwk":{jwk}}}"#));
+            let proof = format!("{header}.eyJodG0iOiJQT1NUIn0.c2lnbmF0dXJl");
+            assert!(
+                matches!(verify(&proof, &expected, 0), Err(ProofError::Invalid(_))),
+                "{alg} {jwk}"
+            );
+        }
     }
 }
