@@ -538,3 +538,42 @@ fn the_client_key_file_is_reused_and_a_new_one_is_private() {
         assert!(String::from_utf8_lossy(&out.stderr).contains("chmod 600"));
     }
 }
+
+#[tokio::test]
+async fn in_process_the_key_is_made_on_first_use_and_signs_for_a_token() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let demo = oktash_demo::start(oktash_demo::DemoOptions {
+        users: 3,
+        ..oktash_demo::DemoOptions::default()
+    })
+    .await
+    .unwrap();
+    assert_eq!(demo.client_key_path, None);
+    let pem = demo.client_key_pem().await.unwrap();
+    assert!(pem.starts_with("-----BEGIN PRIVATE KEY-----"));
+    assert_eq!(demo.client_key_pem().await.unwrap(), pem, "made once");
+    let key = EncodingKey::from_rsa_pem(pem.as_bytes()).unwrap();
+    let aud = format!("{}/oauth2/v1/token", demo.base_url);
+    let claims = json!({ "iss": demo.client_id, "sub": demo.client_id, "aud": aud,
+        "exp": now() + 60, "jti": unique("in-process") });
+    let assertion = jsonwebtoken::encode(&Header::new(Algorithm::RS256), &claims, &key).unwrap();
+    let body = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs([
+            ("grant_type", "client_credentials"),
+            ("scope", "okta.logs.read"),
+            ("client_assertion_type", JWT_BEARER),
+            ("client_assertion", &assertion),
+        ])
+        .finish();
+    let res = reqwest::Client::new()
+        .post(&aud)
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let grant: Value = res.json().await.unwrap();
+    assert_eq!(grant["scope"], "okta.logs.read");
+    assert_eq!(grant["expires_in"], 3600);
+}
