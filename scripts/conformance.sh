@@ -41,7 +41,8 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 demo_port=$(free_port)
 prism_port=$(free_port)
 
-"$OKTASH_BIN" demo serve --port "$demo_port" --rate-limit 100000 >"$work/demo.out" 2>"$work/demo.err" &
+# Its own service app key, not the one in the user's data directory.
+"$OKTASH_BIN" demo serve --port "$demo_port" --rate-limit 100000 --client-key "$work/demo-service-app.pem" >"$work/demo.out" 2>"$work/demo.err" &
 pids+=($!)
 for _ in $(seq 100); do grep -q '^read-only token:' "$work/demo.out" 2>/dev/null && break; sleep 0.1; done
 token=$(sed -n 's/^token: //p' "$work/demo.out")

@@ -82,6 +82,16 @@ struct ServeArgs {
     /// Fraction of requests that fail as real servers do (0 to 1).
     #[arg(long)]
     faults: Option<f64>,
+    /// The service app's private key (PEM), made there (0600) if missing [default: demo-service-app.pem
+    /// in the data directory].
+    #[arg(long = "client-key", value_name = "FILE")]
+    client_key: Option<std::path::PathBuf>,
+    /// Lifetime of issued access tokens, in seconds.
+    #[arg(long = "token-ttl", value_name = "SECS")]
+    token_ttl: Option<u64>,
+    /// Require DPoP-bound access tokens.
+    #[arg(long)]
+    dpop: bool,
 }
 
 fn main() -> ExitCode {
@@ -179,6 +189,12 @@ fn serve_demo(args: ServeArgs) -> ExitCode {
         rate_limit: args.rate_limit.unwrap_or(defaults.rate_limit),
         rate_window_secs: args.rate_window.unwrap_or(defaults.rate_window_secs),
         faults: args.faults.unwrap_or(defaults.faults),
+        // A presenter's key stays the same across runs.
+        client_key: args
+            .client_key
+            .or_else(|| oktash::config::data_dir().map(|d| d.join("demo-service-app.pem"))),
+        token_ttl_secs: args.token_ttl.unwrap_or(defaults.token_ttl_secs),
+        dpop: args.dpop,
     };
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,

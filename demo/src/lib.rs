@@ -8,21 +8,26 @@
 mod apps;
 mod clock;
 mod credentials;
+mod dpop;
 mod errors;
 mod find;
 mod groups;
 mod lifecycle;
 mod limits;
 mod logs;
+mod oauth;
 mod paging;
 mod people;
 mod query;
+mod scopes;
 mod seed;
+mod service_app;
 mod store;
 mod users;
 mod views;
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::{Duration, SystemTime};
@@ -36,7 +41,11 @@ use serde_json::Value;
 
 use errors::ApiError;
 use limits::{Fault, Faults, Limits, Quota};
+use oauth::{OAuth, Refusal, Scheme};
+use service_app::ServiceApp;
 use store::Store;
+
+pub use service_app::{DEMO_CLIENT_ID, DEMO_KEY_ID, GRANTED_SCOPES};
 
 /// How to seed and run the demo org.
 #[derive(Debug, Clone)]
@@ -55,6 +64,13 @@ pub struct DemoOptions {
     pub rate_window_secs: u64,
     /// Fraction of requests that fail as real servers do (0.0 = never).
     pub faults: f64,
+    /// The service app's private key (PEM): read if the file exists, else generated and written
+    /// there (0600). `None`: generated in memory on first use.
+    pub client_key: Option<PathBuf>,
+    /// `expires_in` of the access tokens the token endpoint issues.
+    pub token_ttl_secs: u64,
+    /// Require DPoP-bound tokens (a DPoP proof on every token request).
+    pub dpop: bool,
 }
 
 pub const DEFAULT_TOKEN: &str = "00demoOktashAdminToken0000000000000000k2Qa";
@@ -71,6 +87,9 @@ impl Default for DemoOptions {
             rate_limit: 6000,
             rate_window_secs: 60,
             faults: 0.0,
+            client_key: None,
+            token_ttl_secs: 3600,
+            dpop: false,
         }
     }
 }
@@ -82,11 +101,22 @@ pub struct RunningDemo {
     pub base_url: String,
     pub token: String,
     pub readonly_token: String,
+    /// The registered API Services app (`private_key_jwt` with the key below).
+    pub client_id: String,
+    pub key_id: String,
+    pub client_key_path: Option<PathBuf>,
+    org: Arc<Org>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl RunningDemo {
+    /// The service app's private key as PKCS#8 PEM, waiting for it to be generated if need be.
+    /// A secret: never print or log it.
+    pub async fn client_key_pem(&self) -> anyhow::Result<String> {
+        self.org.oauth.app.private_key_pem().await
+    }
+
     /// Stops accepting connections.
     pub fn stop(&mut self) {
         if let Some(tx) = self.shutdown.take() {
@@ -110,6 +140,7 @@ pub(crate) struct Org {
     faults: Faults,
     requests: AtomicU64,
     seed: u64,
+    oauth: OAuth,
 }
 
 impl Org {
@@ -125,6 +156,7 @@ impl Org {
 /// Seeds the org and starts serving on 127.0.0.1 (must be called inside a tokio runtime).
 pub async fn start(options: DemoOptions) -> anyhow::Result<RunningDemo> {
     let (users, seed) = (options.users, options.seed);
+    let app = ServiceApp::new(options.client_key.clone())?;
     let store = tokio::task::spawn_blocking(move || Store::seed(users, seed)).await?;
     let org = Arc::new(Org {
         store: RwLock::new(store),
@@ -134,10 +166,18 @@ pub async fn start(options: DemoOptions) -> anyhow::Result<RunningDemo> {
         faults: Faults::new(options.faults, options.seed),
         requests: AtomicU64::new(0),
         seed: options.seed,
+        oauth: OAuth::new(app, options.token_ttl_secs, options.dpop),
     });
+    if org.oauth.app.path.is_some() {
+        // A key to be written to a file is made now, in the background, so it is there to read.
+        let org = org.clone();
+        tokio::spawn(async move {
+            let _ = org.oauth.app.key().await;
+        });
+    }
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", options.port)).await?;
     let addr = listener.local_addr()?;
-    let app = Router::new().fallback(handle).with_state(org);
+    let app = Router::new().fallback(handle).with_state(org.clone());
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         let _ = axum::serve(listener, app)
@@ -151,6 +191,10 @@ pub async fn start(options: DemoOptions) -> anyhow::Result<RunningDemo> {
         base_url: format!("http://{addr}"),
         token: options.token,
         readonly_token: options.readonly_token,
+        client_id: DEMO_CLIENT_ID.into(),
+        key_id: DEMO_KEY_ID.into(),
+        client_key_path: options.client_key,
+        org,
         shutdown: Some(tx),
         task: Some(task),
     })
@@ -166,23 +210,49 @@ pub async fn serve_foreground(options: DemoOptions) -> anyhow::Result<()> {
         "Okta demo org listening on {}\ntoken: {}\nread-only token: {}\n",
         demo.base_url, demo.token, demo.readonly_token
     );
-    {
-        use std::io::Write;
-        let mut out = std::io::stdout().lock();
-        out.write_all(banner.as_bytes())?;
-        out.flush()?;
-    }
+    print_now(&banner)?;
     eprintln!(
         "seeded {users} users in {} ms; Ctrl-C stops",
         began.elapsed().as_millis()
     );
-    shutdown_signal().await;
+    // Listen for Ctrl-C and SIGTERM from here on, also while a new key is still being made.
+    let mut shutdown = std::pin::pin!(shutdown_signal());
+    tokio::select! {
+        key = demo.client_key_pem() => {
+            key?;
+            // The key file is printed once it is there.
+            print_now(&service_app_lines(&demo))?;
+            shutdown.await;
+        }
+        () = &mut shutdown => {}
+    }
     demo.stop();
     if let Some(task) = demo.task.take() {
         // Keep-alive connections may hold graceful shutdown open; do not wait on them for long.
         let _ = tokio::time::timeout(Duration::from_secs(2), task).await;
     }
     Ok(())
+}
+
+/// `client id: …` and `client key: /abs/path.pem (key id KID)`.
+fn service_app_lines(demo: &RunningDemo) -> String {
+    let mut lines = format!("client id: {}\n", demo.client_id);
+    if let Some(path) = &demo.client_key_path {
+        let path = std::path::absolute(path).unwrap_or_else(|_| path.clone());
+        lines.push_str(&format!(
+            "client key: {} (key id {})\n",
+            path.display(),
+            demo.key_id
+        ));
+    }
+    lines
+}
+
+fn print_now(text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()
 }
 
 async fn shutdown_signal() {
@@ -399,21 +469,6 @@ async fn handle(State(org): State<Arc<Org>>, req: Request) -> Response {
         None => {}
     }
 
-    let principal = match authenticate(&parts.headers, &org) {
-        Some(p) => p,
-        None => return error_response(&ApiError::new("E0000011", ""), &rid, quota),
-    };
-    if quota.exceeded {
-        return error_response(&ApiError::new("E0000047", ""), &rid, quota);
-    }
-    let read = parts.method == Method::GET || parts.method == Method::HEAD;
-    if principal == Principal::ReadOnly && !read {
-        return error_response(&ApiError::forbidden(), &rid, quota);
-    }
-    let body = match axum::body::to_bytes(body, 1 << 20).await {
-        Ok(b) => b,
-        Err(_) => return error_response(&ApiError::bad_body(), &rid, quota),
-    };
     let host = parts
         .headers
         .get(header::HOST)
@@ -424,6 +479,41 @@ async fn handle(State(org): State<Arc<Org>>, req: Request) -> Response {
                     .all(|c| c.is_ascii_alphanumeric() || ".-:[]_".contains(c))
         })
         .unwrap_or("127.0.0.1");
+    let base = format!("http://{host}");
+
+    if path == oauth::TOKEN_PATH {
+        return token_endpoint(&org, parts, body, &base, &rid, quota).await;
+    }
+
+    let caller = match authenticate(&parts, &org, &base) {
+        Ok(c) => c,
+        Err(None) => return error_response(&ApiError::new("E0000011", ""), &rid, quota),
+        Err(Some(refusal)) => return refused(refusal, &rid, quota),
+    };
+    if quota.exceeded {
+        return error_response(&ApiError::new("E0000047", ""), &rid, quota);
+    }
+    if let Some((scheme, held)) = &caller.oauth {
+        if let Some(required) = scopes::required(&parts.method, &path) {
+            if !required.iter().any(|s| held.contains(s)) {
+                let dpop = *scheme == Scheme::DPoP;
+                return refused(
+                    oauth::insufficient_scope(&base, &path, required, dpop),
+                    &rid,
+                    quota,
+                );
+            }
+        }
+    }
+    let principal = caller.principal;
+    let read = parts.method == Method::GET || parts.method == Method::HEAD;
+    if principal == Principal::ReadOnly && !read {
+        return error_response(&ApiError::forbidden(), &rid, quota);
+    }
+    let body = match axum::body::to_bytes(body, 1 << 20).await {
+        Ok(b) => b,
+        Err(_) => return error_response(&ApiError::bad_body(), &rid, quota),
+    };
     let query = parts
         .uri
         .query()
@@ -435,7 +525,7 @@ async fn handle(State(org): State<Arc<Org>>, req: Request) -> Response {
         .unwrap_or_default();
     let ctx = Ctx {
         method: parts.method,
-        base: format!("http://{host}"),
+        base,
         path,
         query,
         body,
@@ -449,20 +539,138 @@ async fn handle(State(org): State<Arc<Org>>, req: Request) -> Response {
     }
 }
 
-fn authenticate(headers: &HeaderMap, org: &Org) -> Option<Principal> {
-    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?.trim();
-    let (scheme, token) = value.split_once(' ')?;
-    if !scheme.eq_ignore_ascii_case("SSWS") && !scheme.eq_ignore_ascii_case("Bearer") {
-        return None;
-    }
+/// Who is calling, and for an OAuth access token, how it came and the scopes it holds.
+struct Caller {
+    principal: Principal,
+    oauth: Option<(Scheme, Vec<String>)>,
+}
+
+/// The caller of an API request. `Err(None)`: no usable credentials (Okta's plain E0000011);
+/// `Err(Some(_))`: an OAuth access token refused, with the challenge that says why.
+fn authenticate(
+    parts: &axum::http::request::Parts,
+    org: &Org,
+    base: &str,
+) -> Result<Caller, Option<Refusal>> {
+    let value = parts
+        .headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .ok_or(None)?
+        .trim();
+    let (scheme, token) = value.split_once(' ').ok_or(None)?;
     let token = token.trim();
-    if token == org.token {
-        Some(Principal::Admin)
-    } else if token == org.readonly_token {
-        Some(Principal::ReadOnly)
-    } else {
+    let scheme = if scheme.eq_ignore_ascii_case("SSWS") {
         None
+    } else if scheme.eq_ignore_ascii_case("Bearer") {
+        Some(Scheme::Bearer)
+    } else if scheme.eq_ignore_ascii_case("DPoP") {
+        Some(Scheme::DPoP)
+    } else {
+        return Err(None);
+    };
+    // The demo's API tokens work as SSWS or Bearer, as they always have.
+    if scheme != Some(Scheme::DPoP) {
+        let principal = if token == org.token {
+            Some(Principal::Admin)
+        } else if token == org.readonly_token {
+            Some(Principal::ReadOnly)
+        } else {
+            None
+        };
+        if let Some(principal) = principal {
+            return Ok(Caller {
+                principal,
+                oauth: None,
+            });
+        }
     }
+    let Some(scheme) = scheme else {
+        return Err(None);
+    };
+    let url = format!("{base}{}", parts.uri.path());
+    let now = clock::now_ms().div_euclid(1000);
+    let scopes = org
+        .oauth
+        .authorize(
+            scheme,
+            token,
+            &parts.headers,
+            parts.method.as_str(),
+            &url,
+            now,
+        )
+        .map_err(Some)?;
+    Ok(Caller {
+        principal: Principal::Admin,
+        oauth: Some((scheme, scopes)),
+    })
+}
+
+/// `POST /oauth2/v1/token`: no API credentials needed (the client authenticates in the form).
+async fn token_endpoint(
+    org: &Org,
+    parts: axum::http::request::Parts,
+    body: Body,
+    base: &str,
+    rid: &str,
+    quota: Quota,
+) -> Response {
+    if parts.method != Method::POST {
+        return error_response(&method_not_allowed(), rid, quota);
+    }
+    if quota.exceeded {
+        return error_response(&ApiError::new("E0000047", ""), rid, quota);
+    }
+    let answer = match axum::body::to_bytes(body, 1 << 20).await {
+        Ok(body) => {
+            let request = oauth::TokenRequest {
+                headers: &parts.headers,
+                body: &body,
+                base,
+                now: clock::now_ms().div_euclid(1000),
+            };
+            org.oauth.token(&request).await
+        }
+        Err(_) => Err(oauth::OAuthError::too_large()),
+    };
+    let (status, body, nonce) = match answer {
+        Ok(grant) => (StatusCode::OK, grant, None),
+        Err(e) => (
+            StatusCode::from_u16(e.status).unwrap_or(StatusCode::BAD_REQUEST),
+            e.body(),
+            e.dpop_nonce,
+        ),
+    };
+    let mut res = Response::new(Body::from(serde_json::to_vec(&body).unwrap_or_default()));
+    *res.status_mut() = status;
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    // Token responses must not be cached (RFC 6749 §5.1).
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
+    if let Some(v) = nonce.and_then(|n| HeaderValue::from_str(&n).ok()) {
+        h.insert("dpop-nonce", v);
+    }
+    common_headers(h, rid, quota);
+    res
+}
+
+/// An OAuth access token refused on an API request: Okta's envelope plus `WWW-Authenticate`.
+fn refused(refusal: Refusal, rid: &str, quota: Quota) -> Response {
+    let error = if refusal.status == 403 {
+        ApiError::forbidden()
+    } else {
+        ApiError::new("E0000011", "")
+    };
+    let mut res = error_response(&error, rid, quota);
+    if let Ok(v) = HeaderValue::from_str(&refusal.www_authenticate) {
+        res.headers_mut().insert(header::WWW_AUTHENTICATE, v);
+    }
+    res
 }
 
 /// The path split into percent-decoded segments, after `/api/v1`.

@@ -296,7 +296,9 @@ async fn faults_are_real_failures_reproducible_for_a_seed() {
 #[tokio::test]
 async fn serve_prints_url_and_tokens_then_stops_on_sigterm() {
     use std::io::{BufRead, BufReader};
+    let data = tempfile::tempdir().unwrap();
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_oktash"))
+        .env("OKTASH_DATA_DIR", data.path())
         .args([
             "demo",
             "serve",

@@ -95,13 +95,21 @@ pub struct DemoProcess {
     pub url: String,
     pub token: String,
     pub readonly_token: String,
+    /// The service app: `client id: …` and `client key: PATH (key id KID)`.
+    pub client_id: String,
+    pub client_key: PathBuf,
+    pub key_id: String,
+    /// Its data directory (where the default client key goes), not the user's.
+    _data: tempfile::TempDir,
 }
 
 impl DemoProcess {
     pub fn start(extra: &[&str]) -> DemoProcess {
+        let data = tempfile::tempdir().expect("temp dir");
         let mut child = Command::new(BIN)
             .args(["demo", "serve", "--port", "0"])
             .args(extra)
+            .env("OKTASH_DATA_DIR", data.path())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -109,10 +117,16 @@ impl DemoProcess {
         let stdout = child.stdout.take().expect("stdout");
         let mut lines = BufReader::new(stdout).lines();
         let (mut url, mut token, mut readonly) = (None, None, None);
-        while url.is_none() || token.is_none() || readonly.is_none() {
+        let (mut client_id, mut client_key) = (None, None);
+        while url.is_none()
+            || token.is_none()
+            || readonly.is_none()
+            || client_id.is_none()
+            || client_key.is_none()
+        {
             let line = lines
                 .next()
-                .expect("demo serve printed its URL and tokens")
+                .expect("demo serve printed its URL, tokens and service app")
                 .expect("line");
             if let Some(u) = line.split_whitespace().find(|w| w.starts_with("http://")) {
                 url.get_or_insert(u.to_string());
@@ -121,15 +135,29 @@ impl DemoProcess {
                 readonly = Some(t.trim().to_string());
             } else if let Some(t) = line.strip_prefix("token:") {
                 token = Some(t.trim().to_string());
+            } else if let Some(id) = line.strip_prefix("client id:") {
+                client_id = Some(id.trim().to_string());
+            } else if let Some(rest) = line.strip_prefix("client key:") {
+                let (path, kid) = rest
+                    .trim()
+                    .strip_suffix(')')
+                    .and_then(|r| r.rsplit_once(" (key id "))
+                    .expect("client key: PATH (key id KID)");
+                client_key = Some((PathBuf::from(path), kid.to_string()));
             }
         }
         // Keep draining stdout so the server never blocks on a full pipe.
         std::thread::spawn(move || for _ in lines {});
+        let (client_key, key_id) = client_key.unwrap();
         DemoProcess {
             child,
             url: url.unwrap(),
             token: token.unwrap(),
             readonly_token: readonly.unwrap(),
+            client_id: client_id.unwrap(),
+            client_key,
+            key_id,
+            _data: data,
         }
     }
 }
