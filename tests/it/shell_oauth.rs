@@ -5,15 +5,11 @@ use std::sync::OnceLock;
 
 use crate::common::{documents, DemoProcess, Home};
 
-/// One RSA key for every test here (generating one takes a fraction of a second).
+/// An RSA key that is not the demo org's registered one (generating one takes a fraction of a
+/// second, so once for every test here).
 fn service_key_pem() -> &'static str {
     static PEM: OnceLock<String> = OnceLock::new();
-    PEM.get_or_init(|| {
-        use rsa::pkcs8::{EncodePrivateKey, LineEnding};
-        let mut rng = getrandom::rand_core::UnwrapErr(getrandom::SysRng);
-        let key = rsa::PrivateKey::new(&mut rng, 2048).expect("an RSA key");
-        key.to_pkcs8_pem(LineEnding::LF).expect("PEM").to_string()
-    })
+    PEM.get_or_init(crate::common::new_service_key)
 }
 
 /// The body of the PEM (between its armour lines): what must never be shown.

@@ -89,6 +89,20 @@ impl Home {
     }
 }
 
+/// A new 2048-bit RSA key as PKCS#8 PEM.
+pub fn new_service_key() -> String {
+    use rsa::pkcs8::{EncodePrivateKey, LineEnding};
+    let mut rng = getrandom::rand_core::UnwrapErr(getrandom::SysRng);
+    let key = rsa::PrivateKey::new(&mut rng, 2048).expect("an RSA key");
+    key.to_pkcs8_pem(LineEnding::LF).expect("PEM").to_string()
+}
+
+/// One RSA key for every demo org a test starts.
+pub fn shared_service_key() -> &'static str {
+    static PEM: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    PEM.get_or_init(new_service_key)
+}
+
 /// `oktash demo serve` in the background; killed on drop.
 pub struct DemoProcess {
     child: Child,
@@ -106,6 +120,15 @@ pub struct DemoProcess {
 impl DemoProcess {
     pub fn start(extra: &[&str]) -> DemoProcess {
         let data = tempfile::tempdir().expect("temp dir");
+        // The service app's key, where demo serve looks by default: made once for the test
+        // binary, as an RSA key takes a fraction of a second of CPU to make.
+        let key = data.path().join("demo-service-app.pem");
+        std::fs::write(&key, shared_service_key()).expect("write the demo key");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600)).unwrap();
+        }
         let mut child = Command::new(BIN)
             .args(["demo", "serve", "--port", "0"])
             .args(extra)
