@@ -3,6 +3,7 @@
 //! A token is attached only when the request goes to the environment's own origin, and only
 //! here; everything above this module sees URLs and headers without secrets.
 
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use reqwest::header::{
@@ -344,10 +345,12 @@ pub struct Target<'a> {
     pub auth: Option<&'a Auth>,
 }
 
+/// Sends requests, several at once when asked (`&self`): what requests share — the
+/// connection pool, the rate-limit budget, minted tokens — is behind locks of its own.
 pub struct Client {
     /// Built at the first request: loading TLS roots costs milliseconds that a shell which
     /// only evaluates (`oktash -c 'echo 1'`) should not pay at start-up.
-    inner: Option<reqwest::Client>,
+    inner: std::sync::OnceLock<reqwest::Client>,
     /// Where waits and retries are told.
     pub notices: Box<dyn Notices>,
     /// One request's whole time, all attempts together: a body trickling in fails in bounded
@@ -355,8 +358,41 @@ pub struct Client {
     pub timeout: Duration,
     /// The most bytes of one response body read into memory.
     pub max_body_mb: u64,
-    last_rate: Option<LastRate>,
-    tokens: Tokens,
+    last_rate: std::sync::Mutex<Option<LastRate>>,
+    /// Held while a token is minted, so that requests in flight together mint one.
+    tokens: tokio::sync::Mutex<Tokens>,
+    /// Requests sent and not yet answered, to estimate what is left of the budget.
+    in_flight: AtomicU64,
+    /// Concurrency 429s seen (Okta's answer to too many requests in flight), for a fan-out to
+    /// send fewer at once.
+    concurrency_refusals: AtomicU64,
+    /// A wait's line is on the screen.
+    showing_wait: AtomicBool,
+}
+
+/// Lowers a flag when dropped (also when Ctrl-C drops the future that raised it).
+struct ClearOnDrop<'a>(&'a AtomicBool);
+
+impl Drop for ClearOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.store(false, Ordering::Relaxed);
+    }
+}
+
+/// Counts a request in flight while it lives.
+struct InFlight<'a>(&'a AtomicU64);
+
+impl<'a> InFlight<'a> {
+    fn start(count: &'a AtomicU64) -> InFlight<'a> {
+        count.fetch_add(1, Ordering::Relaxed);
+        InFlight(count)
+    }
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
+    }
 }
 
 /// Access tokens minted for service apps (in memory only, never written or shown), and the
@@ -426,31 +462,34 @@ struct Credentials {
     dpop: Option<HeaderValue>,
 }
 
-/// The budget the last response reported, to pace the next request to the same org.
+/// The budget the last response reported, to pace the next requests to the same org.
 struct LastRate {
     origin: url::Origin,
-    rate: RateLimit,
-    /// The server's `Date`, and when that response arrived here.
-    date: Option<SystemTime>,
-    received: Instant,
+    /// What is left of the window: the last figure less the requests sent since.
+    remaining: u64,
+    /// When the window resets, on our clock (`Reset − Date + 1` after that response came).
+    resets_at: Instant,
 }
 
 impl Default for Client {
     fn default() -> Client {
         Client {
-            inner: None,
+            inner: std::sync::OnceLock::new(),
             notices: Box::new(NoNotices),
             timeout: DEFAULT_TIMEOUT,
             max_body_mb: DEFAULT_MAX_BODY_MB,
-            last_rate: None,
-            tokens: Tokens::default(),
+            last_rate: std::sync::Mutex::new(None),
+            tokens: tokio::sync::Mutex::new(Tokens::default()),
+            in_flight: AtomicU64::new(0),
+            concurrency_refusals: AtomicU64::new(0),
+            showing_wait: AtomicBool::new(false),
         }
     }
 }
 
 impl Client {
-    fn inner(&mut self) -> Result<&reqwest::Client, HttpError> {
-        if self.inner.is_none() {
+    fn inner(&self) -> Result<&reqwest::Client, HttpError> {
+        if self.inner.get().is_none() {
             let _ = rustls::crypto::ring::default_provider().install_default();
             let client = reqwest::Client::builder()
                 .user_agent(USER_AGENT)
@@ -458,15 +497,15 @@ impl Client {
                 .redirect(reqwest::redirect::Policy::none())
                 .build()
                 .map_err(HttpError::Setup)?;
-            self.inner = Some(client);
+            let _ = self.inner.set(client);
         }
-        Ok(self.inner.as_ref().expect("built above"))
+        Ok(self.inner.get().expect("built above"))
     }
 
     /// Sends a request to the target's org, waiting out rate limits and retrying idempotent
     /// requests on connection errors and 5xx. Cancel by dropping the future.
     pub async fn send(
-        &mut self,
+        &self,
         target: &Target<'_>,
         request: &Request,
     ) -> Result<Response, HttpError> {
@@ -503,7 +542,8 @@ impl Client {
             if let (Ok(response), Some(Auth::ServiceApp(app))) = (&result, target.auth) {
                 if response.status == 401 && !renewed {
                     renewed = true;
-                    self.tokens.minted.remove(&AppAtOrg::of(target.base, app));
+                    let at = AppAtOrg::of(target.base, app);
+                    self.tokens.lock().await.minted.remove(&at);
                     continue;
                 }
             }
@@ -511,6 +551,9 @@ impl Client {
             let retry_why = match &result {
                 Ok(response) if response.status == 429 && rate_waits < RATE_LIMIT_WAITS => {
                     rate_waits += 1;
+                    if is_concurrency_refusal(&response.headers) {
+                        self.concurrency_refusals.fetch_add(1, Ordering::Relaxed);
+                    }
                     let wait = rate_limit_wait(&response.headers).unwrap_or(Duration::from_secs(2));
                     self.wait_visibly(wait, "rate limit reached (429)").await;
                     deadline += wait;
@@ -535,7 +578,7 @@ impl Client {
     /// The credential headers for one attempt: the token as it is, or a service app's access
     /// token (minted when there is none or it is about to run out) with a fresh DPoP proof.
     async fn credentials(
-        &mut self,
+        &self,
         target: &Target<'_>,
         request: &Request,
     ) -> Result<Option<Credentials>, HttpError> {
@@ -553,21 +596,21 @@ impl Client {
             })),
             Some(Auth::ServiceApp(app)) => {
                 let at = AppAtOrg::of(target.base, app);
-                let fresh = self
-                    .tokens
+                let mut tokens = self.tokens.lock().await;
+                let fresh = tokens
                     .minted
                     .get(&at)
                     .is_some_and(|m| Instant::now() < m.renew_at);
                 if !fresh {
-                    let minted = self.mint(target.base, app).await?;
-                    self.tokens.minted.insert(at.clone(), minted);
+                    let minted = self.mint(&mut tokens, target.base, app).await?;
+                    tokens.minted.insert(at.clone(), minted);
                 }
-                let grant = &self.tokens.minted[&at].grant;
+                let tokens = &mut *tokens;
+                let grant = &tokens.minted[&at].grant;
                 let dpop = match grant.token_type {
                     TokenType::Bearer => None,
                     TokenType::Dpop => {
-                        let proof = self
-                            .tokens
+                        let proof = tokens
                             .dpop_key
                             .get_or_insert_with(DpopKey::generate)
                             .proof(
@@ -593,14 +636,19 @@ impl Client {
     /// Asks the org authorization server for an access token (client_credentials with a
     /// private_key_jwt assertion), with DPoP when the environment says so or the org asks for
     /// it, and the nonce dance: a `use_dpop_nonce` refusal is answered once with its nonce.
-    async fn mint(&mut self, base: &Url, app: &ServiceApp) -> Result<Minted, HttpError> {
+    async fn mint(
+        &self,
+        tokens: &mut Tokens,
+        base: &Url,
+        app: &ServiceApp,
+    ) -> Result<Minted, HttpError> {
         let key = oauth::AppKey::load(&app.key)?;
         let token_url = base
             .join(oauth::TOKEN_PATH)
             .map_err(|_| HttpError::unsendable(base))?;
         let at = AppAtOrg::of(base, app);
         let origin = at.origin.clone();
-        let mut dpop = app.dpop || self.tokens.dpop_asked.contains(&at);
+        let mut dpop = app.dpop || tokens.dpop_asked.contains(&at);
         let mut nonce_sent = None;
         loop {
             let form = oauth::token_request_form(app, &key, token_url.as_str())?;
@@ -611,9 +659,8 @@ impl Client {
                 HeaderValue::from_static("application/x-www-form-urlencoded"),
             );
             if dpop {
-                let nonce = self.tokens.nonces.get(&origin).cloned();
-                let proof = self
-                    .tokens
+                let nonce = tokens.nonces.get(&origin).cloned();
+                let proof = tokens
                     .dpop_key
                     .get_or_insert_with(DpopKey::generate)
                     .proof("POST", &token_url, nonce.as_deref(), None);
@@ -662,18 +709,20 @@ impl Client {
                 return Err(HttpError::TokenRefused(refusal.explain(app)));
             }
             if !dpop {
-                self.tokens.dpop_asked.insert(at.clone());
+                tokens.dpop_asked.insert(at.clone());
                 dpop = true;
             }
             if let Some(nonce) = nonce {
-                self.tokens.nonces.insert(origin.clone(), nonce);
+                tokens.nonces.insert(origin.clone(), nonce);
             }
         }
     }
 
     /// The current token of a service app at an org, if one was minted this session.
     pub fn token_status(&self, base: &Url, app: &ServiceApp) -> Option<TokenStatus> {
-        let minted = self.tokens.minted.get(&AppAtOrg::of(base, app))?;
+        // Between commands nothing holds the lock.
+        let tokens = self.tokens.try_lock().ok()?;
+        let minted = tokens.minted.get(&AppAtOrg::of(base, app))?;
         Some(TokenStatus {
             token_type: minted.grant.token_type,
             scopes: minted.grant.scopes.clone(),
@@ -688,12 +737,13 @@ impl Client {
         base: &Url,
         app: &ServiceApp,
     ) -> Option<(TokenType, crate::auth::Secret)> {
-        let grant = &self.tokens.minted.get(&AppAtOrg::of(base, app))?.grant;
+        let tokens = self.tokens.try_lock().ok()?;
+        let grant = &tokens.minted.get(&AppAtOrg::of(base, app))?.grant;
         Some((grant.token_type, grant.access_token.clone()))
     }
 
     async fn send_once(
-        &mut self,
+        &self,
         credentials: Option<Credentials>,
         request: &Request,
     ) -> Result<Response, HttpError> {
@@ -737,6 +787,7 @@ impl Client {
                 }
             }
         }
+        let _in_flight = InFlight::start(&self.in_flight);
         let started = Instant::now();
         let mut response = builder.headers(headers).send().await.map_err(|e| {
             if e.is_builder() {
@@ -770,17 +821,7 @@ impl Client {
             bytes.extend_from_slice(&chunk);
         }
         let elapsed = started.elapsed();
-        if let Some(rate) = rate_limit_of(&headers) {
-            let date = headers
-                .get("date")
-                .and_then(|d| httpdate::parse_http_date(d).ok());
-            self.last_rate = Some(LastRate {
-                origin: request.url.origin(),
-                rate,
-                date,
-                received: Instant::now(),
-            });
-        }
+        self.note_budget(&request.url, &headers);
         let size = bytes.len();
         Ok(Response {
             status,
@@ -791,37 +832,80 @@ impl Client {
         })
     }
 
-    /// Before a request: when the last response said the window is spent, wait for its reset
-    /// rather than earn a 429.
-    /// Returns how long it waited.
-    async fn pace(&mut self, url: &Url) -> Duration {
-        let Some(last) = self.last_rate.take() else {
-            return Duration::ZERO;
+    /// After a response: what is left of its window's budget (less the other requests still
+    /// in flight, which it did not count), and when the window resets on our clock. A
+    /// concurrency 429's zeros are not a budget.
+    fn note_budget(&self, url: &Url, headers: &Headers) {
+        let Some(rate) = rate_limit_of(headers) else {
+            return;
         };
-        let rate = last.rate;
-        if rate.remaining > 0 || rate.limit == 0 || last.origin != url.origin() {
-            return Duration::ZERO;
+        if is_concurrency_refusal(headers) {
+            return;
         }
-        let then = last.date.unwrap_or_else(SystemTime::now);
-        let then_secs = then
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_secs())
-            .unwrap_or(0);
-        if rate.reset >= then_secs {
-            // `Reset − Date + 1` from that response, less the time since it came (a person may
-            // have paused between commands).
-            let wait = Duration::from_secs(rate.reset - then_secs + 1)
-                .min(MAX_RATE_WAIT)
-                .saturating_sub(last.received.elapsed());
-            if !wait.is_zero() {
-                self.wait_visibly(wait, "rate-limit budget spent").await;
-                return wait;
+        let others = self.in_flight.load(Ordering::Relaxed).saturating_sub(1);
+        let noted = LastRate {
+            origin: url.origin(),
+            remaining: rate.remaining.saturating_sub(others),
+            resets_at: Instant::now() + rate_limit_wait(headers).unwrap_or(Duration::ZERO),
+        };
+        let mut last = self.last_rate.lock().unwrap_or_else(|e| e.into_inner());
+        *last = match last.take() {
+            // Answers come back out of order: within one window the smallest figure is the
+            // newest.
+            Some(l)
+                if l.origin == noted.origin
+                    && l.resets_at.max(noted.resets_at) - l.resets_at.min(noted.resets_at)
+                        < Duration::from_secs(1) =>
+            {
+                Some(LastRate {
+                    remaining: l.remaining.min(noted.remaining),
+                    ..noted
+                })
             }
+            _ => Some(noted),
+        };
+    }
+
+    /// Before a request: when the budget of this window is spent, wait for its reset rather
+    /// than earn a 429; otherwise count the request against it. Requests in flight together
+    /// share the one budget. Returns how long it waited.
+    async fn pace(&self, url: &Url) -> Duration {
+        let wait = {
+            let mut last = self.last_rate.lock().unwrap_or_else(|e| e.into_inner());
+            let now = Instant::now();
+            match last.as_mut() {
+                Some(l) if l.origin != url.origin() => Duration::ZERO,
+                // A new window: its budget is known at its first answer.
+                Some(l) if now >= l.resets_at => {
+                    *last = None;
+                    Duration::ZERO
+                }
+                Some(l) if l.remaining > 0 => {
+                    l.remaining -= 1;
+                    Duration::ZERO
+                }
+                Some(l) => l.resets_at - now,
+                None => Duration::ZERO,
+            }
+        };
+        if !wait.is_zero() {
+            self.wait_visibly(wait, "rate-limit budget spent").await;
         }
-        Duration::ZERO
+        wait
+    }
+
+    /// Concurrency 429s seen since the last call: a fan-out sends fewer at once after one.
+    pub fn take_concurrency_refusals(&self) -> u64 {
+        self.concurrency_refusals.swap(0, Ordering::Relaxed)
     }
 
     async fn wait_visibly(&self, wait: Duration, why: &str) {
+        // Requests in flight together wait together: one of them shows the wait.
+        if self.showing_wait.swap(true, Ordering::Relaxed) {
+            tokio::time::sleep(wait).await;
+            return;
+        }
+        let _shown = ClearOnDrop(&self.showing_wait);
         let notices = self.notices.as_ref();
         notices.wait_started(why, wait);
         let _line = WaitLine(notices);
@@ -835,6 +919,14 @@ impl Client {
             tokio::time::sleep(left.min(Duration::from_secs(1))).await;
         }
     }
+}
+
+/// Okta's answer to too many requests in flight at once: a 429 whose limit and remaining are 0
+/// (its reset is only a suggestion).
+fn is_concurrency_refusal(headers: &Headers) -> bool {
+    headers
+        .get("x-rate-limit-limit")
+        .is_some_and(|l| l.trim() == "0")
 }
 
 /// `Reset − Date + 1` seconds, as Okta's SDKs compute it (the server's clock, not ours).

@@ -32,6 +32,11 @@ struct Cli {
     /// Megabytes of responses kept in the history before the oldest are dropped.
     #[arg(long = "keep-mb", value_name = "MB", default_value_t = 256)]
     keep_mb: usize,
+    /// Requests of a fan-out (`get $last.id`, a write over a list) in flight at once (Okta allows
+    /// an org 75).
+    #[arg(long, value_name = "N", default_value_t = oktash::eval::DEFAULT_PARALLEL as u64,
+          value_parser = clap::value_parser!(u64).range(1..=75))]
+    parallel: u64,
     /// Megabytes of one response body read into memory; a larger answer fails with this cap named.
     #[arg(long = "max-body-mb", value_name = "MB", default_value_t = oktash::http::DEFAULT_MAX_BODY_MB)]
     max_body_mb: u64,
@@ -122,6 +127,7 @@ fn run_shell(cli: &Cli) -> anyhow::Result<ExitCode> {
     let mut shell = oktash::eval::Shell::new(oktash::session::Session::new(limits), runtime)?;
     shell.assume_yes = cli.yes;
     shell.keep_going = cli.keep_going;
+    shell.parallel = usize::try_from(cli.parallel).unwrap_or(1);
     shell.set_max_body_mb(cli.max_body_mb);
     shell.set_timeout(std::time::Duration::from_secs(cli.timeout));
     oktash::startup::load_environments(&mut shell);

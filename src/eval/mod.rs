@@ -174,6 +174,10 @@ enum Outcome {
     Written,
 }
 
+/// Requests of a fan-out in flight at once, unless `--parallel` says otherwise: a fraction of
+/// the 75 Okta allows an org, since other clients of the org share them.
+pub const DEFAULT_PARALLEL: usize = 8;
+
 pub struct Shell {
     pub session: Session,
     client: http::Client,
@@ -187,6 +191,8 @@ pub struct Shell {
     pub assume_yes: bool,
     /// `--keep-going`: a script goes on after a failed line (and fails at its end).
     pub keep_going: bool,
+    /// `--parallel N`: how many requests of a fan-out are in flight at once.
+    pub parallel: usize,
     recording: Option<File>,
     source_depth: usize,
     /// Where saved environments live (None: nothing is saved).
@@ -209,6 +215,7 @@ impl Shell {
             interactive: false,
             assume_yes: false,
             keep_going: false,
+            parallel: DEFAULT_PARALLEL,
             recording: None,
             source_depth: 0,
             config_path: config::environments_path(),

@@ -1,7 +1,6 @@
 //! Requests: sending and storing, fan-out over lists, `ls`, `get`, `follow`, the writes and
 //! their confirmations.
 
-use std::time::Duration;
 
 use serde_json::Value;
 use url::Url;
@@ -68,7 +67,7 @@ impl Shell {
             base: &base,
             auth: auth.as_ref(),
         };
-        let client = &mut self.client;
+        let client = &self.client;
         let interrupt = &self.interrupt;
         let result = self.runtime.block_on(async {
             tokio::select! {
@@ -110,7 +109,9 @@ impl Shell {
     }
 
     /// Runs a request per target; a single target is a plain entry, several are collected into
-    /// one entry whose body is the list of bodies.
+    /// one entry whose body is the list of bodies, in the targets' order, with up to
+    /// `--parallel` requests in flight. An item that got no answer (a dropped connection, or
+    /// not sent after Ctrl-C) is left out of the list and named at the end.
     fn fan_out(
         &mut self,
         method: reqwest::Method,
@@ -123,65 +124,160 @@ impl Shell {
             };
             return Ok(Outcome::Entry(self.send(method, url, body)?));
         }
-        let progress =
-            render::progress_bar(urls.len() as u64, &format!("{method} ×{}", urls.len()));
-        let mut bodies = Vec::with_capacity(urls.len());
-        let mut worst = 200;
-        let mut first_not_json = None;
-        let mut elapsed = Duration::ZERO;
-        let mut size = 0;
+        let total = urls.len();
         // The entry is named after the first target.
-        let label = format!("{} (+{} more)", urls[0], urls.len() - 1);
-        let mut failure = None;
-        for url in urls {
-            let request = Request {
+        let label = format!("{} (+{} more)", urls[0], total - 1);
+        let requests: Vec<Request> = urls
+            .into_iter()
+            .map(|url| Request {
                 method: method.clone(),
                 url,
                 body: body.clone(),
                 headers: Vec::new(),
-            };
-            let response = match self.fetch(&request) {
-                Ok(r) => r,
-                Err(e) => {
-                    failure = Some(e);
-                    break;
-                }
-            };
-            if response.status >= 400 && worst < 400 {
-                worst = response.status;
-            }
-            if first_not_json.is_none() {
-                first_not_json = not_json(&response)
-                    .map(|why| format!("{}: {why}", path_and_query(&request.url)));
-            }
-            elapsed += response.elapsed;
-            size += response.size;
-            bodies.push(response.body.value());
-            progress.inc(1);
-        }
+            })
+            .collect();
+        let progress = render::progress_bar(total as u64, &format!("{method} ×{total}"));
+        let began = std::time::Instant::now();
+        let (answers, interrupted) = self.fetch_all(&requests, &progress);
         progress.finish_and_clear();
-        // What came back is kept, also when a failure stopped the fan-out part way.
+        let mut bodies = Vec::with_capacity(total);
+        let mut worst = 200;
+        let mut first_not_json = None;
+        let mut size = 0;
+        let mut missing = Vec::new();
+        let mut refused = Vec::new();
+        for (i, (request, answer)) in requests.iter().zip(answers).enumerate() {
+            let item = || format!("item {i} ({})", path_and_query(&request.url));
+            match answer {
+                Some(Ok(response)) => {
+                    if response.status >= 400 {
+                        worst = worst.max(response.status);
+                        refused.push(format!("{}: {}", item(), response.status));
+                    }
+                    if first_not_json.is_none() {
+                        first_not_json = not_json(&response)
+                            .map(|why| format!("{}: {why}", path_and_query(&request.url)));
+                    }
+                    size += response.size;
+                    bodies.push(response.body.value());
+                }
+                Some(Err(e)) => missing.push(format!("{}: {e}", item())),
+                None => missing.push(format!("{}: not sent", item())),
+            }
+        }
         let kept = bodies.len();
-        let failure = match (failure, kept) {
-            (Some(e), 0) => return Err(e),
-            (failure, _) => failure,
-        };
+        if kept == 0 && (interrupted || !missing.is_empty()) {
+            return Err(if interrupted {
+                Failure::Interrupted
+            } else {
+                Failure::Message(failed_items(&missing, total))
+            });
+        }
         let gathered = http::Response {
             status: worst,
             headers: http::Headers::default(),
             body: Body::Json(Value::Array(bodies)),
-            elapsed,
+            // The run's wall time: the requests overlapped.
+            elapsed: began.elapsed(),
             size,
         };
         let n = self.push_gathered(&method, label, gathered);
-        if let Some(e) = failure {
+        if interrupted {
             eprintln!("kept the {kept} results so far as #{n}");
-            return Err(e);
+            return Err(Failure::Interrupted);
+        }
+        // Each failed item is named, not the list: the error bodies are in it, in place.
+        let failed: Vec<String> = refused.into_iter().chain(missing).collect();
+        if !failed.is_empty() {
+            return self.fail_kept(n, failed_items(&failed, total));
         }
         if let Some(why) = first_not_json {
             return self.fail_kept(n, why);
         }
         Ok(Outcome::Entry(n))
+    }
+
+    /// Sends requests with up to `--parallel` in flight; the answers come back in the
+    /// requests' order (`None`: not sent). Ctrl-C stops launching and abandons what is in
+    /// flight (the history keeps what came back). After a concurrency 429 fewer go at once.
+    fn fetch_all(
+        &mut self,
+        requests: &[Request],
+        progress: &indicatif::ProgressBar,
+    ) -> (Vec<Option<Result<http::Response, Failure>>>, bool) {
+        use futures_util::StreamExt;
+        let mut answers: Vec<Option<Result<http::Response, Failure>>> =
+            requests.iter().map(|_| None).collect();
+        let env = match self.active_env() {
+            Ok(env) => env,
+            Err(e) => {
+                answers[0] = Some(Err(e));
+                return (answers, false);
+            }
+        };
+        let base = match Url::parse(&format!("{}/", env.url)) {
+            Ok(base) => base,
+            Err(e) => {
+                answers[0] = Some(Err(Failure::Message(e.to_string())));
+                return (answers, false);
+            }
+        };
+        let target = http::Target {
+            base: &base,
+            auth: env.auth.as_ref(),
+        };
+        let client = &self.client;
+        let parallel = self.parallel.max(1);
+        let gate = tokio::sync::Semaphore::new(parallel);
+        // Permits to take out of use as requests finish, after a concurrency 429.
+        let to_retire = std::sync::atomic::AtomicUsize::new(0);
+        let interrupted = self.runtime.block_on(async {
+            let mut sent = futures_util::stream::iter(requests.iter().enumerate())
+                .map(|(i, request)| {
+                    let (gate, to_retire, target) = (&gate, &to_retire, &target);
+                    async move {
+                        let permit = gate.acquire().await.expect("the gate is never closed");
+                        let answer = client.send(target, request).await;
+                        let retire = to_retire.fetch_update(
+                            std::sync::atomic::Ordering::Relaxed,
+                            std::sync::atomic::Ordering::Relaxed,
+                            |n| n.checked_sub(1),
+                        );
+                        if retire.is_ok() {
+                            permit.forget();
+                        }
+                        (i, answer)
+                    }
+                })
+                .buffer_unordered(parallel);
+            let mut allowed = parallel;
+            loop {
+                tokio::select! {
+                    // Checked first: after Ctrl-C, nothing more is taken.
+                    biased;
+                    _ = self.interrupt.raised() => return true,
+                    next = sent.next() => {
+                        let Some((i, answer)) = next else { return false };
+                        answers[i] = Some(answer.map_err(Failure::from));
+                        progress.inc(1);
+                        if client.take_concurrency_refusals() > 0 && allowed > 1 {
+                            let fewer = (allowed / 2).max(1);
+                            to_retire.fetch_add(allowed - fewer, std::sync::atomic::Ordering::Relaxed);
+                            allowed = fewer;
+                        }
+                    }
+                }
+            }
+        });
+        if let Some(rate) = answers
+            .iter()
+            .rev()
+            .flatten()
+            .find_map(|a| a.as_ref().ok()?.rate_limit())
+        {
+            self.session.rate_limit = Some(rate);
+        }
+        (answers, interrupted)
     }
 
     /// Records a run of requests (a fan-out or a paging run) as one entry: what they
@@ -768,4 +864,15 @@ fn word_source(word: &Word) -> String {
             }
         })
         .collect()
+}
+
+/// `3 of 200 failed: item 4 (/api/v1/users/x): 404, …` — the first ten, and how many more.
+fn failed_items(items: &[String], total: usize) -> String {
+    const NAMED: usize = 10;
+    let mut line = format!("{} of {total} failed: ", items.len());
+    line.push_str(&items[..items.len().min(NAMED)].join(", "));
+    if items.len() > NAMED {
+        line.push_str(&format!(", and {} more", items.len() - NAMED));
+    }
+    line
 }
