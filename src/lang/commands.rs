@@ -216,7 +216,11 @@ pub const GET: CommandDef = CommandDef {
     help: "  TARGET: a path (/api/v1/users/me), a URL of this org, an id (00u… users,
   00g… groups, 0oa… apps), a login (ann@example.com), me, a resource path
   (users/ID), or a $ref (an object is fetched at its _links.self.href; a list
-  fans out: get $last.id).",
+  fans out: get $last.id).
+  A fan-out keeps up to 8 requests in flight (oktash --parallel N, 1 to 75:
+  Okta allows an org 75 at once and its rate limits apply to all); the
+  answers are kept in order in one entry, and the items that failed are
+  named at the end.",
     example: "get $last[0].id",
     ..def(
         "get",
