@@ -38,6 +38,8 @@ pub struct Request {
     pub url: Url,
     pub body: Option<RequestBody>,
     pub headers: Vec<(String, String)>,
+    /// A JSON list answer is kept as its items' text ([`Body::Compact`]), not parsed.
+    pub items_as_text: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -610,15 +612,12 @@ impl Client {
                 let dpop = match grant.token_type {
                     TokenType::Bearer => None,
                     TokenType::Dpop => {
-                        let proof = tokens
-                            .dpop_key
-                            .get_or_insert_with(DpopKey::generate)
-                            .proof(
-                                request.method.as_str(),
-                                &request.url,
-                                None,
-                                Some(&grant.access_token),
-                            );
+                        let proof = tokens.dpop_key.get_or_insert_with(DpopKey::generate).proof(
+                            request.method.as_str(),
+                            &request.url,
+                            None,
+                            Some(&grant.access_token),
+                        );
                         Some(
                             HeaderValue::from_str(&proof)
                                 .map_err(|_| HttpError::TokenNotAHeader)?,
@@ -660,10 +659,12 @@ impl Client {
             );
             if dpop {
                 let nonce = tokens.nonces.get(&origin).cloned();
-                let proof = tokens
-                    .dpop_key
-                    .get_or_insert_with(DpopKey::generate)
-                    .proof("POST", &token_url, nonce.as_deref(), None);
+                let proof = tokens.dpop_key.get_or_insert_with(DpopKey::generate).proof(
+                    "POST",
+                    &token_url,
+                    nonce.as_deref(),
+                    None,
+                );
                 headers.insert(
                     "dpop",
                     HeaderValue::from_str(&proof).map_err(|_| HttpError::TokenNotAHeader)?,
@@ -825,7 +826,11 @@ impl Client {
         let size = bytes.len();
         Ok(Response {
             status,
-            body: decode_body(&bytes),
+            body: if request.items_as_text {
+                decode_items(&bytes)
+            } else {
+                decode_body(&bytes)
+            },
             headers,
             size,
             elapsed,
@@ -959,6 +964,15 @@ pub fn decode_body(bytes: &[u8]) -> Body {
     match serde_json::from_slice(bytes) {
         Ok(value) => Body::Json(value),
         Err(_) => Body::Text(String::from_utf8_lossy(bytes).into_owned()),
+    }
+}
+
+/// A JSON list as its items' text (each validated, none parsed into a `Value`); anything else
+/// as [`decode_body`] reads it.
+pub fn decode_items(bytes: &[u8]) -> Body {
+    match serde_json::from_slice::<Vec<Box<serde_json::value::RawValue>>>(bytes) {
+        Ok(items) => Body::Compact(CompactJson::List(items)),
+        Err(_) => decode_body(bytes),
     }
 }
 

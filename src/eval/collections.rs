@@ -649,6 +649,7 @@ pub(super) fn prepared_to_request(prepared: postman::PreparedRequest) -> Result<
         url,
         body,
         headers: prepared.headers,
+        items_as_text: false,
     })
 }
 

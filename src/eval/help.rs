@@ -23,7 +23,10 @@ mod tests {
     #[test]
     fn the_help_of_get_names_the_default_parallel_fan_out() {
         let text = super::help(Some("get")).unwrap();
-        let said = format!("up to {} requests in flight", super::super::DEFAULT_PARALLEL);
+        let said = format!(
+            "up to {} requests in flight",
+            super::super::DEFAULT_PARALLEL
+        );
         assert!(text.contains(&said), "{text}");
     }
 }

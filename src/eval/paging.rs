@@ -6,11 +6,10 @@ use std::io::Write;
 use std::time::Duration;
 
 use serde_json::value::RawValue;
-use serde_json::Value;
 use url::Url;
 
-use crate::http::Body;
 use crate::http::{self, Request};
+use crate::http::{Body, CompactJson};
 use crate::lang::Output;
 use crate::okta::Kind;
 use crate::render;
@@ -49,21 +48,18 @@ impl Sink {
         })
     }
 
-    fn push(&mut self, item: Value) -> Result<(), Failure> {
+    /// Keeps one item, as the text it came as.
+    fn push(&mut self, item: Box<RawValue>) -> Result<(), Failure> {
         match self {
             Sink::Memory { items, bytes } => {
-                let raw = serde_json::value::to_raw_value(&item)
-                    .map_err(|e| Failure::Message(format!("cannot keep an item: {e}")))?;
-                *bytes += raw.get().len() + size_of::<Box<RawValue>>();
-                items.push(raw);
+                *bytes += item.get().len() + size_of::<Box<RawValue>>();
+                items.push(item);
             }
             Sink::File { file, path, first } => {
                 let sep: &[u8] = if *first { b"\n" } else { b",\n" };
                 *first = false;
                 file.write_all(sep)
-                    .and_then(|_| {
-                        serde_json::to_writer(&mut *file, &item).map_err(std::io::Error::from)
-                    })
+                    .and_then(|_| file.write_all(item.get().as_bytes()))
                     .map_err(|e| Failure::Message(format!("cannot write {path}: {e}")))?;
             }
         }
@@ -122,7 +118,10 @@ impl Shell {
             size: 0,
         };
         let progress = render::spinner("paging");
+        let began = std::time::Instant::now();
         let result = self.follow_pages(&url, max, &mut run, &progress);
+        // The run's wall time, writing included: the pages overlapped with keeping them.
+        run.elapsed = began.elapsed();
         progress.finish_and_clear();
         let streamed = match &run.sink {
             Sink::File { path, .. } => Some(path.clone()),
@@ -162,6 +161,9 @@ impl Shell {
         }
     }
 
+    /// Reads page after page. The next page is asked for as soon as this one's `link` header
+    /// is read, while this page's items are kept or written: the server works on one while the
+    /// shell works on the other.
     fn follow_pages(
         &mut self,
         url: &Url,
@@ -174,33 +176,28 @@ impl Shell {
         // only push everything else out of it, so a listing to the screen stops there.
         let memory_budget = self.session.history.limits().max_bytes;
         // Every page URL fetched, hashed: a `next` seen before means the server loops.
-        let mut seen = HashSet::new();
-        let mut next = Some(url.clone());
-        while let Some(page_url) = next.take() {
-            self.check_interrupt()?;
-            if !seen.insert(hash_of(page_url.as_str())) {
-                return Err(Stop::Failed(Failure::Message(format!(
-                    "the server's `next` link goes back to a page already read ({}): stopped after {} pages",
-                    render::display_url(page_url.as_str()),
-                    run.pages
-                ))));
-            }
-            let request = Request {
-                method: reqwest::Method::GET,
-                url: page_url,
-                body: None,
-                headers: Vec::new(),
-            };
-            let response = self.fetch(&request)?;
+        let mut seen = HashSet::from([hash_of(url.as_str())]);
+        let page_request = |url: Url| Request {
+            method: reqwest::Method::GET,
+            url,
+            body: None,
+            headers: Vec::new(),
+            // Items go to the file or the history as the text they came as: parsing each
+            // into a `Value` only to write it out again would double the work.
+            items_as_text: true,
+        };
+        let mut request = page_request(url.clone());
+        self.check_interrupt()?;
+        let mut response = self.fetch(&request)?;
+        loop {
             run.pages += 1;
-            run.elapsed += response.elapsed;
             run.size += response.size;
             if response.status >= 400 {
                 return Err(Stop::ErrorEntry(self.store(&request, response)));
             }
             let links = http::parse_links(response.headers.get_all("link"));
-            let page: Vec<Value> = match response.body {
-                Body::Json(Value::Array(a)) => a,
+            let page: Vec<Box<RawValue>> = match response.body {
+                Body::Compact(CompactJson::List(items)) => items,
                 other => {
                     let pages = run.pages;
                     let what = match &other {
@@ -217,37 +214,60 @@ impl Shell {
                 }
             };
             run.last_headers = response.headers;
-            let empty = page.is_empty();
             let room = max.map_or(u64::MAX, |m| m.saturating_sub(run.count));
-            for item in page
-                .into_iter()
-                .take(usize::try_from(room).unwrap_or(usize::MAX))
-            {
-                run.sink.push(item)?;
-                run.count += 1;
-            }
+            let taken = usize::try_from(room).unwrap_or(usize::MAX).min(page.len());
+            let done = max.is_some_and(|m| run.count + taken as u64 >= m)
+                // System Log polling: `next` never ends; an empty page means caught up.
+                || (logs && page.is_empty());
+            // Why the run stops after this page, though the server has a next one.
+            let mut stop = None;
+            let next = match links.into_iter().find(|(rel, _)| rel == "next") {
+                Some((_, href)) if !done => {
+                    let next = self.url_for_text(&href)?;
+                    if matches!(run.sink, Sink::Memory { .. }) && run.size > memory_budget {
+                        stop = Some(format!(
+                            "stopped: the listing passed the history's {} MB (--keep-mb); write it to a file with `> FILE`, or take part of it with --max N",
+                            memory_budget / (1024 * 1024)
+                        ));
+                    } else if !seen.insert(hash_of(next.as_str())) {
+                        stop = Some(format!(
+                            "the server's `next` link goes back to a page already read ({}): stopped after {} pages",
+                            render::display_url(next.as_str()),
+                            run.pages
+                        ));
+                    }
+                    stop.is_none().then(|| page_request(next))
+                }
+                _ => None,
+            };
+            self.check_interrupt()?;
+            // The next page is on its way while this one is kept.
+            let (fetched, kept) = match &next {
+                Some(next) => {
+                    let (fetched, kept) = self.fetch_while(next, || {
+                        keep_items(&mut run.sink, page, taken, &mut run.count)
+                    });
+                    (Some(fetched), kept)
+                }
+                None => (None, keep_items(&mut run.sink, page, taken, &mut run.count)),
+            };
+            kept?;
             if let Sink::Memory { bytes, .. } = &run.sink {
                 self.session.history.make_room(*bytes);
             }
             progress.set_message(format!("{} items, {} pages", run.count, run.pages));
             progress.tick();
-            if max.is_some_and(|m| run.count >= m) {
-                break;
+            if let Some(why) = stop {
+                return Err(Stop::Failed(Failure::Message(why)));
             }
-            if logs && empty {
-                break; // System Log polling: `next` never ends; an empty page means caught up.
-            }
-            if let Some((_, href)) = links.into_iter().find(|(rel, _)| rel == "next") {
-                if matches!(run.sink, Sink::Memory { .. }) && run.size > memory_budget {
-                    return Err(Stop::Failed(Failure::Message(format!(
-                        "stopped: the listing passed the history's {} MB (--keep-mb); write it to a file with `> FILE`, or take part of it with --max N",
-                        memory_budget / (1024 * 1024)
-                    ))));
+            match (next, fetched) {
+                (Some(next), Some(fetched)) => {
+                    response = fetched?;
+                    request = next;
                 }
-                next = Some(self.url_for_text(&href)?);
+                _ => return Ok(()),
             }
         }
-        Ok(())
     }
 
     /// Closes a paging run: the entry holds the items, or for a file a summary of what was written.
@@ -272,6 +292,20 @@ impl Shell {
         };
         Ok(self.push_gathered(&get, url, gathered))
     }
+}
+
+/// Puts the first `taken` items of a page into the sink, counting them.
+fn keep_items(
+    sink: &mut Sink,
+    page: Vec<Box<RawValue>>,
+    taken: usize,
+    count: &mut u64,
+) -> Result<(), Failure> {
+    for item in page.into_iter().take(taken) {
+        sink.push(item)?;
+        *count += 1;
+    }
+    Ok(())
 }
 
 fn hash_of(text: &str) -> u64 {

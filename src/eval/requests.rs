@@ -1,7 +1,6 @@
 //! Requests: sending and storing, fan-out over lists, `ls`, `get`, `follow`, the writes and
 //! their confirmations.
 
-
 use serde_json::Value;
 use url::Url;
 
@@ -37,6 +36,7 @@ impl Shell {
             url,
             body,
             headers: Vec::new(),
+            items_as_text: false,
         };
         let response = self.fetch(&request)?;
         let not_json = not_json(&response);
@@ -56,28 +56,55 @@ impl Shell {
 
     /// Sends without storing; Ctrl-C cancels.
     pub(super) fn fetch(&mut self, request: &Request) -> Result<http::Response, Failure> {
-        let env = self
-            .session
-            .active_env()
-            .ok_or_else(|| Failure::Message("no environment is active".into()))?;
-        let base =
-            Url::parse(&format!("{}/", env.url)).map_err(|e| Failure::Message(e.to_string()))?;
-        let auth = env.auth.clone();
+        self.fetch_while(request, || ()).0
+    }
+
+    /// Sends `request` and runs `work` while the answer is on its way (paging keeps one page
+    /// while the next one comes); Ctrl-C cancels the request, not the work.
+    pub(super) fn fetch_while<R>(
+        &mut self,
+        request: &Request,
+        work: impl FnOnce() -> R,
+    ) -> (Result<http::Response, Failure>, R) {
+        let env = match self.session.active_env() {
+            Some(env) => env,
+            None => {
+                return (
+                    Err(Failure::Message("no environment is active".into())),
+                    work(),
+                )
+            }
+        };
+        let base = match Url::parse(&format!("{}/", env.url)) {
+            Ok(base) => base,
+            Err(e) => return (Err(Failure::Message(e.to_string())), work()),
+        };
         let target = http::Target {
             base: &base,
-            auth: auth.as_ref(),
+            auth: env.auth.as_ref(),
         };
         let client = &self.client;
         let interrupt = &self.interrupt;
-        let result = self.runtime.block_on(async {
-            tokio::select! {
-                // Checked first: after Ctrl-C, no new request starts.
-                biased;
-                _ = interrupt.raised() => None,
-                r = client.send(&target, request) => Some(r),
+        let (result, done) = self.runtime.block_on(async {
+            let send = async {
+                tokio::select! {
+                    // Checked first: after Ctrl-C, no new request starts.
+                    biased;
+                    _ = interrupt.raised() => None,
+                    r = client.send(&target, request) => Some(r),
+                }
+            };
+            let mut send = std::pin::pin!(send);
+            // Polled once first, so that the request is on its way before the work starts.
+            match futures_util::poll!(send.as_mut()) {
+                std::task::Poll::Ready(result) => (result, work()),
+                std::task::Poll::Pending => {
+                    let done = work();
+                    (send.await, done)
+                }
             }
         });
-        match result {
+        let result = match result {
             None => Err(Failure::Interrupted),
             Some(Ok(response)) => {
                 if let Some(rate) = response.rate_limit() {
@@ -86,7 +113,8 @@ impl Shell {
                 Ok(response)
             }
             Some(Err(e)) => Err(e.into()),
-        }
+        };
+        (result, done)
     }
 
     pub(super) fn store(&mut self, request: &Request, response: http::Response) -> u64 {
@@ -134,6 +162,7 @@ impl Shell {
                 url,
                 body: body.clone(),
                 headers: Vec::new(),
+                items_as_text: false,
             })
             .collect();
         let progress = render::progress_bar(total as u64, &format!("{method} ×{total}"));
@@ -586,6 +615,7 @@ impl Shell {
             url: object.clone(),
             body: None,
             headers: Vec::new(),
+            items_as_text: false,
         };
         let response = self.fetch(&request)?;
         Ok(match (response.status, response.body) {
