@@ -64,7 +64,9 @@ impl Latency {
         }
         // Its own stream, apart from the one that picks faults for the same request.
         let roll = splitmix(seed ^ splitmix(n ^ 0x6C61_7465_6E63_7921));
-        self.base + Duration::from_millis(roll % (jitter_ms + 1))
+        // Saturating: `--latency` takes any u64, and a request must never panic on it.
+        let extra = Duration::from_millis(roll % jitter_ms.saturating_add(1));
+        self.base.saturating_add(extra)
     }
 }
 
@@ -160,6 +162,8 @@ mod tests {
             "100".parse::<Latency>().unwrap().delay(7, 3),
             Duration::from_millis(100)
         );
+        let huge: Latency = format!("{0},{0}", u64::MAX).parse().unwrap();
+        assert!((0..50).all(|n| huge.delay(1, n) >= Duration::from_millis(u64::MAX)));
     }
 
     #[test]
