@@ -97,6 +97,12 @@ struct ServeArgs {
     /// Require DPoP-bound access tokens.
     #[arg(long)]
     dpop: bool,
+    /// Every answer waits MS milliseconds, plus up to JITTER more, as from an org far away.
+    #[arg(long, value_name = "MS[,JITTER]")]
+    latency: Option<oktash_demo::Latency>,
+    /// Requests in flight at once; the one beyond gets Okta's concurrency 429 [default: 75].
+    #[arg(long, value_name = "N")]
+    concurrency: Option<std::num::NonZeroUsize>,
 }
 
 fn main() -> ExitCode {
@@ -201,6 +207,9 @@ fn serve_demo(args: ServeArgs) -> ExitCode {
             .or_else(|| oktash::config::data_dir().map(|d| d.join("demo-service-app.pem"))),
         token_ttl_secs: args.token_ttl.unwrap_or(defaults.token_ttl_secs),
         dpop: args.dpop,
+        latency: args.latency.map_or(defaults.latency, |l| l.base),
+        jitter: args.latency.map_or(defaults.jitter, |l| l.jitter),
+        concurrency: args.concurrency.map_or(defaults.concurrency, |n| n.get()),
     };
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,

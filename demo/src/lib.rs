@@ -1,13 +1,16 @@
 //! The built-in demo Okta org: an axum server on loopback that behaves like Okta.
 //!
-//! Every request goes through one handler ([`handle`]): request id, faults, authentication, the
-//! rate-limit bucket and the read-only check come first, then [`route`] matches the path by hand
+//! Every request goes through one handler ([`handle`]): a request id and the limit on requests in
+//! flight first, then faults, authentication, the rate-limit bucket and the read-only check,
+//! then [`route`] matches the path by hand
 //! (so that odd paths, bad methods and bad bodies all get Okta's error envelope rather than
-//! axum's plain-text rejections), and the reply gets Okta's headers on the way out.
+//! axum's plain-text rejections), and the reply gets Okta's headers on the way out, after the
+//! latency of an org at a distance ([`distance`]).
 
 mod apps;
 mod clock;
 mod credentials;
+mod distance;
 mod dpop;
 mod errors;
 mod find;
@@ -39,12 +42,14 @@ use axum::response::Response;
 use axum::Router;
 use serde_json::Value;
 
+use distance::InFlight;
 use errors::ApiError;
 use limits::{Fault, Faults, Limits, Quota};
 use oauth::{OAuth, Refusal, Scheme};
 use service_app::ServiceApp;
-use store::Store;
+use store::{Outcome, Store};
 
+pub use distance::Latency;
 pub use service_app::{DEMO_CLIENT_ID, DEMO_KEY_ID, GRANTED_SCOPES};
 
 /// How to seed and run the demo org.
@@ -71,7 +76,16 @@ pub struct DemoOptions {
     pub token_ttl_secs: u64,
     /// Require DPoP-bound tokens (a DPoP proof on every token request).
     pub dpop: bool,
+    /// How long every answer waits before it is sent, as from an org far away.
+    pub latency: Duration,
+    /// Up to this much more, uniformly at random (reproducible for a seed and request number).
+    pub jitter: Duration,
+    /// Requests in flight at once; the one beyond gets Okta's concurrency 429 (Okta allows 75).
+    pub concurrency: usize,
 }
+
+/// Okta's per-org limit on requests in flight (API-FACTS §11).
+pub const OKTA_CONCURRENCY: usize = 75;
 
 pub const DEFAULT_TOKEN: &str = "00demoOktashAdminToken0000000000000000k2Qa";
 pub const DEFAULT_READONLY_TOKEN: &str = "00demoOktashReadOnlyToken00000000000000r3Ad";
@@ -90,6 +104,9 @@ impl Default for DemoOptions {
             client_key: None,
             token_ttl_secs: 3600,
             dpop: false,
+            latency: Duration::ZERO,
+            jitter: Duration::ZERO,
+            concurrency: OKTA_CONCURRENCY,
         }
     }
 }
@@ -141,6 +158,8 @@ pub(crate) struct Org {
     requests: AtomicU64,
     seed: u64,
     oauth: OAuth,
+    latency: Latency,
+    in_flight: InFlight,
 }
 
 impl Org {
@@ -167,6 +186,11 @@ pub async fn start(options: DemoOptions) -> anyhow::Result<RunningDemo> {
         requests: AtomicU64::new(0),
         seed: options.seed,
         oauth: OAuth::new(app, options.token_ttl_secs, options.dpop),
+        latency: Latency {
+            base: options.latency,
+            jitter: options.jitter,
+        },
+        in_flight: InFlight::new(options.concurrency),
     });
     if org.oauth.app.path.is_some() {
         // A key to be written to a file is made now, in the background, so it is there to read.
@@ -205,6 +229,7 @@ pub async fn start(options: DemoOptions) -> anyhow::Result<RunningDemo> {
 pub async fn serve_foreground(options: DemoOptions) -> anyhow::Result<()> {
     let began = std::time::Instant::now();
     let users = options.users;
+    let distance = distance_line(&options);
     let mut demo = start(options).await?;
     let banner = format!(
         "Okta demo org listening on {}\ntoken: {}\nread-only token: {}\n",
@@ -215,6 +240,7 @@ pub async fn serve_foreground(options: DemoOptions) -> anyhow::Result<()> {
         "seeded {users} users in {} ms; Ctrl-C stops",
         began.elapsed().as_millis()
     );
+    eprintln!("{distance}");
     // Listen for Ctrl-C and SIGTERM from here on, also while a new key is still being made.
     let mut shutdown = std::pin::pin!(shutdown_signal());
     tokio::select! {
@@ -232,6 +258,22 @@ pub async fn serve_foreground(options: DemoOptions) -> anyhow::Result<()> {
         let _ = tokio::time::timeout(Duration::from_secs(2), task).await;
     }
     Ok(())
+}
+
+/// `at most 75 requests in flight (more get 429 E0000047); latency 100 ms + 0..20 ms`
+fn distance_line(options: &DemoOptions) -> String {
+    let mut line = format!(
+        "at most {} requests in flight (more get 429 E0000047)",
+        options.concurrency.max(1)
+    );
+    let latency = Latency {
+        base: options.latency,
+        jitter: options.jitter,
+    };
+    if latency != Latency::default() {
+        line.push_str(&format!("; latency {latency}"));
+    }
+    line
 }
 
 /// `client id: …` and `client key: /abs/path.pem (key id KID)`.
@@ -454,6 +496,52 @@ fn request_id(seed: u64, n: u64) -> String {
 async fn handle(State(org): State<Arc<Org>>, req: Request) -> Response {
     let n = org.requests.fetch_add(1, Ordering::Relaxed);
     let rid = request_id(org.seed, n);
+    // In flight from here until the response is produced, the latency sleep included.
+    let Some(_in_flight) = org.in_flight.enter() else {
+        return too_many_in_flight(&org, &rid);
+    };
+    let res = answer(&org, req, n, &rid).await;
+    // Okta turns a request over its limits away at once; every other answer comes from afar.
+    if res.status() != StatusCode::TOO_MANY_REQUESTS {
+        let delay = org.latency.delay(org.seed, n);
+        if !delay.is_zero() {
+            tokio::time::sleep(delay).await;
+        }
+    }
+    res
+}
+
+/// Okta's concurrency 429: `X-Rate-Limit-Limit` and `-Remaining` are 0, the reset only a
+/// suggestion (API-FACTS §11); no bucket is charged. The System Log hears of it once a second.
+fn too_many_in_flight(org: &Org, rid: &str) -> Response {
+    let now_sec = clock::now_ms().div_euclid(1000);
+    if org.in_flight.first_violation_in(now_sec) {
+        let mut store = org.write();
+        let actor = store.actor_user(store.admin);
+        let why = format!(
+            "Concurrent request limit of {} exceeded",
+            org.in_flight.limit()
+        );
+        store.record_outcome(
+            "core.concurrency.org.limit.violation",
+            "Concurrency limit violation",
+            actor,
+            Vec::new(),
+            rid,
+            Outcome::Deny(why),
+        );
+    }
+    let quota = Quota {
+        limit: 0,
+        remaining: 0,
+        reset: now_sec + 1,
+        exceeded: true,
+    };
+    error_response(&ApiError::new("E0000047", ""), rid, quota)
+}
+
+/// One admitted request's answer: everything Okta does between receiving it and replying.
+async fn answer(org: &Org, req: Request, n: u64, rid: &str) -> Response {
     let (parts, body) = req.into_parts();
     let path = parts.uri.path().to_string();
     let quota = org
@@ -462,7 +550,7 @@ async fn handle(State(org): State<Arc<Org>>, req: Request) -> Response {
 
     match org.faults.for_request(n) {
         Some(Fault::ServerError) => {
-            return error_response(&ApiError::new("E0000009", ""), &rid, quota)
+            return error_response(&ApiError::new("E0000009", ""), rid, quota)
         }
         Some(Fault::Drop) => return dropped_connection(),
         Some(Fault::Slow) => tokio::time::sleep(Duration::from_millis(2500)).await,
@@ -482,16 +570,16 @@ async fn handle(State(org): State<Arc<Org>>, req: Request) -> Response {
     let base = format!("http://{host}");
 
     if path == oauth::TOKEN_PATH {
-        return token_endpoint(&org, parts, body, &base, &rid, quota).await;
+        return token_endpoint(org, parts, body, &base, rid, quota).await;
     }
 
-    let caller = match authenticate(&parts, &org, &base) {
+    let caller = match authenticate(&parts, org, &base) {
         Ok(c) => c,
-        Err(None) => return error_response(&ApiError::new("E0000011", ""), &rid, quota),
-        Err(Some(refusal)) => return refused(refusal, &rid, quota),
+        Err(None) => return error_response(&ApiError::new("E0000011", ""), rid, quota),
+        Err(Some(refusal)) => return refused(refusal, rid, quota),
     };
     if quota.exceeded {
-        return error_response(&ApiError::new("E0000047", ""), &rid, quota);
+        return error_response(&ApiError::new("E0000047", ""), rid, quota);
     }
     if let Some((scheme, held)) = &caller.oauth {
         if let Some(required) = scopes::required(&parts.method, &path) {
@@ -499,7 +587,7 @@ async fn handle(State(org): State<Arc<Org>>, req: Request) -> Response {
                 let dpop = *scheme == Scheme::DPoP;
                 return refused(
                     oauth::insufficient_scope(&base, &path, required, dpop),
-                    &rid,
+                    rid,
                     quota,
                 );
             }
@@ -508,11 +596,11 @@ async fn handle(State(org): State<Arc<Org>>, req: Request) -> Response {
     let principal = caller.principal;
     let read = parts.method == Method::GET || parts.method == Method::HEAD;
     if principal == Principal::ReadOnly && !read {
-        return error_response(&ApiError::forbidden(), &rid, quota);
+        return error_response(&ApiError::forbidden(), rid, quota);
     }
     let body = match axum::body::to_bytes(body, 1 << 20).await {
         Ok(b) => b,
-        Err(_) => return error_response(&ApiError::bad_body(), &rid, quota),
+        Err(_) => return error_response(&ApiError::bad_body(), rid, quota),
     };
     let query = parts
         .uri
@@ -531,11 +619,11 @@ async fn handle(State(org): State<Arc<Org>>, req: Request) -> Response {
         body,
         headers: parts.headers,
         principal,
-        request_id: rid.clone(),
+        request_id: rid.to_string(),
     };
-    match route(&org, &ctx) {
-        Ok(reply) => reply_response(reply, &rid, quota),
-        Err(e) => error_response(&e, &rid, quota),
+    match route(org, &ctx) {
+        Ok(reply) => reply_response(reply, rid, quota),
+        Err(e) => error_response(&e, rid, quota),
     }
 }
 

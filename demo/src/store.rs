@@ -187,6 +187,37 @@ pub struct Actor {
     pub display_name: String,
 }
 
+/// How an event recorded through the API ended.
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    Success,
+    /// Refused by policy (a limit), with Okta's reason.
+    Deny(String),
+}
+
+impl Outcome {
+    fn severity(&self) -> &'static str {
+        match self {
+            Outcome::Success => "INFO",
+            Outcome::Deny(_) => "WARN",
+        }
+    }
+
+    fn result(&self) -> &'static str {
+        match self {
+            Outcome::Success => "SUCCESS",
+            Outcome::Deny(_) => "DENY",
+        }
+    }
+
+    fn reason(&self) -> Option<String> {
+        match self {
+            Outcome::Success => None,
+            Outcome::Deny(why) => Some(why.clone()),
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct LogEvent {
     pub uuid: String,
@@ -345,6 +376,26 @@ impl Store {
         targets: Vec<Actor>,
         request_id: &str,
     ) {
+        self.record_outcome(
+            event_type,
+            display,
+            actor,
+            targets,
+            request_id,
+            Outcome::Success,
+        );
+    }
+
+    /// Records a System Log event with its outcome (a denial is a WARN with its reason).
+    pub fn record_outcome(
+        &mut self,
+        event_type: &'static str,
+        display: &str,
+        actor: Actor,
+        targets: Vec<Actor>,
+        request_id: &str,
+        outcome: Outcome,
+    ) {
         let published = self
             .logs
             .last()
@@ -359,9 +410,9 @@ impl Store {
             seq,
             event_type,
             display_message: display.into(),
-            severity: "INFO",
-            outcome: "SUCCESS",
-            reason: None,
+            severity: outcome.severity(),
+            outcome: outcome.result(),
+            reason: outcome.reason(),
             actor,
             targets,
             request_id: request_id.into(),

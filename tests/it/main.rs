@@ -8,6 +8,7 @@ mod common;
 mod complete_pty;
 mod conformance;
 mod demo_http;
+mod demo_latency;
 mod demo_oauth;
 mod demo_org;
 mod demo_users;
