@@ -6,22 +6,6 @@ use std::collections::HashSet;
 use crate::common::{DemoProcess, Home};
 use serde_json::Value;
 
-/// Runs `commands` against `demo` (as environment `okta-client`, from OKTA_CLIENT_*), through pipes.
-fn run(home: &Home, demo: &DemoProcess, commands: &str) -> (bool, String, String) {
-    let out = home
-        .command()
-        .env("OKTA_CLIENT_ORGURL", &demo.url)
-        .env("OKTA_CLIENT_TOKEN", &demo.token)
-        .args(["-c", commands])
-        .output()
-        .expect("run oktash");
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
 fn ids(list: &Value) -> Vec<String> {
     list.as_array()
         .unwrap_or_else(|| panic!("not a list: {list}"))
@@ -41,9 +25,9 @@ fn assert_distinct(ids: &[String]) {
 fn ls_all_returns_every_user_exactly_once() {
     let demo = DemoProcess::start(&["--users", "437"]);
     let home = Home::new();
-    let (ok, stdout, stderr) = run(
-        &home,
+    let (ok, stdout, stderr) = home.run_on(
         &demo,
+        &[],
         "ls users limit=50 --all; ls users filter='status eq \"DEPROVISIONED\"' --all",
     );
     assert!(ok, "{stderr}");
@@ -69,10 +53,10 @@ fn ls_all_returns_every_user_exactly_once() {
 fn max_stops_after_n_items_across_pages() {
     let demo = DemoProcess::start(&[]);
     let home = Home::new();
-    let (ok, stdout, stderr) = run(&home, &demo, "ls users limit=7 --max 23 | jq length");
+    let (ok, stdout, stderr) = home.run_on(&demo, &[], "ls users limit=7 --max 23 | jq length");
     assert!(ok, "{stderr}");
     assert_eq!(stdout.trim(), "23");
-    let (ok, stdout, stderr) = run(&home, &demo, "ls users --max 5");
+    let (ok, stdout, stderr) = home.run_on(&demo, &[], "ls users --max 5");
     assert!(ok, "{stderr}");
     let list: Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(ids(&list).len(), 5);
@@ -82,7 +66,7 @@ fn max_stops_after_n_items_across_pages() {
 fn all_into_a_file_writes_one_json_array() {
     let demo = DemoProcess::start(&["--users", "1234"]);
     let home = Home::new();
-    let (ok, stdout, stderr) = run(&home, &demo, "ls users --all > users.json");
+    let (ok, stdout, stderr) = home.run_on(&demo, &[], "ls users --all > users.json");
     assert!(ok, "{stderr}");
     assert!(stdout.trim().is_empty(), "nothing on stdout: {stdout}");
     let text = std::fs::read_to_string(home.path().join("users.json")).unwrap();
@@ -95,7 +79,7 @@ fn all_into_a_file_writes_one_json_array() {
         "{stderr}"
     );
     // The same listing without --all in memory agrees with the file.
-    let (ok, stdout, _) = run(&home, &demo, "ls users --all | jq length");
+    let (ok, stdout, _) = home.run_on(&demo, &[], "ls users --all | jq length");
     assert!(ok);
     assert_eq!(stdout.trim(), all.len().to_string());
 }
@@ -105,12 +89,12 @@ fn system_log_paging_stops_when_caught_up() {
     let demo = DemoProcess::start(&[]);
     let home = Home::new();
     let started = std::time::Instant::now();
-    let (ok, stdout, stderr) = run(&home, &demo, "ls logs limit=100 --all | jq length");
+    let (ok, stdout, stderr) = home.run_on(&demo, &[], "ls logs limit=100 --all | jq length");
     assert!(ok, "{stderr}");
     let n: usize = stdout.trim().parse().unwrap();
     assert!(n > 100, "several pages of events: {n}");
     assert!(started.elapsed().as_secs() < 30);
-    let (ok, stdout, _) = run(&home, &demo, "ls logs limit=1000 | jq length");
+    let (ok, stdout, _) = home.run_on(&demo, &[], "ls logs limit=1000 | jq length");
     assert!(ok);
     assert_eq!(stdout.trim(), n.to_string(), "every event once");
 }
@@ -119,7 +103,7 @@ fn system_log_paging_stops_when_caught_up() {
 fn a_q_search_with_all_says_okta_does_not_page_it() {
     let demo = DemoProcess::start(&[]);
     let home = Home::new();
-    let (ok, stdout, stderr) = run(&home, &demo, "ls users q=a --all | jq length");
+    let (ok, stdout, stderr) = home.run_on(&demo, &[], "ls users q=a --all | jq length");
     assert!(ok, "{stderr}");
     assert!(stderr.contains("Okta does not page `q=`"), "{stderr}");
     assert!(stdout.trim().parse::<usize>().unwrap() > 0);
@@ -132,10 +116,10 @@ fn an_export_through_faults_holds_every_user_once() {
     let demo = DemoProcess::start(&["--faults", "0.05", "--users", "2000", "--seed", "7"]);
     let clean = DemoProcess::start(&["--users", "2000", "--seed", "7"]);
     let home = Home::new();
-    let (ok, _, stderr) = run(&home, &demo, "ls users limit=20 --all > faulty.json");
+    let (ok, _, stderr) = home.run_on(&demo, &[], "ls users limit=20 --all > faulty.json");
     assert!(ok, "{stderr}");
     assert!(stderr.contains("retrying"), "faults were met: {stderr}");
-    let (ok, _, stderr) = run(&home, &clean, "ls users limit=200 --all > clean.json");
+    let (ok, _, stderr) = home.run_on(&clean, &[], "ls users limit=200 --all > clean.json");
     assert!(ok, "{stderr}");
     let read = |name: &str| -> Vec<String> {
         let text = std::fs::read_to_string(home.path().join(name)).unwrap();
@@ -155,10 +139,7 @@ fn an_export_through_faults_holds_every_user_once() {
 fn search_expressions_arrive_intact() {
     let demo = DemoProcess::start(&[]);
     let home = Home::new();
-    let (ok, stdout, stderr) = run(
-        &home,
-        &demo,
-        "ls users search='profile.department eq \"Engineering\"' --all | jq -r '.[].profile.department'",
+    let (ok, stdout, stderr) = home.run_on(&demo, &[], "ls users search='profile.department eq \"Engineering\"' --all | jq -r '.[].profile.department'",
     );
     assert!(ok, "{stderr}");
     let departments: Vec<&str> = stdout.lines().collect();

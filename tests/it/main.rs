@@ -12,6 +12,7 @@ mod demo_latency;
 mod demo_oauth;
 mod demo_org;
 mod demo_users;
+mod drive_fanout;
 mod drive_memory;
 mod drive_output;
 mod drive_paging;

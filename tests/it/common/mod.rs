@@ -58,6 +58,25 @@ impl Home {
         outcome(self.command().args(args).output().expect("run oktash"))
     }
 
+    /// `oktash ARGS -c COMMANDS` against a demo org process (as environment `okta-client`, from
+    /// OKTA_CLIENT_*), through pipes.
+    pub fn run_on(
+        &self,
+        demo: &DemoProcess,
+        args: &[&str],
+        commands: &str,
+    ) -> (bool, String, String) {
+        let out = self
+            .command()
+            .env("OKTA_CLIENT_ORGURL", &demo.url)
+            .env("OKTA_CLIENT_TOKEN", &demo.token)
+            .args(args)
+            .args(["-c", commands])
+            .output()
+            .expect("run oktash");
+        outcome(out)
+    }
+
     /// `oktash --demo -c COMMANDS`, through pipes.
     pub fn run_demo(&self, commands: &str) -> (bool, String, String) {
         self.run(&["--demo", "-c", commands])

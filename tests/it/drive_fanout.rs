@@ -1,0 +1,125 @@
+//! Fan-outs at a distance (issue 12): the demo org answers in 50 ms, and `get $ids` keeps
+//! several requests in flight, keeps the answers in the ids' order, absorbs Okta's concurrency
+//! 429, waits out a spent budget, and names the items that failed while keeping the rest.
+
+use std::time::{Duration, Instant};
+
+use crate::common::{documents, DemoProcess, Home};
+
+/// The ids of the first `n` users, in the org's order.
+fn user_ids(home: &Home, demo: &DemoProcess, n: usize) -> Vec<String> {
+    let (ok, out, err) = home.run_on(demo, &[], &format!("ls users limit={n}"));
+    assert!(ok, "{err}");
+    documents(&out)[0]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn ids_of(value: &serde_json::Value) -> Vec<String> {
+    value
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["id"].as_str().unwrap_or("").to_string())
+        .collect()
+}
+
+#[test]
+fn a_parallel_fan_out_keeps_every_answer_in_the_ids_order_in_a_fraction_of_the_time() {
+    let demo = DemoProcess::start(&["--latency", "50,30", "--users", "200"]);
+    let home = Home::new();
+    let ids = user_ids(&home, &demo, 80);
+    let list = serde_json::to_string(&ids).unwrap();
+    let began = Instant::now();
+    let (ok, out, err) = home.run_on(
+        &demo,
+        &["--parallel", "8"],
+        &format!("set ids = {list}; get $ids"),
+    );
+    let took = began.elapsed();
+    assert!(ok, "{err}");
+    assert_eq!(
+        ids_of(&documents(&out)[0]),
+        ids,
+        "in the ids' order, every one"
+    );
+    // One after another, 80 answers at 50 ms or more take 4 s at least.
+    assert!(took < Duration::from_secs(3), "took {took:?}");
+    assert!(err.contains("(+79 more)  200  80 users"), "{err}");
+}
+
+#[test]
+fn okta_s_concurrency_429_is_absorbed_and_fewer_go_at_once() {
+    let demo = DemoProcess::start(&["--latency", "100", "--concurrency", "2", "--users", "50"]);
+    let home = Home::new();
+    let ids = user_ids(&home, &demo, 24);
+    let list = serde_json::to_string(&ids).unwrap();
+    let (ok, out, err) = home.run_on(
+        &demo,
+        &["--parallel", "8"],
+        &format!("set ids = {list}; get $ids"),
+    );
+    assert!(ok, "{err}");
+    assert_eq!(ids_of(&documents(&out)[0]), ids);
+    assert!(!err.contains("failed"), "{err}");
+    // The org saw the violations (so the test did meet the limit).
+    let (_, out, _) = home.run_on(
+        &demo,
+        &[],
+        "ls logs filter='eventType eq \"core.concurrency.org.limit.violation\"'",
+    );
+    assert!(!documents(&out)[0].as_array().unwrap().is_empty(), "{out}");
+}
+
+#[test]
+fn a_spent_budget_is_waited_out_in_the_middle_of_a_fan_out() {
+    let demo = DemoProcess::start(&[
+        "--latency",
+        "20",
+        "--rate-limit",
+        "15",
+        "--rate-window",
+        "2",
+        "--users",
+        "50",
+    ]);
+    let home = Home::new();
+    let ids = user_ids(&home, &demo, 30);
+    let list = serde_json::to_string(&ids).unwrap();
+    let (ok, out, err) = home.run_on(
+        &demo,
+        &["--parallel", "8"],
+        &format!("set ids = {list}; get $ids"),
+    );
+    assert!(ok, "{err}");
+    assert_eq!(ids_of(&documents(&out)[0]), ids);
+    assert!(!err.contains("failed"), "{err}");
+}
+
+#[test]
+fn a_write_fan_out_names_the_item_that_failed_and_keeps_the_others() {
+    let demo = DemoProcess::start(&["--latency", "30", "--users", "50"]);
+    let home = Home::new();
+    let mut ids = user_ids(&home, &demo, 6);
+    ids[2] = "00u0000000000missing".into();
+    let targets: Vec<String> = ids.iter().map(|id| format!("users/{id}")).collect();
+    let list = serde_json::to_string(&targets).unwrap();
+    let (ok, out, err) = home.run_on(
+        &demo,
+        &["--parallel", "4"],
+        &format!(r#"set t = {list}; post $t {{"profile": {{"title": "Fanned"}}}} --yes"#),
+    );
+    assert!(!ok);
+    assert!(
+        err.contains("1 of 6 failed: item 2 (/api/v1/users/00u0000000000missing): 404"),
+        "{err}"
+    );
+    let _ = out;
+    // The other five were changed.
+    let (ok, out, err) = home.run_on(&demo, &[], "ls users search='profile.title eq \"Fanned\"'");
+    assert!(ok, "{err}");
+    assert_eq!(documents(&out)[0].as_array().unwrap().len(), 5, "{out}");
+}
