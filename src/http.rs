@@ -42,6 +42,19 @@ pub struct Request {
     pub items_as_text: bool,
 }
 
+impl Request {
+    /// A request without extra headers whose answer is read whole.
+    pub fn new(method: reqwest::Method, url: Url, body: Option<RequestBody>) -> Request {
+        Request {
+            method,
+            url,
+            body,
+            headers: Vec::new(),
+            items_as_text: false,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct RequestBody {
     pub content_type: String,

@@ -31,13 +31,7 @@ impl Shell {
         url: Url,
         body: Option<RequestBody>,
     ) -> Result<u64, Failure> {
-        let request = Request {
-            method,
-            url,
-            body,
-            headers: Vec::new(),
-            items_as_text: false,
-        };
+        let request = Request::new(method, url, body);
         let response = self.fetch(&request)?;
         let not_json = not_json(&response);
         let n = self.store(&request, response);
@@ -140,31 +134,21 @@ impl Shell {
     /// one entry whose body is the list of bodies, in the targets' order, with up to
     /// `--parallel` requests in flight. An item that got no answer (a dropped connection, or
     /// not sent after Ctrl-C) is left out of the list and named at the end.
-    fn fan_out(
-        &mut self,
-        method: reqwest::Method,
-        urls: Vec<Url>,
-        body: Option<RequestBody>,
-    ) -> Result<Outcome, Failure> {
-        if urls.len() <= 1 {
-            let Some(url) = urls.into_iter().next() else {
+    fn fan_out(&mut self, requests: Vec<Request>) -> Result<Outcome, Failure> {
+        if requests.len() <= 1 {
+            let Some(request) = requests.into_iter().next() else {
                 return fail("the target is an empty list: nothing to do");
             };
-            return Ok(Outcome::Entry(self.send(method, url, body)?));
+            return Ok(Outcome::Entry(self.send(
+                request.method,
+                request.url,
+                request.body,
+            )?));
         }
-        let total = urls.len();
+        let total = requests.len();
+        let method = requests[0].method.clone();
         // The entry is named after the first target.
-        let label = format!("{} (+{} more)", urls[0], total - 1);
-        let requests: Vec<Request> = urls
-            .into_iter()
-            .map(|url| Request {
-                method: method.clone(),
-                url,
-                body: body.clone(),
-                headers: Vec::new(),
-                items_as_text: false,
-            })
-            .collect();
+        let label = format!("{} (+{} more)", requests[0].url, total - 1);
         let progress = render::progress_bar(total as u64, &format!("{method} ×{total}"));
         let began = std::time::Instant::now();
         let (answers, interrupted) = self.fetch_all(&requests, &progress);
@@ -181,7 +165,13 @@ impl Shell {
                 Some(Ok(response)) => {
                     if response.status >= 400 {
                         worst = worst.max(response.status);
-                        refused.push(format!("{}: {}", item(), response.status));
+                        // Okta's code and summary say why, without the request id.
+                        let why = response
+                            .body
+                            .as_json()
+                            .and_then(|v| crate::okta::error_line(response.status, v, None))
+                            .unwrap_or_else(|| response.status.to_string());
+                        refused.push(format!("{}: {why}", item()));
                     }
                     if first_not_json.is_none() {
                         first_not_json = not_json(&response)
@@ -387,7 +377,11 @@ impl Shell {
         }
         self.check_request(&reqwest::Method::GET, &urls, None, false)?;
         self.confirm_reads(&urls)?;
-        self.fan_out(reqwest::Method::GET, urls, None)
+        self.fan_out(
+            urls.into_iter()
+                .map(|url| Request::new(reqwest::Method::GET, url, None))
+                .collect(),
+        )
     }
 
     pub(super) fn get(&mut self, target: &Word, params: &[Param]) -> Result<Outcome, Failure> {
@@ -398,7 +392,11 @@ impl Shell {
             .collect::<Result<Vec<_>, _>>()?;
         self.check_request(&reqwest::Method::GET, &urls, None, false)?;
         self.confirm_reads(&urls)?;
-        self.fan_out(reqwest::Method::GET, urls, None)
+        self.fan_out(
+            urls.into_iter()
+                .map(|url| Request::new(reqwest::Method::GET, url, None))
+                .collect(),
+        )
     }
 
     /// Asks before a read fan-out over more than [`ASK_ABOVE`] targets: each is a request
@@ -527,6 +525,17 @@ impl Shell {
             .into_iter()
             .map(|u| self.with_params(u, params))
             .collect::<Result<Vec<_>, _>>()?;
+        // A `[*]` reference in the body spreads the write: one request per element.
+        let spread = match body {
+            Some(BodyArg::Template(t)) => self.spread_bodies(t)?,
+            Some(BodyArg::Ref(e)) => {
+                self.spread_bodies(&crate::lang::JsonTemplate::Ref(e.clone()))?
+            }
+            _ => None,
+        };
+        if let Some(bodies) = spread {
+            return self.spread_write(method, urls, bodies, yes, force);
+        }
         let body = match body {
             None => None,
             Some(BodyArg::Json(v)) => Some(RequestBody::json(v)),
@@ -546,7 +555,50 @@ impl Shell {
         if let [url] = urls.as_slice() {
             return self.send_write(method, url.clone(), body, None, output);
         }
-        self.fan_out(reqwest_method(method), urls, body)
+        let requests = urls
+            .into_iter()
+            .map(|url| Request::new(reqwest_method(method), url, body.clone()))
+            .collect();
+        self.fan_out(requests)
+    }
+
+    /// One write per body (`post users $people[*]`): to the one target, or to as many targets
+    /// as bodies, pair by pair. Each body is checked against the spec first; the writes are
+    /// confirmed as one fan-out.
+    fn spread_write(
+        &mut self,
+        method: Method,
+        urls: Vec<Url>,
+        bodies: Vec<Value>,
+        yes: bool,
+        force: bool,
+    ) -> Result<Outcome, Failure> {
+        if bodies.is_empty() {
+            return fail("the [*] list of the body is empty: nothing to do");
+        }
+        let urls = match urls.len() {
+            1 => vec![urls[0].clone(); bodies.len()],
+            n if n == bodies.len() => urls,
+            n => {
+                return fail(format!(
+                    "{n} targets and {} bodies: give one target, or one per body",
+                    bodies.len()
+                ))
+            }
+        };
+        let http_method = reqwest_method(method);
+        let mut requests = Vec::with_capacity(bodies.len());
+        for (i, (url, body)) in urls.iter().zip(&bodies).enumerate() {
+            let body = RequestBody::json(body);
+            self.check_request(&http_method, std::slice::from_ref(url), Some(&body), force)
+                .map_err(|failure| match failure {
+                    Failure::Message(m) => Failure::Message(format!("body {i}: {m}")),
+                    other => other,
+                })?;
+            requests.push(Request::new(http_method.clone(), url.clone(), Some(body)));
+        }
+        self.confirm_write(method, &urls, yes)?;
+        self.fan_out(requests)
     }
 
     /// Sends one write. When it changes an object's status (a DELETE of a user, group or app,
@@ -610,13 +662,7 @@ impl Shell {
 
     /// A GET that is not kept in the history: the state of an object around a write.
     fn peek(&mut self, object: &Url) -> Result<Peek, Failure> {
-        let request = Request {
-            method: reqwest::Method::GET,
-            url: object.clone(),
-            body: None,
-            headers: Vec::new(),
-            items_as_text: false,
-        };
+        let request = Request::new(reqwest::Method::GET, object.clone(), None);
         let response = self.fetch(&request)?;
         Ok(match (response.status, response.body) {
             (404, _) => Peek::Gone,

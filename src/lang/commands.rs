@@ -120,6 +120,9 @@ const WRITE_HELP: &str =
     "  BODY: a JSON literal, @file.json, or a $ref. A JSON literal may hold $refs
   as values: post $u {\"profile\": {\"title\": $t}}. An open { or [ at the end of
   a line goes on on the next.
+  A $ref with [*] in the body spreads it: one write per element, in order
+  (post users?activate=false {\"profile\": $people[*].profile} after
+  set people = @people.csv), to the one TARGET or one TARGET per body.
   POST /users/ID is a partial update, PUT a full one.
   DELETE of an active user only deactivates it (ACTIVE → DEPROVISIONED);
   delete again to remove it.

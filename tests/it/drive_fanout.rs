@@ -123,3 +123,67 @@ fn a_write_fan_out_names_the_item_that_failed_and_keeps_the_others() {
     assert!(ok, "{err}");
     assert_eq!(documents(&out)[0].as_array().unwrap().len(), 5, "{out}");
 }
+
+#[test]
+fn a_csv_of_people_creates_each_user_once_with_one_write_per_row() {
+    let demo = DemoProcess::start(&["--latency", "20", "--users", "10"]);
+    let home = Home::new();
+    let mut csv = String::from("profile.login,profile.email,profile.firstName,profile.lastName\n");
+    for i in 0..40 {
+        csv.push_str(&format!(
+            "bulk{i}@example.com,bulk{i}@example.com,Bulk,\"Row {i}, CSV\"\n"
+        ));
+    }
+    std::fs::write(home.path().join("people.csv"), csv).unwrap();
+    let (ok, out, err) = home.run_on(
+        &demo,
+        &["--parallel", "8"],
+        "set people = @people.csv; post users?activate=false {\"profile\": $people[*].profile} --yes",
+    );
+    assert!(ok, "{err}");
+    let created = documents(&out)[0].as_array().unwrap().clone();
+    assert_eq!(created.len(), 40);
+    assert_eq!(
+        created[7]["profile"]["lastName"], "Row 7, CSV",
+        "in the rows' order"
+    );
+    // Each exactly once: the org holds 40 of them, and a second run is refused row by row.
+    let (ok, out, _) = home.run_on(&demo, &[], "ls users q=bulk limit=200");
+    assert!(ok);
+    assert_eq!(documents(&out)[0].as_array().unwrap().len(), 40);
+    let (ok, _, err) = home.run_on(
+        &demo,
+        &[],
+        "set people = @people.csv; post users?activate=false {\"profile\": $people[*].profile} --yes",
+    );
+    assert!(!ok);
+    assert!(
+        err.contains("40 of 40 failed: item 0 (/api/v1/users?activate=false): 400 E0000001"),
+        "{err}"
+    );
+}
+
+#[test]
+fn spread_bodies_that_do_not_fit_say_why_and_send_nothing() {
+    let demo = DemoProcess::start(&["--users", "10"]);
+    let home = Home::new();
+    for (commands, says) in [
+        ("set n = 3; post users {\"profile\": $n[*]} --yes", "$n is a number, not a list or object"),
+        (
+            "set a = [1, 2]; set b = [1]; post users {\"x\": $a[*], \"y\": $b[*]} --yes",
+            "must be as long as each other (they have 2, 1 elements)",
+        ),
+        (
+            "set p = [{\"profile\": {\"login\": 5}}]; post users $p[*] --yes",
+            "body 0: the body does not fit POST /api/v1/users: `profile.login` should be a string",
+        ),
+        (
+            "set t = [\"users/a\", \"users/b\", \"users/c\"]; set p = [{}, {}]; post $t $p[*] --yes",
+            "3 targets and 2 bodies",
+        ),
+    ] {
+        let (ok, out, err) = home.run_on(&demo, &[], &format!("{commands}; history"));
+        assert!(!ok && err.contains(says), "{commands}: {err}");
+        assert!(!err.contains("#1 "), "nothing was sent: {err}{out}");
+    }
+}
