@@ -319,43 +319,27 @@ impl Shell {
                 let def = &collection.requests()[r];
                 let name = def.full_name();
                 let started = std::time::Instant::now();
-                let request = match self.prepare_run(collection, def, &vars) {
-                    Ok(request) => request,
-                    Err(failure @ (Failure::Interrupted | Failure::OutputClosed)) => {
+                // Not sent (a missing variable, a bad URL) or no answer: the others still run.
+                let sent = self
+                    .prepare_run(collection, def, &vars)
+                    .map_err(|failure| (failure, "not sent"))
+                    .and_then(|request| {
+                        eprintln!("run {name}");
+                        let response = self
+                            .fetch(&request)
+                            .map_err(|failure| (failure, "no answer"))?;
+                        Ok((request, response))
+                    });
+                let (request, response) = match sent {
+                    Ok(sent) => sent,
+                    Err((failure @ (Failure::Interrupted | Failure::OutputClosed), _)) => {
                         stopped = Some(failure);
                         break 'rows;
                     }
-                    // Preparing it failed (a missing variable, a bad URL): the others still run.
-                    Err(failure) => {
+                    Err((failure, kind)) => {
                         let why = failure.to_string();
                         failure.report();
-                        cases.push(Case::failed(
-                            iteration, name, None, started, why, "not sent",
-                        ));
-                        if options.bail {
-                            break 'rows;
-                        }
-                        continue;
-                    }
-                };
-                eprintln!("run {name}");
-                let response = match self.fetch(&request) {
-                    Ok(response) => response,
-                    Err(failure @ (Failure::Interrupted | Failure::OutputClosed)) => {
-                        stopped = Some(failure);
-                        break 'rows;
-                    }
-                    Err(failure) => {
-                        let why = failure.to_string();
-                        failure.report();
-                        cases.push(Case::failed(
-                            iteration,
-                            name,
-                            None,
-                            started,
-                            why,
-                            "no answer",
-                        ));
+                        cases.push(Case::failed(iteration, name, None, started, why, kind));
                         if options.bail {
                             break 'rows;
                         }

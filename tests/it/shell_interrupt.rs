@@ -169,3 +169,56 @@ fn ctrl_c_or_ctrl_d_at_a_confirmation_is_no() {
     sh.send_line("exit").unwrap();
     sh.expect(expectrl::Eof).unwrap();
 }
+
+#[test]
+fn sigint_in_a_parallel_fan_out_stops_launching_and_keeps_what_came_back() {
+    let demo = DemoProcess::start(&["--latency", "200", "--users", "100"]);
+    let home = Home::new();
+    let (ok, out, err) = home.run_on(&demo, &[], "ls users limit=60");
+    assert!(ok, "{err}");
+    let ids: Vec<String> = crate::common::documents(&out)[0]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["id"].as_str().unwrap().to_string())
+        .collect();
+    let list = serde_json::to_string(&ids).unwrap();
+    // 60 answers at 200 ms, 4 at a time: three seconds at least.
+    let child = home
+        .command()
+        .env("OKTA_CLIENT_ORGURL", &demo.url)
+        .env("OKTA_CLIENT_TOKEN", &demo.token)
+        .args([
+            "--parallel",
+            "4",
+            "-c",
+            &format!("set ids = {list}; get $ids; history"),
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    until_listening(child.id());
+    std::thread::sleep(Duration::from_millis(1200));
+    let sent = Instant::now();
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{stderr}");
+    assert!(
+        sent.elapsed() < Duration::from_secs(2),
+        "the requests in flight were abandoned"
+    );
+    let kept: usize = stderr
+        .split("kept the ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no `kept the N results`: {stderr}"));
+    assert!((4..60).contains(&kept), "kept {kept}: {stderr}");
+    assert!(stderr.contains("interrupted"), "{stderr}");
+}
