@@ -151,6 +151,8 @@ impl Drop for RunningDemo {
 /// The org's shared state.
 pub(crate) struct Org {
     store: RwLock<Store>,
+    /// The users seeded at the start: `demo reset` seeds the same again.
+    users: usize,
     token: String,
     readonly_token: String,
     limits: Limits,
@@ -185,6 +187,7 @@ pub async fn start(options: DemoOptions) -> anyhow::Result<RunningDemo> {
         faults: Faults::new(options.faults, options.seed),
         requests: AtomicU64::new(0),
         seed: options.seed,
+        users: options.users,
         oauth: OAuth::new(app, options.token_ttl_secs, options.dpop),
         latency: Latency {
             base: options.latency,
@@ -775,7 +778,16 @@ fn segments(path: &str) -> Option<Vec<String>> {
         .collect()
 }
 
+/// The demo-only path that puts the org back at its seed (`demo reset` in the shell).
+pub const RESET_PATH: &str = "/demo/reset";
+
 fn route(org: &Org, ctx: &Ctx) -> Answer {
+    if ctx.path == RESET_PATH {
+        return match ctx.method {
+            Method::POST => Ok(reset(org)),
+            _ => Err(method_not_allowed()),
+        };
+    }
     let not_found = || ApiError::not_found(&ctx.path, "Path");
     let segs = segments(&ctx.path).ok_or_else(not_found)?;
     let segs: Vec<&str> = segs.iter().map(String::as_str).collect();
@@ -789,6 +801,20 @@ fn route(org: &Org, ctx: &Ctx) -> Answer {
         },
         _ => Err(not_found()),
     }
+}
+
+/// Seeds the store again with the seed and size it started with: same users, groups, apps
+/// and ids; what was created, changed or deleted since is gone, the System Log too.
+fn reset(org: &Org) -> Reply {
+    let began = std::time::Instant::now();
+    let store = Store::seed(org.users, org.seed);
+    *org.write() = store;
+    Reply::ok(serde_json::json!({
+        "reset": true,
+        "users": org.users,
+        "seed": org.seed,
+        "ms": began.elapsed().as_millis() as u64,
+    }))
 }
 
 pub(crate) fn method_not_allowed() -> ApiError {

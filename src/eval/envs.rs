@@ -238,6 +238,42 @@ impl Shell {
         msg
     }
 
+    /// `demo reset`: the demo org back at its seed. Only an org on loopback is a demo org; a
+    /// real Okta org is never asked.
+    pub(super) fn demo_reset(&mut self) -> Result<Outcome, Failure> {
+        let base = self.base_url()?;
+        if !crate::urls::is_loopback(&base) {
+            return fail(format!(
+                "demo reset is for the demo org; {} is not one (start with --demo, or `use` the environment of oktash demo serve)",
+                self.active_env()?.name
+            ));
+        }
+        let url = base
+            .join(oktash_demo::RESET_PATH.trim_start_matches('/'))
+            .map_err(|e| Failure::Message(e.to_string()))?;
+        let response = self.fetch(&crate::http::Request::new(reqwest::Method::POST, url, None))?;
+        let answer = response.body.value();
+        if response.status != 200 {
+            return fail(format!(
+                "the org answered {} to {}: is it oktash's demo org?",
+                response.status,
+                oktash_demo::RESET_PATH
+            ));
+        }
+        let number = |key: &str| {
+            answer
+                .get(key)
+                .and_then(serde_json::Value::as_u64)
+                .unwrap_or(0)
+        };
+        Ok(Outcome::Text(format!(
+            "demo org reset: {} users from seed {} ({} ms)",
+            number("users"),
+            number("seed"),
+            number("ms")
+        )))
+    }
+
     pub(super) fn use_env(&mut self, name: &str) -> Result<Outcome, Failure> {
         let index = self
             .session

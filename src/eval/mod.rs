@@ -343,6 +343,7 @@ impl Shell {
                 protected,
             } => self.env_add(name, &url, auth, protected)?,
             Command::EnvRemove { name } => self.env_remove(&name)?,
+            Command::DemoReset => self.demo_reset()?,
             Command::Use { name } => self.use_env(&name)?,
             Command::Import { files } => self.import(&files)?,
             Command::Collections => self.collections()?,

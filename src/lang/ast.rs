@@ -48,6 +48,8 @@ pub enum Command {
     Import { files: Vec<Word> },
     /// `collections`
     Collections,
+    /// `demo reset`
+    DemoReset,
     /// `ls RESOURCE [k=v…] [--all] [--max N]`
     Ls {
         resource: Word,

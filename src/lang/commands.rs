@@ -369,6 +369,17 @@ pub const HELP: CommandDef = CommandDef {
   help search WORD",
     ..def("help", "help [TOPIC]", "this; help CMD; help users …")
 };
+pub const DEMO: CommandDef = CommandDef {
+    help: "  demo reset puts the demo org back as it was seeded (same seed, same ids):
+  what a demo created, changed or deleted is gone, so it can be given again.
+  Only on the demo org (an environment on loopback: --demo, or demo serve).",
+    example: "demo reset",
+    ..def("demo", "demo reset", "the demo org: reset to its seed")
+};
+pub const DEMO_RESET: CommandDef = CommandDef {
+    example: "demo reset",
+    ..def("demo reset", "demo reset", "")
+};
 pub const EXIT: CommandDef = CommandDef {
     aliases: &["quit"],
     ..def("exit", "exit", "leave")
@@ -398,6 +409,8 @@ pub const COMMANDS: &[&CommandDef] = &[
     &SHOW,
     &AS,
     &AS_CURL,
+    &DEMO,
+    &DEMO_RESET,
     &SOURCE,
     &RECORD,
     &HELP,

@@ -11,9 +11,9 @@ use super::{suggest, ParseError, COMMAND_NAMES};
 type PResult<T> = Result<T, ParseError>;
 
 use super::commands::{
-    flag_owner, CommandDef as Spec, Flag, AS, AS_CURL, COLLECTIONS, DELETE, ECHO, ENV, ENV_ADD,
-    ENV_RM, EXIT, FLAGS, FOLLOW, GET, HELP, HISTORY, IMPORT, LS, PATCH, POST, PUT, RECORD, RUN,
-    SET, SHOW, SOURCE, UNSET, USE, VARS,
+    flag_owner, CommandDef as Spec, Flag, AS, AS_CURL, COLLECTIONS, DELETE, DEMO, DEMO_RESET, ECHO,
+    ENV, ENV_ADD, ENV_RM, EXIT, FLAGS, FOLLOW, GET, HELP, HISTORY, IMPORT, LS, PATCH, POST, PUT,
+    RECORD, RUN, SET, SHOW, SOURCE, UNSET, USE, VARS,
 };
 
 enum ArgKind<'a> {
@@ -541,6 +541,7 @@ impl<'a> Parser<'a> {
                 }
             }
             "as" => self.as_curl()?,
+            "demo" => self.demo()?,
             "source" => {
                 let mut c = self.collect(&SOURCE)?;
                 self.arity(&c, &SOURCE, 1, 1, "`source` needs a FILE of commands")?;
@@ -881,6 +882,28 @@ impl<'a> Parser<'a> {
             path,
             value,
         })
+    }
+
+    fn demo(&mut self) -> PResult<Command> {
+        let Some((at, w)) = self.keyword()? else {
+            let end = self.pos;
+            self.collect(&DEMO)?;
+            return Err(self.err(end, "`demo` needs a subcommand: demo reset"));
+        };
+        let text = w.word.as_text().unwrap_or_default();
+        if text != "reset" {
+            return Err(self.err_suggest(
+                at,
+                format!(
+                    "unknown `demo` subcommand `{}` (usage: {})",
+                    self.raw(at, self.pos),
+                    DEMO.usage
+                ),
+                suggest(&text, &["reset"]),
+            ));
+        }
+        self.no_args(&DEMO_RESET)?;
+        Ok(Command::DemoReset)
     }
 
     fn as_curl(&mut self) -> PResult<Command> {

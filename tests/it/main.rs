@@ -11,6 +11,7 @@ mod demo_http;
 mod demo_latency;
 mod demo_oauth;
 mod demo_org;
+mod demo_reset;
 mod demo_users;
 mod drive_fanout;
 mod drive_memory;
