@@ -375,6 +375,12 @@ impl Shell {
             )?;
             return self.page_all(url, max, output);
         }
+        self.read_all(urls)
+    }
+
+    /// GETs of every URL (checked against the spec, confirmed when there are many), as one
+    /// fan-out.
+    fn read_all(&mut self, urls: Vec<Url>) -> Result<Outcome, Failure> {
         self.check_request(&reqwest::Method::GET, &urls, None, false)?;
         self.confirm_reads(&urls)?;
         self.fan_out(
@@ -390,13 +396,7 @@ impl Shell {
             .into_iter()
             .map(|u| self.with_params(u, params))
             .collect::<Result<Vec<_>, _>>()?;
-        self.check_request(&reqwest::Method::GET, &urls, None, false)?;
-        self.confirm_reads(&urls)?;
-        self.fan_out(
-            urls.into_iter()
-                .map(|url| Request::new(reqwest::Method::GET, url, None))
-                .collect(),
-        )
+        self.read_all(urls)
     }
 
     /// Asks before a read fan-out over more than [`ASK_ABOVE`] targets: each is a request
