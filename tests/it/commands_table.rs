@@ -78,3 +78,43 @@ fn parse_errors_quote_the_tables_usage() {
         e.message
     );
 }
+
+/// The EBNF in `grammar/` and the command table say the same: every command word, alias and
+/// flag of the table is in the grammar, and every command word the grammar starts a command
+/// with is one the table knows (or a write method).
+#[test]
+fn the_grammar_names_every_command_and_flag_of_the_table_and_no_other_command() {
+    let ebnf = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/grammar/oktash.ebnf"
+    ))
+    .unwrap();
+    let quoted = |word: &str| ebnf.contains(&format!("\"{word}\""));
+    for c in COMMANDS {
+        for word in c.name.split(' ').chain(c.aliases.iter().copied()) {
+            assert!(quoted(word), "the grammar lacks the command word {word:?}");
+        }
+        for flag in c.usage.split(|ch: char| !(ch.is_ascii_alphanumeric() || ch == '-')) {
+            if flag.starts_with("--") {
+                assert!(quoted(flag), "the grammar lacks {flag} of `{}`", c.name);
+            }
+        }
+    }
+    // `command = "x" …` and each `| "x" …` alternative of the command rule.
+    let rule = ebnf
+        .split("command     =")
+        .nth(1)
+        .and_then(|rest| rest.split("set-step").next())
+        .expect("the command rule");
+    let known: Vec<&str> = lang::COMMAND_NAMES.to_vec();
+    for line in rule.lines() {
+        let line = line.trim_start().trim_start_matches('|').trim_start();
+        let Some(first) = line.strip_prefix('"').and_then(|l| l.split('"').next()) else {
+            continue;
+        };
+        assert!(
+            known.contains(&first),
+            "the grammar has a command `{first}` the table does not know"
+        );
+    }
+}
