@@ -42,6 +42,8 @@ export HOME=$tmp/home OKTASH_CONFIG_DIR=$tmp/config OKTASH_DATA_DIR=$tmp/data NO
 mkdir -p "$HOME" "$tmp/work"
 unset OKTA_CLIENT_ORGURL OKTA_CLIENT_TOKEN
 echo '{"profile":{"login":"body@example.com","email":"body@example.com"}}' >"$tmp/work/body.json"
+printf 'profile.login,profile.email,note\n"r1@example.com",r1@example.com,"a, ""b"""\nr2@example.com,,\n' >"$tmp/work/rows.csv"
+printf '{"id": "a"}\n{"id": "b"}\n' >"$tmp/work/rows.jsonl"
 
 "$bin" demo serve --port 0 --users 300 --seed 7 --rate-limit 1000000 >"$tmp/demo.out" 2>&1 &
 demo_pid=$!

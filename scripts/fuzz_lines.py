@@ -36,6 +36,11 @@ COMMANDS = [
     "use x", "use okta-client", "env rm x", "collections", "ls requests", "run x",
     "run 'Users/List Users' limit=2", "import nope.json", "source nope.oktash",
     "post users @body.json", "ls users search='profile.department eq \"Eng\"'",
+    "demo reset", "set p = @rows.csv", "set p = @body.json", "set p = @rows.jsonl",
+    "post users?activate=false {\"profile\": $p[*].profile} --yes", "post users $a[*] --yes",
+    "run Users: --data rows.csv --bail --report junit r.xml", "run x/ --data=rows.jsonl",
+    "env add s http://127.0.0.1:9 client-id=0oa1 key=@body.json scopes=okta.users.read --dpop",
+    "env add t http://127.0.0.1:9 client-id=0oa1 key=env:NOPE scopes='a b' key-id=k",
 ]
 
 PIECES = [
@@ -47,7 +52,8 @@ PIECES = [
     "k=v", "q=", "limit=0", "limit=-1", "limit=99999999999999999999", "=", "==", "a=b=c",
     "token=abc", "TOKEN=x", "token = x", "bearer=y", "password=z", "--all", "--max",
     "--max 0", "--max -1", "--yes", "--json", "--reveal", "--protected", "-y", "--", "-",
-    "--nope", "--all=1", "@", "@body.json", "@nope", "users", "groups", "/api/v1/users",
+    "--nope", "--all=1", "@", "@body.json", "@nope", "@rows.csv", "--data", "--bail",
+    "--report junit", "--dpop", "client-id=0oa1", "key=@rows.csv", "scopes=", "[*]", "users", "groups", "/api/v1/users",
     "http://127.0.0.1:9/x", "HTTP://127.0.0.1:9", "//127.0.0.1:9", "00u000000000000000000",
     "é", "ü", "💥", "\u200b", "\ufeff", "\u202e", "\t", " ", "  ", "\x00", "\x01", "\x1b[2J",
     "\x7f", "\x04", "\x03", "\r",
