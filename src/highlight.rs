@@ -244,6 +244,14 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        /// Any text at all, and text made of the language's own characters.
+        #[test]
+        fn any_line_keeps_its_text(line in "\\PC{0,40}|[ a-z0-9$.;|>#{}\\[\\]\"'\\\\=:,*-]{0,40}") {
+            proptest::prop_assert_eq!(strip_escapes(&paint(&line)), line);
+        }
+    }
+
     #[test]
     fn a_long_line_is_cheap() {
         let line = format!(
