@@ -368,7 +368,7 @@ fn word_marked<'a>(i: &'a str, split_key: bool, marks: &mut Marks) -> Res<'a, Le
             '$' => {
                 bare = false;
                 let (r, e) = reference(rest)?;
-                marks.mark(rest, r, SpanKind::Ref(e.root.clone()));
+                marks.mark_ref(rest, r, &e.root);
                 buf.push_ref(e);
                 rest = r;
             }
@@ -422,7 +422,7 @@ fn double_quoted<'a>(
             },
             Some('$') => {
                 let (r, e) = reference(rest)?;
-                marks.mark(rest, r, SpanKind::Ref(e.root.clone()));
+                marks.mark_ref(rest, r, &e.root);
                 buf.push_ref(e);
                 rest = r;
             }
@@ -583,6 +583,13 @@ impl Marks {
     fn mark(&mut self, from: &str, to: &str, kind: SpanKind) {
         if self.on {
             self.found.push((from.len(), to.len(), kind));
+        }
+    }
+
+    /// A reference's span; its root is copied only when marks are kept (not for the parser).
+    fn mark_ref(&mut self, from: &str, to: &str, root: &Root) {
+        if self.on {
+            self.mark(from, to, SpanKind::Ref(root.clone()));
         }
     }
 }
