@@ -7,6 +7,7 @@ pub mod auth;
 pub mod complete;
 pub mod config;
 pub mod eval;
+pub mod highlight;
 pub mod http;
 pub mod interrupt;
 pub mod lang;

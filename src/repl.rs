@@ -9,7 +9,7 @@ use std::rc::Rc;
 
 use rustyline::completion::{Completer, Pair};
 use rustyline::error::ReadlineError;
-use rustyline::highlight::Highlighter;
+use rustyline::highlight::{CmdKind, Highlighter};
 use rustyline::hint::{Hinter, HistoryHinter};
 use rustyline::history::{FileHistory, History as _};
 use rustyline::validate::{ValidationContext, ValidationResult, Validator};
@@ -25,7 +25,8 @@ struct ShellHelper {
     candidates: Rc<RefCell<Candidates>>,
     /// The rest of an earlier line that starts like this one, shown dimmed; → accepts it.
     hinter: HistoryHinter,
-    /// Hints are dimmed with an escape code unless `NO_COLOR` is set.
+    /// Hints are dimmed and the line highlighted as it is typed, when output has colour
+    /// (`render::Style`: a terminal, and no `NO_COLOR`).
     color: bool,
 }
 
@@ -50,6 +51,22 @@ impl Validator for ShellHelper {
 }
 
 impl Highlighter for ShellHelper {
+    /// The line as typed, coloured from the lexer's spans (`crate::highlight`); a `$name` is
+    /// told known or unknown from the same snapshot of the session completion uses.
+    fn highlight<'l>(&self, line: &'l str, _pos: usize) -> Cow<'l, str> {
+        if !self.color {
+            return Cow::Borrowed(line);
+        }
+        let candidates = self.candidates.borrow();
+        let known_var = |name: &str| candidates.variables.iter().any(|v| v == name);
+        crate::highlight::highlight(line, &known_var)
+    }
+
+    /// Every keystroke may change what a word is (`l` → `ls` → `lsx`), so redraw on each.
+    fn highlight_char(&self, _line: &str, _pos: usize, _kind: CmdKind) -> bool {
+        self.color
+    }
+
     fn highlight_hint<'h>(&self, hint: &'h str) -> Cow<'h, str> {
         if self.color {
             Cow::Owned(format!("\x1b[2m{hint}\x1b[0m"))
@@ -162,7 +179,7 @@ pub fn run(shell: &mut Shell) -> anyhow::Result<()> {
     editor.set_helper(Some(ShellHelper {
         candidates: candidates.clone(),
         hinter: HistoryHinter::new(),
-        color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        color: crate::render::Style::detect().color,
     }));
     let history_path = prepare_history(&mut editor);
     shell.interactive = true;

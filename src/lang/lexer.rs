@@ -308,9 +308,17 @@ impl WordBuf {
 /// One shell word from the start of `i` (which must not be at a word end). With `split_key`,
 /// an unquoted `key=` prefix is split off as [`LexedWord::key`].
 pub(crate) fn word(i: &str, split_key: bool) -> Res<'_, LexedWord<'_>> {
+    word_marked(i, split_key, &mut Marks::default())
+}
+
+/// [`word`], noting where its key, quotes and references are in `marks` (for [`spans`]).
+fn word_marked<'a>(i: &'a str, split_key: bool, marks: &mut Marks) -> Res<'a, LexedWord<'a>> {
     let (mut rest, key) = if split_key {
         match param_key(i) {
-            Ok((r, k)) => (r, Some(k)),
+            Ok((r, k)) => {
+                marks.mark(i, r, SpanKind::Key);
+                (r, Some(k))
+            }
             Err(_) => (i, None),
         }
     } else {
@@ -334,6 +342,7 @@ pub(crate) fn word(i: &str, split_key: bool) -> Res<'_, LexedWord<'_>> {
                 match body.find('\'') {
                     Some(end) => {
                         buf.text.push_str(&body[..end]);
+                        marks.mark(rest, &body[end + 1..], SpanKind::Str);
                         rest = &body[end + 1..];
                     }
                     None => return fail_unfinished(rest, "unterminated single quote"),
@@ -341,7 +350,9 @@ pub(crate) fn word(i: &str, split_key: bool) -> Res<'_, LexedWord<'_>> {
             }
             '"' => {
                 bare = false;
-                rest = double_quoted(rest, &mut buf)?;
+                let r = double_quoted(rest, &mut buf, marks)?;
+                marks.mark(rest, r, SpanKind::Str);
+                rest = r;
             }
             '\\' => {
                 bare = false;
@@ -357,6 +368,7 @@ pub(crate) fn word(i: &str, split_key: bool) -> Res<'_, LexedWord<'_>> {
             '$' => {
                 bare = false;
                 let (r, e) = reference(rest)?;
+                marks.mark_ref(rest, r, &e.root);
                 buf.push_ref(e);
                 rest = r;
             }
@@ -382,7 +394,11 @@ pub(crate) fn word(i: &str, split_key: bool) -> Res<'_, LexedWord<'_>> {
 
 /// `"…"` starting at the opening quote: `$refs`, and `\"` `\\` `\$` escapes (any other
 /// backslash is kept, as in POSIX shells). Returns the input after the closing quote.
-fn double_quoted<'a>(i: &'a str, buf: &mut WordBuf) -> Result<&'a str, nom::Err<LexError<'a>>> {
+fn double_quoted<'a>(
+    i: &'a str,
+    buf: &mut WordBuf,
+    marks: &mut Marks,
+) -> Result<&'a str, nom::Err<LexError<'a>>> {
     let mut rest = &i[1..];
     loop {
         let mut chars = rest.chars();
@@ -406,6 +422,7 @@ fn double_quoted<'a>(i: &'a str, buf: &mut WordBuf) -> Result<&'a str, nom::Err<
             },
             Some('$') => {
                 let (r, e) = reference(rest)?;
+                marks.mark_ref(rest, r, &e.root);
                 buf.push_ref(e);
                 rest = r;
             }
@@ -519,6 +536,183 @@ fn json_error_offset(i: &str, line: usize, column: usize) -> usize {
         at -= 1;
     }
     at
+}
+
+/// What a piece of a line is, as far as highlighting cares.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SpanKind {
+    /// The first word of a command; `known` when it names one of [`super::COMMAND_NAMES`].
+    Command { known: bool },
+    /// A `$reference`, with what it starts from (so a caller can tell whether it resolves).
+    Ref(Root),
+    /// A `'…'` or `"…"` string (references inside it are spans of their own).
+    Str,
+    /// The `key=` of a `k=v` parameter.
+    Key,
+    /// A JSON literal (`{…}`, `[…]`) or a bare JSON scalar (`42`, `true`, `null`).
+    Json,
+    /// `--all`, `-y`, `--max=5`.
+    Flag,
+    /// An unclosed quote or bracket: from its opener to the end of the input.
+    Unfinished,
+    /// What the lexer rejects (`$` alone, `{"a": x}`), up to the end of that word.
+    Invalid,
+    /// A `#` comment, to the end of the input.
+    Comment,
+}
+
+/// A piece of a line: its byte range and what it is. Spans may nest (a reference inside a
+/// string); an inner span comes after the span that holds it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Span {
+    pub range: std::ops::Range<usize>,
+    pub kind: SpanKind,
+}
+
+/// Where the lexer found keys, quotes and references while reading a word. Positions are kept
+/// as lengths of the input left (`rest.len()`), which every suffix of the line agrees on; the
+/// parser's calls keep none.
+#[derive(Default)]
+struct Marks {
+    on: bool,
+    /// (left at the start, left after the end, kind)
+    found: Vec<(usize, usize, SpanKind)>,
+}
+
+impl Marks {
+    fn mark(&mut self, from: &str, to: &str, kind: SpanKind) {
+        if self.on {
+            self.found.push((from.len(), to.len(), kind));
+        }
+    }
+
+    /// A reference's span; its root is copied only when marks are kept (not for the parser).
+    fn mark_ref(&mut self, from: &str, to: &str, root: &Root) {
+        if self.on {
+            self.mark(from, to, SpanKind::Ref(root.clone()));
+        }
+    }
+}
+
+/// The spans of `line`, read with the same functions the parser reads it with, the way the
+/// parser walks a line: `;`-separated commands, a first word that names the command, then
+/// JSON literals, flags and `k=v` words; `| …` hands the rest to a shell, a `#` starts a
+/// comment (but `#3` is an entry number). A line that does not lex is read as far as it goes:
+/// an unclosed quote or bracket marks the rest of the line [`SpanKind::Unfinished`], another
+/// error marks its word [`SpanKind::Invalid`] and reading goes on after it. Never panics.
+pub fn spans(line: &str) -> Vec<Span> {
+    let mut marks = Marks {
+        on: true,
+        found: Vec::new(),
+    };
+    let mut rest = line;
+    let mut at_command = true;
+    loop {
+        rest = rest.trim_start();
+        let Some(c) = rest.chars().next() else { break };
+        let after = &rest[c.len_utf8()..];
+        match c {
+            ';' => {
+                at_command = true;
+                rest = after;
+                continue;
+            }
+            // The rest is a shell command's, not ours to read.
+            '|' => break,
+            '>' => {
+                at_command = false;
+                rest = after;
+                continue;
+            }
+            '#' if at_command || !after.starts_with(|c: char| c.is_ascii_digit()) => {
+                marks.mark(rest, "", SpanKind::Comment);
+                break;
+            }
+            _ => {}
+        }
+        // What was read, and what it is as a whole (`None`: only its pieces are marked).
+        let read = if at_command {
+            word(rest, false).map(|(r, w)| {
+                let known = w.bare
+                    && w.word
+                        .as_text()
+                        .is_some_and(|name| super::COMMAND_NAMES.contains(&name.as_str()));
+                (r, Some(SpanKind::Command { known }))
+            })
+        } else if c == '{' || c == '[' {
+            json_literal(rest, "value").map(|(r, _)| (r, Some(SpanKind::Json)))
+        } else if looks_like_flag(rest) {
+            flag(rest).map(|(r, _)| (r, Some(SpanKind::Flag)))
+        } else {
+            word_marked(rest, true, &mut marks).map(|(r, w)| {
+                let scalar = w.bare && w.word.as_text().is_some_and(|t| is_json_scalar(&t));
+                (r, scalar.then_some(SpanKind::Json))
+            })
+        };
+        at_command = false;
+        match read {
+            Ok((r, kind)) => {
+                if let Some(kind) = kind {
+                    marks.mark(rest, r, kind);
+                }
+                rest = r;
+            }
+            Err(nom::Err::Error(e) | nom::Err::Failure(e)) => {
+                let opener = c == '{' || c == '[';
+                let from = suffix_or(e.at, rest);
+                if e.unfinished {
+                    // serde says where the input ran out; the warning starts at the opener.
+                    let from = if opener { rest } else { from };
+                    marks.mark(from, "", SpanKind::Unfinished);
+                    break;
+                }
+                // From where the lexer stopped (inside this word) to the end of the word, and
+                // at least one character, so reading always moves on.
+                let len = from
+                    .char_indices()
+                    .skip(1)
+                    .find(|&(_, c)| c.is_whitespace() || is_meta(c))
+                    .map_or(from.len(), |(n, _)| n);
+                let to = &from[len..];
+                if opener {
+                    marks.mark(rest, from, SpanKind::Json);
+                }
+                marks.mark(from, to, SpanKind::Invalid);
+                rest = to;
+            }
+            Err(nom::Err::Incomplete(_)) => break,
+        }
+    }
+    // Outer spans first, so that a painter going in order lets the inner ones win.
+    let mut spans: Vec<Span> = marks
+        .found
+        .into_iter()
+        .filter(|(from, to, _)| from > to)
+        .map(|(from, to, kind)| Span {
+            range: line.len() - from..line.len() - to,
+            kind,
+        })
+        .collect();
+    spans.sort_by_key(|s| (s.range.start, std::cmp::Reverse(s.range.end)));
+    spans
+}
+
+/// `at` when it is a suffix of `rest` (where a lexing error should point), else `rest`: a
+/// span is never computed from a string that is not part of the line.
+fn suffix_or<'a>(at: &'a str, rest: &'a str) -> &'a str {
+    let (start, end) = (rest.as_ptr() as usize, rest.as_ptr() as usize + rest.len());
+    let at_start = at.as_ptr() as usize;
+    if at_start >= start && at_start + at.len() == end {
+        at
+    } else {
+        rest
+    }
+}
+
+/// A bare word that is a JSON number, `true`, `false` or `null` (as `set`/`echo` read it).
+fn is_json_scalar(t: &str) -> bool {
+    t.starts_with(|c: char| c == '-' || c.is_ascii_digit() || matches!(c, 't' | 'f' | 'n'))
+        && serde_json::from_str::<serde_json::Value>(t).is_ok_and(|v| !v.is_string())
 }
 
 #[cfg(test)]

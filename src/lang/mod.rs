@@ -15,6 +15,7 @@ mod template;
 pub use ast::*;
 
 pub use commands::{CommandDef, COMMANDS, COMMAND_NAMES};
+pub use lexer::{spans, Span, SpanKind};
 
 /// The candidate `word` most likely stands for: the same word in another case; else one at
 /// Damerau-Levenshtein distance 1; else the only candidate that `word` is a prefix of

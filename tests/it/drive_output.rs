@@ -12,12 +12,15 @@ mod terminal {
     use expectrl::{Regex, Session};
 
     /// An SGR colour sequence (the prompt's own escapes are other sequences).
-    /// Foreground colours only: the line editor's dimmed history hint (`ESC[2m`…`ESC[0m`) on the
-    /// echoed input line is not colour in the output.
+    /// Foreground colours in the output only: what the line editor draws while a line is typed
+    /// (between bracketed paste on, `ESC[?2004h`, and off, `ESC[?2004l`) — the dimmed history
+    /// hint, the highlighted line — is not colour in the output.
     fn colored(text: &str) -> bool {
+        let editing = regex::Regex::new(r"(?s)\x1b\[\?2004h.*?(\x1b\[\?2004l|$)").unwrap();
+        let output = editing.replace_all(text, "");
         regex::Regex::new("\x1b\\[(?:[0-9]+;)*(?:3[0-8]|9[0-7])(?:;[0-9]+)*m")
             .unwrap()
-            .is_match(text)
+            .is_match(&output)
     }
 
     fn spawn(home: &Home, color: bool) -> Session {

@@ -23,6 +23,7 @@ mod drive_session;
 mod eval_props;
 mod failures;
 mod grammar_corpus;
+mod highlight_pty;
 mod history_transcripts;
 mod parser_props;
 mod postman_find;
