@@ -84,17 +84,17 @@ fn parse_errors_quote_the_tables_usage() {
 /// with is one the table knows (or a write method).
 #[test]
 fn the_grammar_names_every_command_and_flag_of_the_table_and_no_other_command() {
-    let ebnf = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/grammar/oktash.ebnf"
-    ))
-    .unwrap();
+    let ebnf = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/grammar/oktash.ebnf"))
+        .unwrap();
     let quoted = |word: &str| ebnf.contains(&format!("\"{word}\""));
     for c in COMMANDS {
         for word in c.name.split(' ').chain(c.aliases.iter().copied()) {
             assert!(quoted(word), "the grammar lacks the command word {word:?}");
         }
-        for flag in c.usage.split(|ch: char| !(ch.is_ascii_alphanumeric() || ch == '-')) {
+        for flag in c
+            .usage
+            .split(|ch: char| !(ch.is_ascii_alphanumeric() || ch == '-'))
+        {
             if flag.starts_with("--") {
                 assert!(quoted(flag), "the grammar lacks {flag} of `{}`", c.name);
             }

@@ -21,7 +21,11 @@ ls users q=new"#;
     let (before, during, after) = (&docs[0], &docs[n - 3], &docs[n - 2]);
     assert_ne!(before, during, "the demo changed the org");
     assert_eq!(before, after, "the same first page, ids and all");
-    assert_eq!(docs[n - 1], serde_json::json!([]), "the created user is gone");
+    assert_eq!(
+        docs[n - 1],
+        serde_json::json!([]),
+        "the created user is gone"
+    );
     assert!(
         err.contains("demo org reset: 300 users from seed 1 ("),
         "{err}"
