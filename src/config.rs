@@ -240,6 +240,15 @@ pub fn split_scopes(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// The SDKs' `privateKey`: the key itself (PEM or JWK, kept where it is given) or a file path.
+fn sdk_private_key(text: &str, key_itself: impl FnOnce() -> KeySource) -> KeySource {
+    if text.contains("-----BEGIN") || text.trim_start().starts_with('{') {
+        key_itself()
+    } else {
+        KeySource::File(PathBuf::from(text))
+    }
+}
+
 /// The SDKs' `PrivateKey` authorization mode: a service app, its key given as PEM text or as a
 /// file path. `None` when the mode is another or the client id is missing.
 fn sdk_service_app(
@@ -272,13 +281,8 @@ pub const ENV_VARS_NAME: &str = "okta-client";
 pub fn from_process_env() -> Option<Environment> {
     let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
     let url = var("OKTA_CLIENT_ORGURL")?;
-    let private_key = var("OKTA_CLIENT_PRIVATEKEY").map(|key| {
-        if key.contains("-----BEGIN") || key.trim_start().starts_with('{') {
-            KeySource::EnvVar("OKTA_CLIENT_PRIVATEKEY".into())
-        } else {
-            KeySource::File(PathBuf::from(key))
-        }
-    });
+    let private_key = var("OKTA_CLIENT_PRIVATEKEY")
+        .map(|key| sdk_private_key(&key, || KeySource::EnvVar("OKTA_CLIENT_PRIVATEKEY".into())));
     let auth = sdk_service_app(
         var("OKTA_CLIENT_AUTHORIZATIONMODE").as_deref(),
         var("OKTA_CLIENT_CLIENTID").as_deref(),
@@ -337,13 +341,7 @@ pub fn from_okta_yaml() -> Result<Option<Environment>, ConfigError> {
     let private_key = client["privateKey"]
         .as_str()
         .filter(|k| !k.trim().is_empty())
-        .map(|key| {
-            if key.contains("-----BEGIN") || key.trim_start().starts_with('{') {
-                KeySource::Pem(Secret::new(key))
-            } else {
-                KeySource::File(PathBuf::from(key))
-            }
-        });
+        .map(|key| sdk_private_key(key, || KeySource::Pem(Secret::new(key))));
     let auth = sdk_service_app(
         client["authorizationMode"].as_str(),
         client["clientId"].as_str(),

@@ -398,19 +398,11 @@ impl Shell {
         if failed.is_empty() {
             return Ok(Outcome::Text(summary));
         }
-        const NAMED: usize = 10;
-        let mut names: Vec<String> = failed
-            .iter()
-            .take(NAMED)
-            .map(|c| c.describe(rows.len() > 1))
-            .collect();
-        if failed.len() > NAMED {
-            names.push(format!("and {} more", failed.len() - NAMED));
-        }
+        let names: Vec<String> = failed.iter().map(|c| c.describe(rows.len() > 1)).collect();
         fail(format!(
             "{summary}; {} failed: {}",
             failed.len(),
-            names.join(", ")
+            super::requests::first_ten(&names)
         ))
     }
 

@@ -60,22 +60,13 @@ impl Shell {
         request: &Request,
         work: impl FnOnce() -> R,
     ) -> (Result<http::Response, Failure>, R) {
-        let env = match self.session.active_env() {
-            Some(env) => env,
-            None => {
-                return (
-                    Err(Failure::Message("no environment is active".into())),
-                    work(),
-                )
-            }
-        };
-        let base = match Url::parse(&format!("{}/", env.url)) {
-            Ok(base) => base,
-            Err(e) => return (Err(Failure::Message(e.to_string())), work()),
+        let (base, auth) = match self.org() {
+            Ok(org) => org,
+            Err(e) => return (Err(e), work()),
         };
         let target = http::Target {
             base: &base,
-            auth: env.auth.as_ref(),
+            auth: auth.as_ref(),
         };
         let client = &self.client;
         let interrupt = &self.interrupt;
@@ -227,23 +218,16 @@ impl Shell {
         use futures_util::StreamExt;
         let mut answers: Vec<Option<Result<http::Response, Failure>>> =
             requests.iter().map(|_| None).collect();
-        let env = match self.active_env() {
-            Ok(env) => env,
+        let (base, auth) = match self.org() {
+            Ok(org) => org,
             Err(e) => {
                 answers[0] = Some(Err(e));
                 return (answers, false);
             }
         };
-        let base = match Url::parse(&format!("{}/", env.url)) {
-            Ok(base) => base,
-            Err(e) => {
-                answers[0] = Some(Err(Failure::Message(e.to_string())));
-                return (answers, false);
-            }
-        };
         let target = http::Target {
             base: &base,
-            auth: env.auth.as_ref(),
+            auth: auth.as_ref(),
         };
         let client = &self.client;
         let parallel = self.parallel.max(1);
@@ -942,11 +926,15 @@ fn word_source(word: &Word) -> String {
         .collect()
 }
 
-/// `3 of 200 failed: item 4 (/api/v1/users/x): 404, …` — the first ten, and how many more.
+/// `3 of 200 failed: item 4 (/api/v1/users/x): 404, …`.
 fn failed_items(items: &[String], total: usize) -> String {
+    format!("{} of {total} failed: {}", items.len(), first_ten(items))
+}
+
+/// What failed, for one line: the first ten, and how many more.
+pub(super) fn first_ten(items: &[String]) -> String {
     const NAMED: usize = 10;
-    let mut line = format!("{} of {total} failed: ", items.len());
-    line.push_str(&items[..items.len().min(NAMED)].join(", "));
+    let mut line = items[..items.len().min(NAMED)].join(", ");
     if items.len() > NAMED {
         line.push_str(&format!(", and {} more", items.len() - NAMED));
     }

@@ -14,15 +14,17 @@ pub type Row = Vec<(String, Value)>;
 pub fn load(path: &Path) -> Result<Vec<Row>, String> {
     let shown = path.display();
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read {shown}: {e}"))?;
+    // Excel and Notepad write a byte-order mark; it is not part of the data.
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     let extension = path
         .extension()
         .and_then(|e| e.to_str())
         .unwrap_or("")
         .to_ascii_lowercase();
     let rows = match extension.as_str() {
-        "csv" => csv_rows(&bytes).map_err(|e| format!("{shown}{e}"))?,
-        "json" => json_rows(&bytes).map_err(|e| format!("{shown}: {e}"))?,
-        "jsonl" | "ndjson" => json_lines(&bytes).map_err(|e| format!("{shown}{e}"))?,
+        "csv" => csv_rows(bytes).map_err(|e| format!("{shown}{e}"))?,
+        "json" => json_rows(bytes).map_err(|e| format!("{shown}: {e}"))?,
+        "jsonl" | "ndjson" => json_lines(bytes).map_err(|e| format!("{shown}{e}"))?,
         _ => {
             return Err(format!(
                 "{shown}: data files are .csv, .json (a list of objects) or .jsonl"
@@ -36,8 +38,6 @@ pub fn load(path: &Path) -> Result<Vec<Row>, String> {
 }
 
 fn csv_rows(bytes: &[u8]) -> Result<Vec<Row>, String> {
-    // Excel writes a byte-order mark; it is not part of the first column's name.
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let mut reader = csv::ReaderBuilder::new().from_reader(bytes);
     let header: Vec<String> = reader
         .headers()
@@ -74,7 +74,6 @@ fn csv_error(e: &csv::Error) -> String {
 }
 
 fn json_rows(bytes: &[u8]) -> Result<Vec<Row>, String> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let value: Value = serde_json::from_slice(bytes).map_err(|e| format!("not JSON ({e})"))?;
     let items = match value {
         Value::Array(items) => items,
@@ -92,7 +91,6 @@ fn json_rows(bytes: &[u8]) -> Result<Vec<Row>, String> {
 }
 
 fn json_lines(bytes: &[u8]) -> Result<Vec<Row>, String> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let text = std::str::from_utf8(bytes).map_err(|_| ": not UTF-8 text".to_string())?;
     text.lines()
         .enumerate()

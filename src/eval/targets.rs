@@ -20,6 +20,12 @@ impl Shell {
         })
     }
 
+    /// Where requests go and how they prove who asks: the active environment's base URL and
+    /// credential.
+    pub(super) fn org(&self) -> Result<(Url, Option<crate::auth::Auth>), Failure> {
+        Ok((self.base_url()?, self.active_env()?.auth.clone()))
+    }
+
     /// A text target: path, URL, id (by prefix), login, `me`, or a resource path.
     pub(super) fn url_for_text(&self, text: &str) -> Result<Url, Failure> {
         let text = text.trim();

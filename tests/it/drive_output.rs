@@ -2,8 +2,6 @@
 //! NO_COLOR, `show N --json`, pipes and files; `env` with every source, `env rm`, the hidden
 //! token prompt, URL checks.
 
-use std::time::Duration;
-
 use crate::common::{DemoProcess, Home};
 
 #[cfg(unix)]
@@ -25,12 +23,11 @@ mod terminal {
 
     fn spawn(home: &Home, color: bool) -> Session {
         let mut cmd = home.command();
-        cmd.arg("--demo").env("TERM", "xterm");
+        cmd.arg("--demo");
         if color {
             cmd.env_remove("NO_COLOR");
         }
-        let mut sh = Session::spawn(cmd).expect("spawn oktash in a pty");
-        sh.set_expect_timeout(Some(Duration::from_secs(20)));
+        let mut sh = crate::common::pty_of(cmd);
         sh.expect("demo").unwrap();
         sh
     }
@@ -122,10 +119,7 @@ mod terminal {
     fn env_add_without_a_token_asks_without_echo() {
         let demo = DemoProcess::start(&[]);
         let home = Home::new();
-        let mut cmd = home.command();
-        cmd.env("TERM", "xterm");
-        let mut sh = Session::spawn(cmd).unwrap();
-        sh.set_expect_timeout(Some(Duration::from_secs(20)));
+        let mut sh = home.pty(&[]);
         sh.expect("no env").unwrap();
         sh.send_line(format!("env add p {}", demo.url)).unwrap();
         sh.expect("API token for p (input hidden): ").unwrap();

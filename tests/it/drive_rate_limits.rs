@@ -100,10 +100,9 @@ fn a_429_is_waited_out_with_a_countdown() {
     let mut cmd = home.command();
     cmd.env("OKTA_CLIENT_ORGURL", &demo.url)
         .env("OKTA_CLIENT_TOKEN", &demo.token)
-        .env("TERM", "xterm")
         .args(["-c", "ls groups limit=1"]);
     let started = Instant::now();
-    let mut sh = expectrl::Session::spawn(cmd).expect("spawn in a pty");
+    let mut sh = crate::common::pty_of(cmd);
     sh.set_expect_timeout(Some(Duration::from_secs(100)));
     sh.expect("rate limit reached (429): waiting").unwrap();
     sh.expect("Ctrl-C cancels").unwrap();
@@ -125,10 +124,8 @@ fn ctrl_c_cancels_a_wait_and_keeps_what_was_fetched() {
     let home = Home::new();
     let mut cmd = home.command();
     cmd.env("OKTA_CLIENT_ORGURL", &demo.url)
-        .env("OKTA_CLIENT_TOKEN", &demo.token)
-        .env("TERM", "xterm");
-    let mut sh = expectrl::Session::spawn(cmd).expect("spawn in a pty");
-    sh.set_expect_timeout(Some(Duration::from_secs(20)));
+        .env("OKTA_CLIENT_TOKEN", &demo.token);
+    let mut sh = crate::common::pty_of(cmd);
     sh.expect("okta-client> ").unwrap();
     sh.send_line("ls users limit=5 --all").unwrap();
     sh.expect("rate-limit budget spent: waiting").unwrap();

@@ -14,13 +14,12 @@ const FLAG: &str = "\x1b[34m--all\x1b[0m";
 /// always sets `NO_COLOR=1`).
 fn demo_shell(home: &Home, no_color: Option<&str>) -> expectrl::Session {
     let mut cmd = home.command();
-    cmd.args(["--demo"]).env("TERM", "xterm");
+    cmd.args(["--demo"]);
     match no_color {
         Some(v) => cmd.env("NO_COLOR", v),
         None => cmd.env_remove("NO_COLOR"),
     };
-    let mut sh = expectrl::Session::spawn(cmd).expect("spawn oktash in a pty");
-    sh.set_expect_timeout(Some(Duration::from_secs(20)));
+    let mut sh = crate::common::pty_of(cmd);
     sh.expect("demo> ").expect("the first prompt");
     sh
 }

@@ -99,9 +99,8 @@ fn sigint_at_random_times_stops_an_export_in_a_pipe() {
 fn spawn_against(home: &Home, demo: &DemoProcess) -> Session {
     let mut cmd = home.command();
     cmd.env("OKTA_CLIENT_ORGURL", &demo.url)
-        .env("OKTA_CLIENT_TOKEN", &demo.token)
-        .env("TERM", "xterm");
-    let mut sh = Session::spawn(cmd).expect("spawn oktash in a pty");
+        .env("OKTA_CLIENT_TOKEN", &demo.token);
+    let mut sh = crate::common::pty_of(cmd);
     sh.set_expect_timeout(Some(Duration::from_secs(30)));
     sh.expect("okta-client> ").unwrap();
     sh
@@ -141,10 +140,7 @@ fn ctrl_c_at_random_times_stops_an_export_in_a_pty_and_the_session_goes_on() {
 #[test]
 fn ctrl_c_or_ctrl_d_at_a_confirmation_is_no() {
     let home = Home::new();
-    let mut cmd = home.command();
-    cmd.arg("--demo").env("TERM", "xterm");
-    let mut sh = Session::spawn(cmd).expect("spawn oktash in a pty");
-    sh.set_expect_timeout(Some(Duration::from_secs(20)));
+    let mut sh = home.pty(&["--demo"]);
     sh.expect("demo> ").unwrap();
     sh.send_line("set n = 4242").unwrap();
     sh.expect("demo> ").unwrap();

@@ -87,10 +87,8 @@ impl Home {
     #[cfg(unix)]
     pub fn pty(&self, args: &[&str]) -> expectrl::Session {
         let mut cmd = self.command();
-        cmd.args(args).env("TERM", "xterm");
-        let mut session = expectrl::Session::spawn(cmd).expect("spawn oktash in a pty");
-        session.set_expect_timeout(Some(std::time::Duration::from_secs(20)));
-        session
+        cmd.args(args);
+        pty_of(cmd)
     }
 
     /// `oktash --demo` in a pseudo-terminal, at its first prompt.
@@ -106,6 +104,16 @@ impl Home {
     pub fn assert(&self) -> assert_cmd::Command {
         assert_cmd::Command::from_std(self.command())
     }
+}
+
+/// A command (the binary, from [`Home::command`]) in a pseudo-terminal: TERM=xterm, a 20 s
+/// expect timeout.
+#[cfg(unix)]
+pub fn pty_of(mut cmd: Command) -> expectrl::Session {
+    cmd.env("TERM", "xterm");
+    let mut session = expectrl::Session::spawn(cmd).expect("spawn oktash in a pty");
+    session.set_expect_timeout(Some(std::time::Duration::from_secs(20)));
+    session
 }
 
 /// A new 2048-bit RSA key as PKCS#8 PEM.
