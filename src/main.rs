@@ -103,6 +103,10 @@ struct ServeArgs {
     /// Requests in flight at once; the one beyond gets Okta's concurrency 429 [default: 75].
     #[arg(long, value_name = "N")]
     concurrency: Option<std::num::NonZeroUsize>,
+    /// Keep the org in FILE across restarts: read at start if there, written (0600) after every
+    /// change. `demo reset` goes back to the seed.
+    #[arg(long, value_name = "FILE")]
+    state: Option<std::path::PathBuf>,
 }
 
 fn main() -> ExitCode {
@@ -210,6 +214,7 @@ fn serve_demo(args: ServeArgs) -> ExitCode {
         latency: args.latency.map_or(defaults.latency, |l| l.base),
         jitter: args.latency.map_or(defaults.jitter, |l| l.jitter),
         concurrency: args.concurrency.map_or(defaults.concurrency, |n| n.get()),
+        state: args.state,
     };
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,

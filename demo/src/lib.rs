@@ -25,6 +25,7 @@ mod query;
 mod scopes;
 mod seed;
 mod service_app;
+mod state;
 mod store;
 mod users;
 mod views;
@@ -82,6 +83,9 @@ pub struct DemoOptions {
     pub jitter: Duration,
     /// Requests in flight at once; the one beyond gets Okta's concurrency 429 (Okta allows 75).
     pub concurrency: usize,
+    /// Where the org is kept across restarts: read at start if it is there, written after
+    /// every change. `None`: the org lives as long as the server.
+    pub state: Option<PathBuf>,
 }
 
 /// Okta's per-org limit on requests in flight (API-FACTS §11).
@@ -107,6 +111,7 @@ impl Default for DemoOptions {
             latency: Duration::ZERO,
             jitter: Duration::ZERO,
             concurrency: OKTA_CONCURRENCY,
+            state: None,
         }
     }
 }
@@ -122,6 +127,8 @@ pub struct RunningDemo {
     pub client_id: String,
     pub key_id: String,
     pub client_key_path: Option<PathBuf>,
+    /// `--state`: the file, and whether the org was read from it (else seeded and written there).
+    pub state: Option<(PathBuf, bool)>,
     org: Arc<Org>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<()>>,
@@ -162,6 +169,8 @@ pub(crate) struct Org {
     oauth: OAuth,
     latency: Latency,
     in_flight: InFlight,
+    /// Bumped whenever the store may change, so `--state` knows when to write.
+    changes: AtomicU64,
 }
 
 impl Org {
@@ -170,15 +179,24 @@ impl Org {
     }
 
     fn write(&self) -> RwLockWriteGuard<'_, Store> {
+        self.changes.fetch_add(1, Ordering::Release);
         self.store.write().unwrap_or_else(|e| e.into_inner())
     }
 }
 
 /// Seeds the org and starts serving on 127.0.0.1 (must be called inside a tokio runtime).
 pub async fn start(options: DemoOptions) -> anyhow::Result<RunningDemo> {
-    let (users, seed) = (options.users, options.seed);
     let app = ServiceApp::new(options.client_key.clone())?;
-    let store = tokio::task::spawn_blocking(move || Store::seed(users, seed)).await?;
+    let (users, seed, state) = (options.users, options.seed, options.state.clone());
+    let (store, seed, users, restored) = tokio::task::spawn_blocking(move || {
+        Ok::<_, anyhow::Error>(
+            match state.as_deref().map(state::load).transpose()?.flatten() {
+                Some(r) => (r.store, r.seed, r.users, true),
+                None => (Store::seed(users, seed), seed, users, false),
+            },
+        )
+    })
+    .await??;
     let org = Arc::new(Org {
         store: RwLock::new(store),
         token: options.token.clone(),
@@ -186,15 +204,19 @@ pub async fn start(options: DemoOptions) -> anyhow::Result<RunningDemo> {
         limits: Limits::new(options.rate_limit, options.rate_window_secs),
         faults: Faults::new(options.faults, options.seed),
         requests: AtomicU64::new(0),
-        seed: options.seed,
-        users: options.users,
+        seed,
+        users,
         oauth: OAuth::new(app, options.token_ttl_secs, options.dpop),
         latency: Latency {
             base: options.latency,
             jitter: options.jitter,
         },
         in_flight: InFlight::new(options.concurrency),
+        changes: AtomicU64::new(0),
     });
+    if let Some(path) = &options.state {
+        state::keep(org.clone(), path.clone());
+    }
     if org.oauth.app.path.is_some() {
         // A key to be written to a file is made now, in the background, so it is there to read.
         let org = org.clone();
@@ -221,6 +243,7 @@ pub async fn start(options: DemoOptions) -> anyhow::Result<RunningDemo> {
         client_id: DEMO_CLIENT_ID.into(),
         key_id: DEMO_KEY_ID.into(),
         client_key_path: options.client_key,
+        state: options.state.map(|path| (path, restored)),
         org,
         shutdown: Some(tx),
         task: Some(task),
@@ -239,10 +262,26 @@ pub async fn serve_foreground(options: DemoOptions) -> anyhow::Result<()> {
         demo.base_url, demo.token, demo.readonly_token
     );
     print_now(&banner)?;
-    eprintln!(
-        "seeded {users} users in {} ms; Ctrl-C stops",
-        began.elapsed().as_millis()
-    );
+    let took = began.elapsed().as_millis();
+    match &demo.state {
+        Some((path, true)) => {
+            let store = demo.org.read();
+            eprintln!(
+                "restored {} users, {} groups and {} apps from {} in {took} ms; Ctrl-C stops",
+                store.logins.len(),
+                store.groups.iter().flatten().count(),
+                store.apps.iter().flatten().count(),
+                path.display()
+            );
+        }
+        Some((path, false)) => {
+            eprintln!(
+                "seeded {users} users in {took} ms, kept in {}; Ctrl-C stops",
+                path.display()
+            )
+        }
+        None => eprintln!("seeded {users} users in {took} ms; Ctrl-C stops"),
+    }
     eprintln!("{distance}");
     // Listen for Ctrl-C and SIGTERM from here on, also while a new key is still being made.
     let mut shutdown = std::pin::pin!(shutdown_signal());
@@ -259,6 +298,10 @@ pub async fn serve_foreground(options: DemoOptions) -> anyhow::Result<()> {
     if let Some(task) = demo.task.take() {
         // Keep-alive connections may hold graceful shutdown open; do not wait on them for long.
         let _ = tokio::time::timeout(Duration::from_secs(2), task).await;
+    }
+    if let Some((path, _)) = &demo.state {
+        // What changed in the last moment is written too.
+        state::save(path, &demo.org)?;
     }
     Ok(())
 }

@@ -232,7 +232,7 @@ pub const CITIES: &[&str] = &[
 ];
 
 /// A generated person's profile: indexes into the tables above, rendered on demand.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct SeededProfile {
     pub first: u16,
     pub last: u16,

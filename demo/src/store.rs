@@ -5,16 +5,18 @@
 //! rendered to JSON on demand) so that 100,000 of them seed quickly and stay small. Deleted
 //! objects leave a `None` slot behind, so positions (and the cursors built from them) stay valid.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use rand::rngs::SmallRng;
 use rand::Rng;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
 use super::clock::{iso, now_ms};
 use super::people::SeededProfile;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Status {
     Staged,
     Provisioned,
@@ -41,13 +43,13 @@ impl Status {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum Profile {
     Seeded(SeededProfile),
     Custom(Box<Map<String, Value>>),
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct User {
     pub id: Box<str>,
     /// Kept apart from the profile for lookups; equal to `profile.login`.
@@ -132,7 +134,7 @@ impl User {
 
 pub const USER_TYPE_ID: &str = "oty1demoDefaultType0";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum GroupType {
     BuiltIn,
     Okta,
@@ -149,7 +151,7 @@ impl GroupType {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Group {
     pub id: Box<str>,
     pub kind: GroupType,
@@ -162,7 +164,7 @@ pub struct Group {
     pub members: Vec<u32>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct App {
     pub id: Box<str>,
     pub name: String,
@@ -179,10 +181,10 @@ pub struct App {
     pub groups: Vec<u32>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Actor {
     pub id: String,
-    pub kind: &'static str,
+    pub kind: Cow<'static, str>,
     pub alternate_id: String,
     pub display_name: String,
 }
@@ -218,16 +220,16 @@ impl Outcome {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct LogEvent {
     pub uuid: String,
     pub published: i64,
     /// Position + 1; with `published` it orders events and makes cursors.
     pub seq: u64,
-    pub event_type: &'static str,
+    pub event_type: Cow<'static, str>,
     pub display_message: String,
-    pub severity: &'static str,
-    pub outcome: &'static str,
+    pub severity: Cow<'static, str>,
+    pub outcome: Cow<'static, str>,
     pub reason: Option<String>,
     pub actor: Actor,
     pub targets: Vec<Actor>,
@@ -235,6 +237,8 @@ pub struct LogEvent {
     pub ip: String,
 }
 
+/// Everything but `rng` is kept by `demo serve --state` (see `state.rs`).
+#[derive(Serialize, Deserialize)]
 pub struct Store {
     pub users: Vec<Option<User>>,
     /// Every id ever issued, including deleted users' (cursors may point at them).
@@ -246,6 +250,7 @@ pub struct Store {
     pub apps: Vec<Option<App>>,
     pub app_ids: HashMap<Box<str>, u32>,
     pub logs: Vec<LogEvent>,
+    #[serde(skip, default = "unseeded")]
     pub rng: SmallRng,
     pub admin: u32,
     pub readonly_admin: u32,
@@ -257,10 +262,16 @@ pub struct Store {
 }
 
 /// What a user's credentials hold that Okta never returns.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Secrets {
     pub password: Option<String>,
     pub answer: Option<String>,
+}
+
+/// A placeholder stream for a store read back from a state file, which reseeds it at once.
+fn unseeded() -> SmallRng {
+    use rand::SeedableRng;
+    SmallRng::seed_from_u64(0)
 }
 
 const ID_CHARS: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
@@ -322,13 +333,13 @@ impl Store {
         match self.users.get(pos as usize).and_then(Option::as_ref) {
             Some(u) => Actor {
                 id: u.id.to_string(),
-                kind: "User",
+                kind: "User".into(),
                 alternate_id: u.login.to_string(),
                 display_name: u.display_name(),
             },
             None => Actor {
                 id: "unknown".into(),
-                kind: "User",
+                kind: "User".into(),
                 alternate_id: "unknown".into(),
                 display_name: "unknown".into(),
             },
@@ -339,7 +350,7 @@ impl Store {
         let g = self.groups.get(pos as usize).and_then(Option::as_ref);
         Actor {
             id: g.map(|g| g.id.to_string()).unwrap_or_default(),
-            kind: "UserGroup",
+            kind: "UserGroup".into(),
             alternate_id: g.map(|g| g.name.clone()).unwrap_or_default(),
             display_name: g.map(|g| g.name.clone()).unwrap_or_default(),
         }
@@ -349,7 +360,7 @@ impl Store {
         let a = self.apps.get(pos as usize).and_then(Option::as_ref);
         Actor {
             id: a.map(|a| a.id.to_string()).unwrap_or_default(),
-            kind: "AppInstance",
+            kind: "AppInstance".into(),
             alternate_id: a.map(|a| a.label.clone()).unwrap_or_default(),
             display_name: a.map(|a| a.label.clone()).unwrap_or_default(),
         }
@@ -408,10 +419,10 @@ impl Store {
             uuid: id,
             published,
             seq,
-            event_type,
+            event_type: event_type.into(),
             display_message: display.into(),
-            severity: outcome.severity(),
-            outcome: outcome.result(),
+            severity: outcome.severity().into(),
+            outcome: outcome.result().into(),
             reason: outcome.reason(),
             actor,
             targets,

@@ -1,6 +1,6 @@
 //! `demo reset`: the demo org back at its seed, so that a demo can be given again.
 
-use crate::common::{documents, Home};
+use crate::common::{documents, DemoProcess, Home};
 
 #[test]
 fn demo_reset_after_a_create_a_change_and_a_delete_brings_back_the_same_first_page() {
@@ -45,4 +45,64 @@ fn demo_reset_is_refused_for_an_org_that_is_not_the_demo() {
         "{err}"
     );
     assert!(!err.contains("retrying"), "nothing was sent: {err}");
+}
+
+#[cfg(unix)]
+#[test]
+fn demo_serve_state_keeps_the_org_across_restarts_privately() {
+    use std::os::unix::fs::PermissionsExt;
+
+    let home = Home::new();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("org.json");
+    let state = file.to_str().unwrap();
+    let create = r#"post users?activate=false {"profile": {"firstName": "Kept", "lastName": "Over", "email": "kept@example.com", "login": "kept@example.com"}}"#;
+    let find = "ls users q=kept";
+
+    let demo = DemoProcess::start(&["--state", state]);
+    let (ok, out, err) = home.run_on(&demo, &["--yes"], &format!("{create}\n{find}"));
+    assert!(ok, "{err}");
+    let created = documents(&out)[1].clone();
+    assert_eq!(created.as_array().map(Vec::len), Some(1), "{out}");
+    demo.terminate();
+    let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600, "the state file is private");
+
+    let demo = DemoProcess::start(&["--state", state]);
+    let (ok, out, err) = home.run_on(&demo, &[], &format!("{find}\ndemo reset\n{find}"));
+    assert!(ok, "{err}");
+    let docs = documents(&out);
+    // The same user, id and times and all; only the port in its links is the new server's.
+    let without_links = |mut v: serde_json::Value| {
+        v[0].as_object_mut().map(|o| o.remove("_links"));
+        v
+    };
+    assert_eq!(without_links(docs[0].clone()), without_links(created));
+    assert_eq!(docs[docs.len() - 1], serde_json::json!([]), "reset: {out}");
+    demo.terminate();
+
+    let demo = DemoProcess::start(&["--state", state]);
+    let (ok, out, err) = home.run_on(&demo, &[], find);
+    assert!(ok, "{err}");
+    assert_eq!(
+        documents(&out)[0],
+        serde_json::json!([]),
+        "the reset was kept"
+    );
+}
+
+#[test]
+fn demo_serve_state_refuses_a_file_that_is_not_an_org_and_leaves_it_alone() {
+    let home = Home::new();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("notes.json");
+    std::fs::write(&file, r#"{"my": "notes"}"#).unwrap();
+    let (ok, _, err) = home.run(&["demo", "serve", "--state", file.to_str().unwrap()]);
+    assert!(!ok);
+    assert!(err.contains("is not a demo org's state"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        r#"{"my": "notes"}"#,
+        "never overwritten"
+    );
 }

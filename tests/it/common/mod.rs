@@ -212,6 +212,18 @@ impl DemoProcess {
     }
 }
 
+impl DemoProcess {
+    /// Stops the server as Ctrl-C would (SIGTERM) and waits for it to exit.
+    #[cfg(unix)]
+    pub fn terminate(mut self) {
+        let pid = self.child.id().to_string();
+        let sent = Command::new("kill").args(["-TERM", &pid]).status();
+        assert!(sent.is_ok_and(|s| s.success()), "kill -TERM {pid}");
+        let status = self.child.wait().expect("wait for demo serve");
+        assert!(status.success(), "demo serve stopped cleanly: {status}");
+    }
+}
+
 impl Drop for DemoProcess {
     fn drop(&mut self) {
         let _ = self.child.kill();
