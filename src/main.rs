@@ -43,6 +43,12 @@ struct Cli {
     /// Seconds one request may take, every retry included, before it fails.
     #[arg(long = "timeout", value_name = "SECS", default_value_t = oktash::http::DEFAULT_TIMEOUT.as_secs(), value_parser = clap::value_parser!(u64).range(1..))]
     timeout: u64,
+    /// For a room: wider tables of fewer columns, nothing dimmed, short history lines.
+    #[arg(long)]
+    big: bool,
+    /// With --demo: every answer of the demo org waits MS milliseconds, plus up to JITTER more.
+    #[arg(long, value_name = "MS[,JITTER]", requires = "demo")]
+    latency: Option<oktash_demo::Latency>,
     /// A script of commands to run (`-` reads stdin).
     script: Option<String>,
     #[command(subcommand)]
@@ -140,9 +146,15 @@ fn run_shell(cli: &Cli) -> anyhow::Result<ExitCode> {
     shell.parallel = usize::try_from(cli.parallel).unwrap_or(1);
     shell.set_max_body_mb(cli.max_body_mb);
     shell.set_timeout(std::time::Duration::from_secs(cli.timeout));
+    shell.set_big(cli.big);
     oktash::startup::load_environments(&mut shell);
     if cli.demo {
-        shell.start_demo(oktash_demo::DemoOptions::default())?;
+        let defaults = oktash_demo::DemoOptions::default();
+        shell.start_demo(oktash_demo::DemoOptions {
+            latency: cli.latency.map_or(defaults.latency, |l| l.base),
+            jitter: cli.latency.map_or(defaults.jitter, |l| l.jitter),
+            ..defaults
+        })?;
     }
     if let Some(name) = &cli.env {
         if let Err(failure) = shell.run_line(&format!("use {}", oktash::startup::quote_word(name)))

@@ -22,6 +22,8 @@ pub struct Style {
     /// stdout is a terminal: tables for lists, pretty JSON.
     pub terminal: bool,
     pub color: bool,
+    /// `--big`, for a room: wider tables of fewer columns, nothing dimmed, short history lines.
+    pub big: bool,
 }
 
 impl Style {
@@ -32,6 +34,7 @@ impl Style {
         Style {
             terminal,
             color: terminal && !no_color,
+            big: false,
         }
     }
 }
@@ -143,13 +146,20 @@ pub fn json_head<T: Serialize>(value: &T, style: Style, max_lines: usize) -> (St
 }
 
 /// The one-line summary of a history entry:
-/// `#3 GET /api/v1/users?limit=2  200  2 users  4 ms`.
-pub fn entry_line(entry: &Entry) -> String {
+/// `#3 GET /api/v1/users?limit=2  200  2 users  4 ms`; `--big` keeps it short:
+/// `#3 GET users?limit=2  200  2 users  4 ms`.
+pub fn entry_line(entry: &Entry, style: Style) -> String {
+    let url = display_url(&entry.url);
+    let url = if style.big {
+        short_url(url)
+    } else {
+        url.to_string()
+    };
     let line = format!(
         "#{} {} {}  {}  {}  {}",
         entry.number,
         entry.method,
-        display_url(&entry.url),
+        url,
         entry.status,
         body_summary(&entry.body, Kind::of_path(&entry.url)),
         duration(entry.elapsed)
@@ -162,6 +172,21 @@ pub fn display_url(url: &str) -> &str {
     match url.split_once("://") {
         Some((_, rest)) => rest.find('/').map_or(url, |i| &rest[i..]),
         None => url,
+    }
+}
+
+/// Where a URL's query is cut in a short history line.
+const SHORT_QUERY_CHARS: usize = 24;
+
+/// A path as a `--big` history line shows it: without `/api/v1/`, its query cut short.
+fn short_url(url: &str) -> String {
+    let url = url.strip_prefix("/api/v1/").unwrap_or(url);
+    match url.split_once('?') {
+        Some((path, query)) if query.chars().count() > SHORT_QUERY_CHARS => {
+            let kept: String = query.chars().take(SHORT_QUERY_CHARS - 1).collect();
+            format!("{path}?{kept}…")
+        }
+        _ => url.to_string(),
     }
 }
 
@@ -302,6 +327,18 @@ pub fn table(items: &[Value], kind: Kind, style: Style) -> Option<String> {
         ],
         Kind::Other => return generic_table(items, style),
     };
+    let big_ones = columns
+        .iter()
+        .filter(|(name, _)| BIG_COLUMNS.contains(name))
+        .count();
+    let columns: Vec<Column> = if style.big && big_ones >= 2 {
+        columns
+            .into_iter()
+            .filter(|(name, _)| BIG_COLUMNS.contains(name))
+            .collect()
+    } else {
+        columns
+    };
     let header: Vec<String> = columns.iter().map(|(name, _)| name.to_string()).collect();
     let rows = items
         .iter()
@@ -309,6 +346,24 @@ pub fn table(items: &[Value], kind: Kind, style: Style) -> Option<String> {
         .collect();
     Some(grid(header, rows, style))
 }
+
+/// The columns a `--big` table keeps: what the room reads (who, what state, what happened),
+/// not ids (`echo $last.id` has them). A list with fewer than two of them keeps all its columns.
+const BIG_COLUMNS: &[&str] = &[
+    "STATUS",
+    "LOGIN",
+    "NAME",
+    "DESCRIPTION",
+    "LABEL",
+    "SIGN-ON",
+    "SCOPE",
+    "USERNAME",
+    "PRIORITY",
+    "PUBLISHED",
+    "EVENT TYPE",
+    "ACTOR",
+    "OUTCOME",
+];
 
 /// Columns that are never dropped to fit a narrow terminal (nor cut): what a row is.
 const KEY_COLUMNS: &[&str] = &["ID", "STATUS", "PUBLISHED"];
@@ -348,10 +403,12 @@ pub fn grid(mut header: Vec<String>, mut rows: Vec<Vec<String>>, style: Style) -
         row.resize(header.len(), String::new());
     }
     let is_whole = |name: &str| WHOLE_COLUMNS.contains(&name);
+    // Spaces on each side of a cell: two columns apart, four in a `--big` table.
+    let pad: u16 = if style.big { 2 } else { 1 };
     if style.terminal {
         let width = screen().0;
         // What each column needs at least: its content when whole, else up to MIN_CUT_WIDTH;
-        // plus two columns of padding.
+        // plus its padding.
         let mut needs: Vec<usize> = (0..header.len())
             .map(|i| {
                 let content = rows
@@ -360,11 +417,12 @@ pub fn grid(mut header: Vec<String>, mut rows: Vec<Vec<String>>, style: Style) -
                     .chain([header[i].len()])
                     .max()
                     .unwrap_or(0);
-                2 + if is_whole(&header[i]) {
-                    content
-                } else {
-                    content.min(MIN_CUT_WIDTH.max(header[i].len()))
-                }
+                2 * pad as usize
+                    + if is_whole(&header[i]) {
+                        content
+                    } else {
+                        content.min(MIN_CUT_WIDTH.max(header[i].len()))
+                    }
             })
             .collect();
         while header.len() > 2 && needs.iter().sum::<usize>() > width {
@@ -400,6 +458,7 @@ pub fn grid(mut header: Vec<String>, mut rows: Vec<Vec<String>>, style: Style) -
     }
     for (i, name) in header.iter().enumerate() {
         if let Some(column) = table.column_mut(i) {
+            column.set_padding((pad, pad));
             column.set_constraint(if is_whole(name) {
                 ColumnConstraint::ContentWidth
             } else {
@@ -428,7 +487,7 @@ fn generic_table(items: &[Value], style: Style) -> Option<String> {
         })
         .collect();
     keys.sort_by_key(|k| *k != "id");
-    keys.truncate(5);
+    keys.truncate(if style.big { 3 } else { 5 });
     if keys.is_empty() {
         return None;
     }
@@ -660,6 +719,7 @@ mod tests {
         let style = Style {
             terminal: false,
             color: false,
+            big: false,
         };
         let out = table(&users, Kind::Users, style).unwrap();
         assert!(out.contains("LOGIN"), "{out}");
@@ -688,5 +748,16 @@ mod tests {
         assert_eq!(date("ann@example.com and more"), "ann@example.com and more");
         assert_eq!(date("2024-09-08"), "2024-09-08");
         assert_eq!(date("ééééééééééééééééééé"), "ééééééééééééééééééé");
+    }
+
+    #[test]
+    fn a_short_url_drops_the_api_prefix_and_cuts_a_long_query() {
+        assert_eq!(short_url("/api/v1/users?limit=2"), "users?limit=2");
+        assert_eq!(
+            short_url("/api/v1/users?search=profile.department%20eq%20%22Sales%22"),
+            "users?search=profile.departme…"
+        );
+        assert_eq!(short_url("/oauth2/v1/clients"), "/oauth2/v1/clients");
+        assert_eq!(short_url("/api/v1/users?q=é"), "users?q=é");
     }
 }

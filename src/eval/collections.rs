@@ -348,7 +348,7 @@ impl Shell {
                 };
                 let number = self.store(&request, response);
                 let entry = self.entry(Some(number))?;
-                eprintln!("{}", crate::render::entry_line(entry));
+                eprintln!("{}", crate::render::entry_line(entry, self.style));
                 if entry.status >= 400 {
                     let why = self.failure_line(entry);
                     eprintln!("error: {why}");

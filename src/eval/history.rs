@@ -74,7 +74,7 @@ impl Shell {
                 .session
                 .history
                 .iter()
-                .map(render::entry_line)
+                .map(|entry| render::entry_line(entry, self.style))
                 .collect::<Vec<_>>()
                 .join("\n"),
             json: Value::Array(

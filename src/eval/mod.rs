@@ -228,6 +228,16 @@ impl Shell {
         self.client.timeout = timeout;
     }
 
+    /// `--big`: output for a room (see [`Style::big`]).
+    pub fn set_big(&mut self, on: bool) {
+        self.style.big = on;
+    }
+
+    /// Whether output is for a room (`--big`).
+    pub fn big(&self) -> bool {
+        self.style.big
+    }
+
     /// The most megabytes of one response body read into memory.
     pub fn set_max_body_mb(&mut self, megabytes: u64) {
         self.client.max_body_mb = megabytes;

@@ -51,7 +51,7 @@ impl Shell {
             }
             Outcome::Entry(n) => {
                 let entry = self.entry(Some(*n))?;
-                eprintln!("{}", render::entry_line(entry));
+                eprintln!("{}", render::entry_line(entry, self.style));
                 serde_json::to_string_pretty(&entry.body).unwrap_or_default()
             }
             Outcome::Body(n) => {
@@ -81,7 +81,7 @@ impl Shell {
             Outcome::Body(n) => print_json(&self.entry(Some(n))?.body, self.style)?,
             Outcome::Entry(n) => {
                 let entry = self.entry(Some(n))?;
-                eprintln!("{}", render::entry_line(entry));
+                eprintln!("{}", render::entry_line(entry, self.style));
                 if entry.status >= 400 {
                     eprintln!("error: {}", self.failure_line(entry));
                     return Err(Failure::OktaError { entry: n });

@@ -133,7 +133,7 @@ impl Shell {
                 let n = self.finish_pages(&url, run)?;
                 if streamed.is_some() {
                     let entry = self.entry(Some(n))?;
-                    eprintln!("{}", render::entry_line(entry));
+                    eprintln!("{}", render::entry_line(entry, self.style));
                     return Ok(Outcome::Written);
                 }
                 Ok(Outcome::Entry(n))

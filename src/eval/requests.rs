@@ -44,7 +44,7 @@ impl Shell {
     /// Fails a command whose answer is stored as entry `n` but is not what the API answers.
     fn fail_kept<T>(&self, n: u64, why: String) -> Result<T, Failure> {
         let entry = self.entry(Some(n))?;
-        eprintln!("{}", render::entry_line(entry));
+        eprintln!("{}", render::entry_line(entry, self.style));
         fail(format!("{why} (kept as #{n})"))
     }
 
@@ -636,7 +636,7 @@ impl Shell {
             return Ok(Outcome::Entry(n));
         };
         if empty && self.style.terminal && matches!(output, Output::Screen) {
-            eprintln!("{}", render::entry_line(self.entry(Some(n))?));
+            eprintln!("{}", render::entry_line(self.entry(Some(n))?, self.style));
             return Ok(Outcome::Text(note));
         }
         self.emit(Outcome::Entry(n), output)?;

@@ -200,3 +200,23 @@ fn an_open_json_body_continues_on_the_next_line() {
     sh.send_line("exit").unwrap();
     sh.expect(expectrl::Eof).unwrap();
 }
+
+/// `--big`, for a room: the table keeps who and what state, four spaces apart, no ids; the
+/// history line drops `/api/v1/`.
+#[test]
+fn big_tables_keep_the_columns_a_room_reads() {
+    let home = Home::new();
+    let mut sh = home.pty(&["--demo", "--big"]);
+    sh.send_line("ls users limit=2").unwrap();
+    sh.expect("#1 GET users?limit=2  200  2 users").unwrap();
+    let table = sh.expect("2 users · more").unwrap();
+    let table = String::from_utf8_lossy(table.before()).into_owned();
+    assert!(
+        table.contains("STATUS    LOGIN") && table.contains("ACTIVE    admin@example.com"),
+        "{table}"
+    );
+    assert!(!table.contains("ID "), "no id column: {table}");
+    assert!(!table.contains("00u"), "no ids: {table}");
+    sh.send(ControlCode::EndOfTransmission).unwrap();
+    sh.expect(expectrl::Eof).unwrap();
+}
