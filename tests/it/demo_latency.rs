@@ -218,3 +218,21 @@ fn bad_latency_and_concurrency_are_clear_flag_errors() {
         assert!(!stderr.contains("panicked"), "{stderr}");
     }
 }
+
+/// `oktash --demo --latency MS`: the in-process demo org is far away too.
+#[test]
+fn the_shell_s_own_demo_org_takes_a_latency() {
+    let home = Home::new();
+    let (ok, _, err) = home.run(&["--demo", "--latency", "150", "-c", "ls users limit=1"]);
+    assert!(ok, "{err}");
+    let ms: f64 = err
+        .lines()
+        .find(|l| l.starts_with("#1 GET"))
+        .and_then(|l| l.rsplit("  ").next())
+        .and_then(|t| t.strip_suffix(" ms"))
+        .and_then(|t| t.parse().ok())
+        .unwrap_or_else(|| panic!("a history line with its time: {err}"));
+    assert!(ms >= 150.0, "answered after {ms} ms: {err}");
+    let (ok, _, err) = home.run(&["--latency", "150", "-c", "echo 1"]);
+    assert!(!ok, "--latency is for the demo org: {err}");
+}
