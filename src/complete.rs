@@ -151,6 +151,13 @@ pub fn complete(line: &str, pos: usize, data: &Candidates) -> (usize, Vec<Pair>)
         } else {
             words.len() - 1
         };
+        if matches!(command, "option" | "options") && argument_index == 1 {
+            options.extend(
+                lang::commands::SESSION_OPTIONS
+                    .iter()
+                    .map(|(n, _)| n.to_string()),
+            );
+        }
         if RESOURCE_COMMANDS.contains(&command) && argument_index == 1 {
             options.extend(resources(command, word, data));
         } else if RESOURCE_COMMANDS.contains(&command) && argument_index >= 2 {
@@ -348,6 +355,12 @@ mod tests {
         assert!(self::offered("get ", &data())
             .iter()
             .any(|o| o == "00u1abc"));
+    }
+
+    #[test]
+    fn option_offers_the_session_options() {
+        assert_eq!(offered("option pa", &data()), ["parallel"]);
+        assert!(offered("options ", &data()).contains(&"max-body-mb".to_string()));
     }
 
     #[test]

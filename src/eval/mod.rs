@@ -27,6 +27,7 @@ mod envs;
 mod help;
 mod history;
 mod mask;
+mod options;
 mod output;
 mod paging;
 mod requests;
@@ -354,6 +355,9 @@ impl Shell {
             } => self.env_add(name, &url, auth, protected)?,
             Command::EnvRemove { name } => self.env_remove(&name)?,
             Command::DemoReset => self.demo_reset()?,
+            Command::SessionOption { name, value } => {
+                self.session_option(name.as_deref(), value.as_deref())?
+            }
             Command::Use { name } => self.use_env(&name)?,
             Command::Import { files } => self.import(&files)?,
             Command::Collections => self.collections()?,

@@ -50,6 +50,11 @@ pub enum Command {
     Collections,
     /// `demo reset`
     DemoReset,
+    /// `option [NAME [VALUE]]`: show or change a session option.
+    SessionOption {
+        name: Option<String>,
+        value: Option<String>,
+    },
     /// `ls RESOURCE [k=v…] [--all] [--max N]`
     Ls {
         resource: Word,

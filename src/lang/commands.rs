@@ -220,10 +220,10 @@ pub const GET: CommandDef = CommandDef {
   00g… groups, 0oa… apps), a login (ann@example.com), me, a resource path
   (users/ID), or a $ref (an object is fetched at its _links.self.href; a list
   fans out: get $last.id).
-  A fan-out keeps up to 8 requests in flight (oktash --parallel N, 1 to 75:
-  Okta allows an org 75 at once and its rate limits apply to all); the
-  answers are kept in order in one entry, and the items that failed are
-  named at the end.",
+  A fan-out keeps up to 8 requests in flight (option parallel N, or oktash
+  --parallel N; 1 to 75: Okta allows an org 75 at once and its rate limits
+  apply to all); the answers are kept in order in one entry, and the items
+  that failed are named at the end.",
     example: "get $last[0].id",
     ..def(
         "get",
@@ -380,6 +380,38 @@ pub const DEMO_RESET: CommandDef = CommandDef {
     example: "demo reset",
     ..def("demo reset", "demo reset", "")
 };
+/// The options of `option`: each one's name (its start-up flag without `--`) and what it does.
+pub const SESSION_OPTIONS: &[(&str, &str)] = &[
+    (
+        "parallel",
+        "requests of a fan-out in flight at once (1 to 75)",
+    ),
+    (
+        "big",
+        "for a room: fewer, wider columns; short history lines",
+    ),
+    ("timeout", "seconds one request may take, retries included"),
+    (
+        "max-body-mb",
+        "megabytes of one response body read into memory",
+    ),
+];
+pub const OPTION: CommandDef = CommandDef {
+    aliases: &["options"],
+    help: "  option lists the session's options and their values; option NAME VALUE
+  changes one for the rest of the session (the start-up flag of the same name
+  sets it at start):
+    parallel N      requests of a fan-out in flight at once (8; 1 to 75)
+    big on|off      for a room: fewer, wider columns; short history lines
+    timeout SECS    one request, retries included (120)
+    max-body-mb MB  one response body read into memory (64)",
+    example: "option parallel 16",
+    ..def(
+        "option",
+        "option [NAME [VALUE]]",
+        "session options: parallel, big …",
+    )
+};
 pub const EXIT: CommandDef = CommandDef {
     aliases: &["quit"],
     ..def("exit", "exit", "leave")
@@ -413,6 +445,7 @@ pub const COMMANDS: &[&CommandDef] = &[
     &DEMO_RESET,
     &SOURCE,
     &RECORD,
+    &OPTION,
     &HELP,
     &EXIT,
 ];

@@ -12,8 +12,8 @@ type PResult<T> = Result<T, ParseError>;
 
 use super::commands::{
     flag_owner, CommandDef as Spec, Flag, AS, AS_CURL, COLLECTIONS, DELETE, DEMO, DEMO_RESET, ECHO,
-    ENV, ENV_ADD, ENV_RM, EXIT, FLAGS, FOLLOW, GET, HELP, HISTORY, IMPORT, LS, PATCH, POST, PUT,
-    RECORD, RUN, SET, SHOW, SOURCE, UNSET, USE, VARS,
+    ENV, ENV_ADD, ENV_RM, EXIT, FLAGS, FOLLOW, GET, HELP, HISTORY, IMPORT, LS, OPTION, PATCH, POST,
+    PUT, RECORD, RUN, SET, SHOW, SOURCE, UNSET, USE, VARS,
 };
 
 enum ArgKind<'a> {
@@ -571,6 +571,20 @@ impl<'a> Parser<'a> {
                     .collect::<PResult<Vec<_>>>()?;
                 let topic = (!words.is_empty()).then(|| words.join(" "));
                 Command::Help { topic }
+            }
+            "option" | "options" => {
+                let c = self.collect(&OPTION)?;
+                self.arity(&c, &OPTION, 0, 2, "")?;
+                let mut words = c
+                    .args
+                    .iter()
+                    .map(|a| self.plain(a, "an option NAME or VALUE"))
+                    .collect::<PResult<Vec<_>>>()?
+                    .into_iter();
+                Command::SessionOption {
+                    name: words.next(),
+                    value: words.next(),
+                }
             }
             "exit" | "quit" => {
                 self.no_args(&EXIT)?;

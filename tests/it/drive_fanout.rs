@@ -177,3 +177,37 @@ fn spread_bodies_that_do_not_fit_say_why_and_send_nothing() {
         assert!(!err.contains("#1 "), "nothing was sent: {err}{out}");
     }
 }
+
+/// `option parallel N` changes how many go at once for the rest of the session: 8 answers at
+/// 100 ms one by one take 0.8 s at least; 8 at once, a fraction of that.
+#[test]
+fn option_parallel_changes_the_fan_out_within_the_session() {
+    let demo = DemoProcess::start(&["--latency", "100"]);
+    let home = Home::new();
+    let (ok, _, err) = home.run_on(
+        &demo,
+        &[],
+        "ls users limit=8; option parallel 1; get $1.id; option parallel 8; get $1.id; option",
+    );
+    assert!(ok, "{err}");
+    let took = |entry: &str| -> f64 {
+        let line = err
+            .lines()
+            .find(|l| l.starts_with(entry))
+            .unwrap_or_else(|| panic!("{entry} in {err}"));
+        line.rsplit("  ")
+            .next()
+            .unwrap()
+            .strip_suffix(" ms")
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    assert!(
+        err.contains("parallel: 8 → 1") && err.contains("parallel: 1 → 8"),
+        "{err}"
+    );
+    let (one_by_one, at_once) = (took("#2 GET"), took("#3 GET"));
+    assert!(one_by_one >= 800.0, "one at a time: {one_by_one} ms\n{err}");
+    assert!(at_once < 500.0, "eight at once: {at_once} ms\n{err}");
+}
