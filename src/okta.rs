@@ -26,18 +26,15 @@ pub const RESOURCES: &[&str] = &[
     "org",
 ];
 
-/// Okta ids start with a prefix that names their kind.
+/// Okta ids start with a prefix that names their kind. Most prefixes come from the spec's
+/// examples (`spec::Index::id_prefixes`); these are the ones its examples lack or blur: `0oa` is
+/// in the examples of apps, identity providers and log streams alike (an app's is the one a
+/// bare id most often is), authorization servers' examples hold a template, and policies' hold
+/// no real id.
 const ID_PREFIXES: &[(&str, &str)] = &[
-    ("00u", "users"),
-    ("00g", "groups"),
     ("0oa", "apps"),
-    ("0pr", "groups/rules"),
     ("aus", "authorizationServers"),
     ("00p", "policies"),
-    ("nzo", "zones"),
-    ("who", "eventHooks"),
-    ("cal", "inlineHooks"),
-    ("oty", "meta/types/user"),
 ];
 
 /// The collection an Okta id belongs to, when its prefix says so (`00u…` → `users`).
@@ -45,10 +42,18 @@ pub fn resource_for_id(word: &str) -> Option<&'static str> {
     if word.len() < 15 || word.len() > 24 || !word.chars().all(|c| c.is_ascii_alphanumeric()) {
         return None;
     }
+    let prefix = &word[..3];
+    let index = crate::spec::index().ok();
+    // `authorizationServers` looks like an id of `aut…` (an authenticator's): a word the spec
+    // names a path with is not an id.
+    if index.is_some_and(|index| index.names_segment(word)) {
+        return None;
+    }
     ID_PREFIXES
         .iter()
-        .find(|(prefix, _)| word.starts_with(prefix))
+        .find(|(p, _)| *p == prefix)
         .map(|(_, resource)| *resource)
+        .or_else(|| index?.id_prefixes.get(prefix).map(String::as_str))
 }
 
 /// A resource path whose first segment is a bare id, routed by the id's prefix as `get` routes a
@@ -292,6 +297,11 @@ mod tests {
     fn ids_route_by_prefix() {
         assert_eq!(resource_for_id("00u1a2b3c4d5e6f7g8h9"), Some("users"));
         assert_eq!(resource_for_id("00g1a2b3c4d5e6f7g8h9"), Some("groups"));
+        assert_eq!(resource_for_id("nzo1a2b3c4d5e6f7g8h9"), Some("zones"));
+        assert_eq!(resource_for_id("bnd1a2b3c4d5e6f7g8h9"), Some("brands"));
+        assert_eq!(resource_for_id("0oa1a2b3c4d5e6f7g8h9"), Some("apps"));
+        assert_eq!(resource_for_id("zzz1a2b3c4d5e6f7g8h9"), None);
+        assert_eq!(resource_for_id("authorizationServers"), None);
         assert_eq!(resource_for_id("00u"), None);
         assert_eq!(resource_for_id("users"), None);
         assert_eq!(

@@ -2,7 +2,7 @@
 //! `data/okta/spec-index.json`, and by the test that fails when that file is stale; the shell
 //! itself only reads the finished index.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value};
 
@@ -72,7 +72,9 @@ fn index_of(doc: &Value) -> Index {
             operations.push(operation_of(doc, path, method, op, shared, &mut schemas));
         }
     }
+    let id_prefixes = id_prefixes(doc, paths);
     Index {
+        id_prefixes,
         version: doc
             .pointer("/info/version")
             .and_then(Value::as_str)
@@ -81,6 +83,60 @@ fn index_of(doc: &Value) -> Index {
         operations,
         schemas,
     }
+}
+
+/// The prefixes of Okta ids, from the examples of `GET /api/v1/COLLECTION/{id}`: an example's
+/// `id` that looks like an Okta id (20 letters and digits, a prefix of three lower-case letters
+/// or digits) names its collection's prefix. A prefix seen in two collections' examples (`0oa`
+/// in apps, identity providers and log streams) says nothing and is left out.
+fn id_prefixes(doc: &Value, paths: &Map<String, Value>) -> BTreeMap<String, String> {
+    let mut seen: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (path, item) in paths {
+        let Some(rest) = path.strip_prefix("/api/v1/") else {
+            continue;
+        };
+        let Some((collection, last)) = rest.rsplit_once('/') else {
+            continue;
+        };
+        if collection.contains('{') || !(last.starts_with('{') && last.ends_with('}')) {
+            continue;
+        }
+        let Some(responses) = item.pointer("/get/responses").and_then(Value::as_object) else {
+            continue;
+        };
+        let examples = responses
+            .iter()
+            .filter(|(code, _)| code.starts_with('2'))
+            .filter_map(|(_, r)| resolve(doc, r).pointer("/content/application~1json"))
+            .flat_map(|content| {
+                let named = content
+                    .get("examples")
+                    .and_then(Value::as_object)
+                    .into_iter()
+                    .flat_map(|e| e.values())
+                    .filter_map(|e| resolve(doc, e).get("value"));
+                named.chain(content.get("example"))
+            });
+        for example in examples {
+            let Some(id) = example.get("id").and_then(Value::as_str) else {
+                continue;
+            };
+            let looks_like_okta = id.len() == 20 && id.chars().all(|c| c.is_ascii_alphanumeric());
+            let prefix = &id[..id.len().min(3)];
+            let lower = prefix
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
+            if looks_like_okta && lower {
+                seen.entry(prefix.to_string())
+                    .or_default()
+                    .insert(collection.to_string());
+            }
+        }
+    }
+    seen.into_iter()
+        .filter(|(_, collections)| collections.len() == 1)
+        .filter_map(|(prefix, collections)| Some((prefix, collections.into_iter().next()?)))
+        .collect()
 }
 
 fn operation_of(

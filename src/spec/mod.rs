@@ -29,6 +29,10 @@ pub struct Index {
     pub operations: Vec<Operation>,
     /// Component schemas by name, plus inline request bodies as `operationId:body`.
     pub schemas: BTreeMap<String, Schema>,
+    /// The prefix of a kind of Okta id and the collection it names (`nzo` → `zones`), from the
+    /// ids in the spec's examples of `GET /api/v1/COLLECTION/{id}`.
+    #[serde(default)]
+    pub id_prefixes: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -148,8 +152,9 @@ pub fn to_json(index: &Index) -> String {
         .map(|(name, schema)| format!("{}: {}", line(name), line(schema)))
         .collect();
     format!(
-        "{{\"version\": {},\n\"operations\": [\n{}\n],\n\"schemas\": {{\n{}\n}}}}\n",
+        "{{\"version\": {},\n\"id_prefixes\": {},\n\"operations\": [\n{}\n],\n\"schemas\": {{\n{}\n}}}}\n",
         line(&index.version),
+        line(&index.id_prefixes),
         ops.join(",\n"),
         schemas.join(",\n")
     )
@@ -277,6 +282,13 @@ impl Index {
         };
         let wanted = first(bare_path(path));
         self.operations.iter().any(|op| first(&op.path) == wanted)
+    }
+
+    /// Whether some path of the spec has `word` as one of its segments (`authorizationServers`).
+    pub fn names_segment(&self, word: &str) -> bool {
+        self.operations
+            .iter()
+            .any(|op| op.path.split('/').any(|segment| segment == word))
     }
 
     /// Resources that can be listed or read with no id: `users`, `groups/rules`,

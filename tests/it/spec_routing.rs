@@ -47,3 +47,23 @@ fn follow_posts_a_lifecycle_link_the_spec_has_only_as_post() {
     assert!(stderr.contains("#2 POST /api/v1/users/00u"), "{stderr}");
     assert!(stderr.contains("/lifecycle/suspend  "), "{stderr}");
 }
+
+/// The prefixes of kinds the shell was never told about come from the spec's examples: a
+/// network zone's `nzo…` and a brand's `bnd…` go to their collections; `0oa…` stays an app's.
+#[test]
+fn ids_are_routed_by_the_prefixes_in_the_spec_s_examples() {
+    // The demo org does not have them: -k goes on after each 404.
+    let (_, _, stderr) = Home::new().run(&[
+        "--demo",
+        "-k",
+        "-c",
+        "get nzo1a2b3c4d5e6f7g8h9; get bnd1a2b3c4d5e6f7g8h9/themes; get 0oa1a2b3c4d5e6f7g8h9",
+    ]);
+    for path in [
+        "GET /api/v1/zones/nzo1a2b3c4d5e6f7g8h9 ",
+        "GET /api/v1/brands/bnd1a2b3c4d5e6f7g8h9/themes ",
+        "GET /api/v1/apps/0oa1a2b3c4d5e6f7g8h9 ",
+    ] {
+        assert!(stderr.contains(path), "{path}: {stderr}");
+    }
+}
