@@ -120,19 +120,15 @@ impl Shell {
         };
         let kind = render::list_kind(Kind::of_path(&entry.url), &items);
         let shown = items.len();
+        if len == 0 {
+            // `[]` says nothing to a person; the count says what was looked for.
+            let more = if has_next(entry) { MORE } else { "" };
+            return Some(format!("no {}{more}", kind.noun()));
+        }
         let Some(table) = render::table(&items, kind, self.style) else {
             return Some(self.screenful_of_json(&entry.body, Some(entry.number)));
         };
-        let more = if http::parse_links(entry.header_values("link"))
-            .iter()
-            .any(|(rel, _)| rel == "next")
-        {
-            " · more: follow next"
-        } else if is_q_search(&entry.url) {
-            " · a q= search is not paged by Okta: use search= for more"
-        } else {
-            ""
-        };
+        let more = paging_hint(entry);
         let count = if shown < len {
             format!(
                 "{shown} of {} shown (all: show {} --json | less)",
@@ -268,6 +264,26 @@ pub fn describe_failure(entry: &Entry) -> String {
         Body::Empty => format!("{} with no body", entry.status),
     };
     render::escape_controls(&line).into_owned()
+}
+
+const MORE: &str = " · more: follow next";
+
+fn has_next(entry: &Entry) -> bool {
+    http::parse_links(entry.header_values("link"))
+        .iter()
+        .any(|(rel, _)| rel == "next")
+}
+
+/// What the footer of a list adds about its paging: a next page, or a `q=` search that Okta
+/// does not page.
+fn paging_hint(entry: &Entry) -> &'static str {
+    if has_next(entry) {
+        MORE
+    } else if is_q_search(&entry.url) {
+        " · a q= search is not paged by Okta: use search= for more"
+    } else {
+        ""
+    }
 }
 
 /// A `q=` listing: Okta answers it with one page and no `next`.

@@ -217,6 +217,11 @@ fn big_tables_keep_the_columns_a_room_reads() {
     );
     assert!(!table.contains("ID "), "no id column: {table}");
     assert!(!table.contains("00u"), "no ids: {table}");
+    // An empty list says what it did not find, not `[]`.
+    sh.send_line("ls groups q=nothing-like-this").unwrap();
+    sh.expect("#2 GET groups?q=nothing-like-this  200  0 groups")
+        .unwrap();
+    sh.expect("no groups\r\n").unwrap();
     sh.send(ControlCode::EndOfTransmission).unwrap();
     sh.expect(expectrl::Eof).unwrap();
 }
