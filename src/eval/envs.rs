@@ -27,15 +27,15 @@ impl Shell {
                 "no environments yet: `env add NAME URL token=…`, or start with --demo".into(),
             );
         }
-        let rows: Vec<[String; 6]> = self
+        let rows: Vec<[String; 7]> = self
             .session
             .environments
             .iter()
             .enumerate()
             .map(|(i, env)| {
-                let auth = match &env.auth {
+                let (auth, scopes) = match &env.auth {
                     Some(a) => self.describe_auth(env, a),
-                    None => "none".into(),
+                    None => ("none".into(), String::new()),
                 };
                 [
                     if Some(i) == self.session.active {
@@ -49,19 +49,25 @@ impl Shell {
                     auth,
                     env.origin.to_string(),
                     if env.protected { "yes" } else { "" }.to_string(),
+                    scopes,
                 ]
             })
             .collect();
         let json = rows
             .iter()
-            .map(|[active, name, url, auth, from, protected]| {
-                serde_json::json!({
+            .map(|[active, name, url, auth, from, protected, scopes]| {
+                let mut env = serde_json::json!({
                     "name": name, "url": url, "auth": auth, "from": from,
                     "active": !active.is_empty(), "protected": !protected.is_empty(),
-                })
+                });
+                if !scopes.is_empty() {
+                    env["scopes"] = scopes.split(' ').collect();
+                }
+                env
             })
             .collect();
-        let header = ["", "NAME", "URL", "AUTH", "FROM", "PROTECTED"].map(String::from);
+        // SCOPES last: the column a narrow terminal drops first.
+        let header = ["", "NAME", "URL", "AUTH", "FROM", "PROTECTED", "SCOPES"].map(String::from);
         Outcome::Listing {
             text: render::grid(
                 header.to_vec(),
@@ -72,11 +78,11 @@ impl Shell {
         }
     }
 
-    /// The AUTH column: the kind and something to tell credentials apart; for a service app
-    /// also its scopes and when its current token runs out.
-    fn describe_auth(&self, env: &Environment, auth: &Auth) -> String {
+    /// The AUTH and SCOPES columns: the kind and something to tell credentials apart; for a
+    /// service app, when its current token runs out, and the scopes it holds (or asks for).
+    fn describe_auth(&self, env: &Environment, auth: &Auth) -> (String, String) {
         let Auth::ServiceApp(app) = auth else {
-            return auth.describe();
+            return (auth.describe(), String::new());
         };
         let status = url::Url::parse(&env.url)
             .ok()
@@ -90,18 +96,16 @@ impl Shell {
                 let expiry = if s.expires_in.is_zero() {
                     "token expired".to_string()
                 } else {
-                    format!("token expires in {}", render::duration_words(s.expires_in))
+                    format!("token {} left", render::duration_words(s.expires_in))
                 };
-                format!(
-                    "{kind} {} ({}; {expiry})",
-                    app.client_id,
-                    s.scopes.join(" ")
+                (
+                    format!("{kind} {}, {expiry}", app.client_id),
+                    s.scopes.join(" "),
                 )
             }
-            None => format!(
-                "{} ({}; no token yet)",
-                auth.describe(),
-                app.scopes.join(" ")
+            None => (
+                format!("{}, no token yet", auth.describe()),
+                app.scopes.join(" "),
             ),
         }
     }

@@ -35,9 +35,10 @@ fn env_add_keeps_where_the_key_is_never_the_key_and_env_shows_the_app() {
     ]);
     assert!(ok, "{err}");
     let row = env_row(&out, "svc");
+    assert_eq!(row["auth"], "OAuth+DPoP 0oa1b2c3d4e5f6g7h8i9, no token yet");
     assert_eq!(
-        row["auth"],
-        "OAuth+DPoP 0oa1b2c3d4e5f6g7h8i9 (okta.users.read okta.users.manage; no token yet)"
+        row["scopes"],
+        serde_json::json!(["okta.users.read", "okta.users.manage"])
     );
     let saved = std::fs::read_to_string(home.config_dir().join("environments.json")).unwrap();
     let saved: serde_json::Value = serde_json::from_str(&saved).unwrap();
@@ -120,13 +121,17 @@ fn okta_yaml_and_okta_client_variables_in_private_key_mode_are_service_apps() {
         String::from_utf8_lossy(&out.stderr),
     );
     assert!(out.status.success(), "{stderr}");
+    let yaml = env_row(&stdout, "okta.yaml");
+    assert_eq!(yaml["auth"], "OAuth 0oayaml0000000000001, no token yet");
     assert_eq!(
-        env_row(&stdout, "okta.yaml")["auth"],
-        "OAuth 0oayaml0000000000001 (okta.users.read okta.groups.read; no token yet)"
+        yaml["scopes"],
+        serde_json::json!(["okta.users.read", "okta.groups.read"])
     );
+    let vars = env_row(&stdout, "okta-client");
+    assert_eq!(vars["auth"], "OAuth 0oavars0000000000001, no token yet");
     assert_eq!(
-        env_row(&stdout, "okta-client")["auth"],
-        "OAuth 0oavars0000000000001 (okta.users.read okta.logs.read; no token yet)"
+        vars["scopes"],
+        serde_json::json!(["okta.users.read", "okta.logs.read"])
     );
     assert!(!stdout.contains(key_body()) && !stderr.contains(key_body()));
 }
@@ -187,11 +192,13 @@ fn read_scopes_list_users_and_a_write_is_refused_naming_the_scope_then_manage_sc
         .unwrap();
     let auth = rw["auth"].as_str().unwrap();
     assert!(
-        auth.starts_with(&format!(
-            "OAuth {} (okta.users.read okta.users.manage; token expires in 59 min",
-            demo.client_id
-        )) || auth.contains("token expires in 60 min"),
+        auth == format!("OAuth {}, token 59 min left", demo.client_id)
+            || auth == format!("OAuth {}, token 60 min left", demo.client_id),
         "{auth}"
+    );
+    assert_eq!(
+        rw["scopes"],
+        serde_json::json!(["okta.users.read", "okta.users.manage"])
     );
 
     // The access token appears only where it was asked for (`as curl --reveal`): never in the
