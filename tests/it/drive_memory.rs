@@ -7,9 +7,7 @@ use serde_json::Value;
 /// Runs `commands` against `demo` with `--keep-mb keep_mb`, through pipes.
 fn run(home: &Home, demo: &DemoProcess, keep_mb: &str, commands: &str) -> (bool, String, String) {
     let out = home
-        .command()
-        .env("OKTA_CLIENT_ORGURL", &demo.url)
-        .env("OKTA_CLIENT_TOKEN", &demo.token)
+        .command_on(demo)
         .args(["--keep-mb", keep_mb, "-c", commands])
         .output()
         .expect("run oktash");

@@ -158,9 +158,7 @@ fn env_lists_every_source_masked_and_env_rm_forgets() {
     let out = home.command().args(["-c", &add]).output().unwrap();
     assert!(out.status.success());
     let out = home
-        .command()
-        .env("OKTA_CLIENT_ORGURL", &demo.url)
-        .env("OKTA_CLIENT_TOKEN", &demo.token)
+        .command_on(&demo)
         .args(["--demo", "-c", "env"])
         .output()
         .unwrap();

@@ -49,9 +49,7 @@ fn paging_paces_itself_and_never_meets_a_429() {
     let demo = DemoProcess::start(&["--rate-limit", "25", "--rate-window", "5", "--users", "200"]);
     let home = Home::new();
     let out = home
-        .command()
-        .env("OKTA_CLIENT_ORGURL", &demo.url)
-        .env("OKTA_CLIENT_TOKEN", &demo.token)
+        .command_on(&demo)
         .args(["-c", "ls users limit=5 --all > users.json"])
         .output()
         .unwrap();
@@ -97,10 +95,8 @@ fn a_429_is_waited_out_with_a_countdown() {
     let expected = reset.saturating_sub(now) + 1;
 
     let home = Home::new();
-    let mut cmd = home.command();
-    cmd.env("OKTA_CLIENT_ORGURL", &demo.url)
-        .env("OKTA_CLIENT_TOKEN", &demo.token)
-        .args(["-c", "ls groups limit=1"]);
+    let mut cmd = home.command_on(&demo);
+    cmd.args(["-c", "ls groups limit=1"]);
     let started = Instant::now();
     let mut sh = crate::common::pty_of(cmd);
     sh.set_expect_timeout(Some(Duration::from_secs(100)));
@@ -122,9 +118,7 @@ fn a_429_is_waited_out_with_a_countdown() {
 fn ctrl_c_cancels_a_wait_and_keeps_what_was_fetched() {
     let demo = DemoProcess::start(&["--rate-limit", "3"]);
     let home = Home::new();
-    let mut cmd = home.command();
-    cmd.env("OKTA_CLIENT_ORGURL", &demo.url)
-        .env("OKTA_CLIENT_TOKEN", &demo.token);
+    let cmd = home.command_on(&demo);
     let mut sh = crate::common::pty_of(cmd);
     sh.expect("okta-client> ").unwrap();
     sh.send_line("ls users limit=5 --all").unwrap();

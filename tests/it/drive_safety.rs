@@ -121,9 +121,7 @@ fn the_token_never_reaches_another_origin() {
 
 fn user_status(home: &Home, demo: &DemoProcess, id: &str) -> String {
     let out = home
-        .command()
-        .env("OKTA_CLIENT_ORGURL", &demo.url)
-        .env("OKTA_CLIENT_TOKEN", &demo.token)
+        .command_on(demo)
         .args(["-c", &format!("get {id} | jq -r .status")])
         .output()
         .unwrap();
@@ -132,9 +130,7 @@ fn user_status(home: &Home, demo: &DemoProcess, id: &str) -> String {
 
 fn third_user(home: &Home, demo: &DemoProcess) -> String {
     let out = home
-        .command()
-        .env("OKTA_CLIENT_ORGURL", &demo.url)
-        .env("OKTA_CLIENT_TOKEN", &demo.token)
+        .command_on(demo)
         .args(["-c", "ls users limit=3 | jq -r '.[2].id'"])
         .output()
         .unwrap();
@@ -193,18 +189,12 @@ fn protected_writes_need_yes_when_not_interactive() {
 fn a_write_over_several_targets_needs_yes_when_not_interactive() {
     let demo = DemoProcess::start(&[]);
     let home = Home::new();
-    let out = home
-        .command()
-        .env("OKTA_CLIENT_ORGURL", &demo.url)
-        .env("OKTA_CLIENT_TOKEN", &demo.token)
-        .args([
-            "-c",
-            "ls users limit=4; post users/$last.id/lifecycle/suspend",
-        ])
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(!out.status.success());
+    let (ok, _, stderr) = home.run_on(
+        &demo,
+        &[],
+        "ls users limit=4; post users/$last.id/lifecycle/suspend",
+    );
+    assert!(!ok);
     assert!(stderr.contains("POST on 4 targets"), "{stderr}");
     assert!(stderr.contains("--yes"), "{stderr}");
 }

@@ -204,59 +204,27 @@ fn lists_do_not_multiply_and_large_read_fan_outs_ask_first() {
     );
 
     let demo = DemoProcess::start(&["--users", "300"]);
-    let env = |cmd: &mut assert_cmd::Command| {
-        cmd.env("OKTA_CLIENT_ORGURL", &demo.url)
-            .env("OKTA_CLIENT_TOKEN", &demo.token);
-    };
-    let mut cmd = home.assert();
-    env(&mut cmd);
-    let out = cmd
-        .args(["-c", "ls users limit=200; get $last.id"])
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let (ok, _, stderr) = home.run_on(&demo, &[], "ls users limit=200; get $last.id");
+    assert!(!ok, "{stderr}");
     assert!(
         stderr.contains("GET on 200 targets") && stderr.contains("needs confirmation above 100"),
         "{stderr}"
     );
     assert!(!stderr.contains("#2 GET"), "nothing was sent: {stderr}");
 
-    let mut cmd = home.assert();
-    env(&mut cmd);
-    let out = cmd
-        .args(["--yes", "-c", "ls users limit=200; get $last.id"])
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{stderr}");
+    let (ok, _, stderr) = home.run_on(&demo, &["--yes"], "ls users limit=200; get $last.id");
+    assert!(ok, "{stderr}");
     assert!(stderr.contains("#2 GET"), "{stderr}");
     // A fan-out at the threshold goes without asking.
-    let mut cmd = home.assert();
-    env(&mut cmd);
-    let out = cmd
-        .args(["-c", "ls users limit=100; get $last.id"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let (ok, _, stderr) = home.run_on(&demo, &[], "ls users limit=100; get $last.id");
+    assert!(ok, "{stderr}");
 }
 
 #[test]
 fn the_environment_from_okta_client_variables_can_be_used_by_name() {
     let demo = DemoProcess::start(&[]);
     let home = Home::new();
-    let out = home
-        .assert()
-        .env("OKTA_CLIENT_ORGURL", &demo.url)
-        .env("OKTA_CLIENT_TOKEN", &demo.token)
-        .args(["-c", "env; use okta-client; get me"])
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{stderr}");
+    let (ok, _, stderr) = home.run_on(&demo, &[], "env; use okta-client; get me");
+    assert!(ok, "{stderr}");
     assert!(stderr.contains("#1 GET /api/v1/users/me  200"), "{stderr}");
 }

@@ -60,9 +60,7 @@ fn sigint_at_random_times_stops_an_export_in_a_pipe() {
     let home = Home::new();
     for delay in random_delays(10, 50, 1000) {
         let child = home
-            .command()
-            .env("OKTA_CLIENT_ORGURL", &demo.url)
-            .env("OKTA_CLIENT_TOKEN", &demo.token)
+            .command_on(&demo)
             .args(["-c", "ls users limit=200 --all > out.json"])
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -97,9 +95,7 @@ fn sigint_at_random_times_stops_an_export_in_a_pipe() {
 }
 
 fn spawn_against(home: &Home, demo: &DemoProcess) -> Session {
-    let mut cmd = home.command();
-    cmd.env("OKTA_CLIENT_ORGURL", &demo.url)
-        .env("OKTA_CLIENT_TOKEN", &demo.token);
+    let cmd = home.command_on(demo);
     let mut sh = crate::common::pty_of(cmd);
     sh.set_expect_timeout(Some(Duration::from_secs(30)));
     sh.expect("okta-client> ").unwrap();
@@ -181,9 +177,7 @@ fn sigint_in_a_parallel_fan_out_stops_launching_and_keeps_what_came_back() {
     let list = serde_json::to_string(&ids).unwrap();
     // 60 answers at 200 ms, 4 at a time: three seconds at least.
     let child = home
-        .command()
-        .env("OKTA_CLIENT_ORGURL", &demo.url)
-        .env("OKTA_CLIENT_TOKEN", &demo.token)
+        .command_on(&demo)
         .args([
             "--parallel",
             "4",

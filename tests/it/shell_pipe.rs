@@ -198,19 +198,8 @@ fn writes_to_a_file_and_pipes_to_a_program() {
 fn environment_variables_pick_the_org_and_env_add_saves_0600() {
     let demo = DemoProcess::start(&[]);
     let home = Home::new();
-    let out = home
-        .command()
-        .env("OKTA_CLIENT_ORGURL", &demo.url)
-        .env("OKTA_CLIENT_TOKEN", &demo.token)
-        .args(["-c", "get me; env"])
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let (ok, stdout, stderr) = home.run_on(&demo, &[], "get me; env");
+    assert!(ok, "{stderr}");
     assert!(stdout.contains("OKTA_CLIENT_*"), "{stdout}");
     assert!(!stdout.contains(&demo.token));
 

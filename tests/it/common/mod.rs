@@ -58,8 +58,17 @@ impl Home {
         outcome(self.command().args(args).output().expect("run oktash"))
     }
 
-    /// `oktash ARGS -c COMMANDS` against a demo org process (as environment `okta-client`, from
-    /// OKTA_CLIENT_*), through pipes.
+    /// The binary pointed at a demo org process: its environment `okta-client` comes from
+    /// OKTA_CLIENT_*.
+    pub fn command_on(&self, demo: &DemoProcess) -> Command {
+        let mut cmd = self.command();
+        cmd.env("OKTA_CLIENT_ORGURL", &demo.url)
+            .env("OKTA_CLIENT_TOKEN", &demo.token);
+        cmd
+    }
+
+    /// `oktash ARGS -c COMMANDS` against a demo org process (as environment `okta-client`),
+    /// through pipes.
     pub fn run_on(
         &self,
         demo: &DemoProcess,
@@ -67,9 +76,7 @@ impl Home {
         commands: &str,
     ) -> (bool, String, String) {
         let out = self
-            .command()
-            .env("OKTA_CLIENT_ORGURL", &demo.url)
-            .env("OKTA_CLIENT_TOKEN", &demo.token)
+            .command_on(demo)
             .args(args)
             .args(["-c", commands])
             .output()
