@@ -288,9 +288,10 @@ impl Cursor {
     }
 }
 
-/// While a step is typed, keys pressed are not echoed (they would break the line being drawn):
-/// the terminal keeps them, and rustyline reads them once the step is on its prompt. Ctrl-C still
-/// raises SIGINT. The terminal is put back as it was on drop.
+/// While a step is typed, keys pressed are not echoed (they would break the line being drawn) nor
+/// edited by the terminal's line discipline (its Ctrl-U would swallow them): they wait, as
+/// pressed, for rustyline to read once the step is on its prompt. Ctrl-C still raises SIGINT.
+/// The terminal is put back as it was on drop.
 struct QuietInput {
     #[cfg(unix)]
     saved: Option<nix::sys::termios::Termios>,
@@ -305,7 +306,9 @@ impl QuietInput {
             let saved = tcgetattr(&stdin).ok();
             if let Some(saved) = &saved {
                 let mut quiet = saved.clone();
-                quiet.local_flags.remove(LocalFlags::ECHO);
+                quiet
+                    .local_flags
+                    .remove(LocalFlags::ECHO | LocalFlags::ICANON);
                 let _ = tcsetattr(&stdin, SetArg::TCSANOW, &quiet);
             }
             QuietInput { saved }
