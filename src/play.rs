@@ -14,7 +14,7 @@
 use std::io::{self, Write};
 use std::time::Duration;
 
-use crate::eval::ScriptFile;
+use crate::eval::{mask_secrets, ScriptFile};
 use crate::lang::{self, ScriptPart};
 
 /// How fast a step is typed onto the prompt, in characters per second; 0 puts it there at once.
@@ -55,13 +55,17 @@ struct Step {
     /// The comment lines just before the command.
     narration: Vec<String>,
     command: String,
+    /// What the prompt shows: the command with its secrets masked, as the history file keeps
+    /// it (a password in a script is not put on a projector). Entered unchanged, the command
+    /// runs; edited, the masked part is refused as a recalled masked token is.
+    shown: String,
 }
 
 /// What a line the presenter entered is, for the playback.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Turn {
-    /// The step, as offered or edited: it runs as step `number` (1-based).
-    Step { number: usize },
+    /// The step, as offered or edited: `line` runs as step `number` (1-based).
+    Step { number: usize, line: String },
     /// A command of the presenter's own: it runs, and the step waits.
     Own,
     /// Nothing to run: the step comes back onto the prompt.
@@ -78,6 +82,7 @@ impl Playback {
                 ScriptPart::Narration(line) => narration.push(line.to_string()),
                 ScriptPart::Command { text, .. } => steps.push(Step {
                     narration: std::mem::take(&mut narration),
+                    shown: mask_secrets(&text),
                     command: text.into_owned(),
                 }),
             }
@@ -106,7 +111,7 @@ impl Playback {
     /// The command to put on the prompt now, if a step is offered.
     pub fn offered(&self) -> Option<&str> {
         let step = self.steps.get(self.next)?;
-        self.offering.then_some(step.command.as_str())
+        self.offering.then_some(step.shown.as_str())
     }
 
     /// The narration of the offered step, the first time it is offered.
@@ -136,10 +141,18 @@ impl Playback {
     pub fn answer(&mut self, line: &str, offered: bool, cleared: bool) -> Turn {
         let empty = line.trim().is_empty();
         match self.steps.get(self.next) {
-            Some(step) if offered && (line == step.command || !cleared) => {
+            Some(step) if offered && (line == step.shown || !cleared) => {
+                let line = if line == step.shown {
+                    step.command.clone()
+                } else {
+                    line.to_string()
+                };
                 self.next += 1;
                 self.narrated = false;
-                Turn::Step { number: self.next }
+                Turn::Step {
+                    number: self.next,
+                    line,
+                }
             }
             Some(_) if empty => {
                 self.offering = true;
@@ -359,7 +372,10 @@ mod tests {
         let mut p = playback("ls users\nls groups\n");
         assert_eq!(
             p.answer("ls users limit=2", true, false),
-            Turn::Step { number: 1 }
+            Turn::Step {
+                number: 1,
+                line: "ls users limit=2".into()
+            }
         );
         // Cleared and typed over: the presenter's own; the step waits off the prompt.
         assert_eq!(p.answer("vars", true, true), Turn::Own);
@@ -372,9 +388,28 @@ mod tests {
         assert_eq!(p.answer("", true, true), Turn::Resume);
         assert_eq!(p.offered(), Some("ls groups"));
         // Cleared and typed again as it was: the step.
-        assert_eq!(p.answer("ls groups", true, true), Turn::Step { number: 2 });
+        assert_eq!(
+            p.answer("ls groups", true, true),
+            Turn::Step {
+                number: 2,
+                line: "ls groups".into()
+            }
+        );
         assert!(p.finished());
         assert_eq!(p.offered(), None);
+    }
+
+    #[test]
+    fn a_secret_is_masked_on_the_prompt_and_sent_when_the_step_is_not_edited() {
+        let mut p = playback("set token = SuperSecret1\n");
+        assert_eq!(p.offered(), Some("set token = ••••"));
+        assert_eq!(
+            p.answer("set token = ••••", true, false),
+            Turn::Step {
+                number: 1,
+                line: "set token = SuperSecret1".into()
+            }
+        );
     }
 
     #[test]

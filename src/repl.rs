@@ -243,9 +243,11 @@ pub fn run(shell: &mut Shell, play: Option<ScriptFile>, speed: TypingSpeed) -> a
             let cleared = editor.helper().is_some_and(|h| h.emptied.get());
             playback.answer(&line, offered.is_some(), cleared)
         });
-        if turn == Some(Turn::Resume) {
-            continue;
-        }
+        let line = match &turn {
+            Some(Turn::Resume) => continue,
+            Some(Turn::Step { line, .. }) => line.clone(),
+            _ => line,
+        };
         if !line.trim().is_empty() {
             let _ = editor.add_history_entry(mask_secrets(&line));
             if let Some(path) = &history_path {
@@ -262,7 +264,7 @@ pub fn run(shell: &mut Shell, play: Option<ScriptFile>, speed: TypingSpeed) -> a
                 Some(failure)
             }
         };
-        if let (Some(Turn::Step { number }), Some(failure)) = (turn, failure) {
+        if let (Some(Turn::Step { number, .. }), Some(failure)) = (turn, failure) {
             match (failure, &playback) {
                 // Ctrl-C while a step ran stops the playback, as it does at the prompt.
                 (Failure::Interrupted, _) => playback.take().iter().for_each(stop_playback),
