@@ -147,3 +147,27 @@ fn play_inside_a_session_presents_the_script_and_a_missing_one_is_one_line() {
     sh.send("\x15exit\r").unwrap();
     sh.expect(expectrl::Eof).unwrap();
 }
+
+#[test]
+fn a_multi_line_step_runs_whole_and_a_failed_step_lets_the_presenter_go_on() {
+    let home = Home::new();
+    let path = script(
+        &home,
+        "get users/nobody@example.com\necho {\n  \"a\": [1,\n    2]\n}\n",
+    );
+    let mut sh = play(&home, &path, "1000");
+    sh.expect("(1/2) demo> get users/nobody@example.com")
+        .unwrap();
+    sh.send("\r").unwrap();
+    sh.expect("404").unwrap();
+    sh.expect("step 1 of 2 failed; Enter for the next step, Ctrl-C to stop")
+        .unwrap();
+    // The next step, over three lines, is offered whole and runs as one command.
+    sh.expect("(2/2) demo").unwrap();
+    sh.expect("    2]\r\n}").unwrap();
+    sh.send("\r").unwrap();
+    sh.expect("\"a\": [").unwrap();
+    sh.expect("end of").unwrap();
+    sh.send("exit\r").unwrap();
+    sh.expect(expectrl::Eof).unwrap();
+}
