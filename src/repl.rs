@@ -210,26 +210,7 @@ pub fn run(shell: &mut Shell, play: Option<ScriptFile>, speed: TypingSpeed) -> a
             }
             None => None,
         };
-        let read = match &offered {
-            Some(step) => {
-                shell.interrupt().clear();
-                let painted = match editor.helper() {
-                    Some(helper) => helper.highlight(step, step.len()).into_owned(),
-                    None => step.clone(),
-                };
-                let interrupted = || shell.interrupt().is_raised();
-                // A terminal that cannot be written to shows no typing; the step is still offered.
-                if play::type_step(&prompt, &painted, speed, &interrupted).unwrap_or(true) {
-                    if let Some(helper) = editor.helper() {
-                        helper.emptied.set(false);
-                    }
-                    editor.readline_with_initial(&prompt, (step, ""))
-                } else {
-                    Err(ReadlineError::Interrupted)
-                }
-            }
-            None => editor.readline(&prompt),
-        };
+        let read = read_line(&mut editor, shell, &prompt, offered.as_deref(), speed);
         let line = match read {
             Ok(line) => line,
             Err(ReadlineError::Interrupted) => {
@@ -264,32 +245,70 @@ pub fn run(shell: &mut Shell, play: Option<ScriptFile>, speed: TypingSpeed) -> a
                 Some(failure)
             }
         };
-        if let (Some(Turn::Step { number, .. }), Some(failure)) = (turn, failure) {
-            match (failure, &playback) {
-                // Ctrl-C while a step ran stops the playback, as it does at the prompt.
-                (Failure::Interrupted, _) => playback.take().iter().for_each(stop_playback),
-                (_, Some(playback)) if !playback.finished() => eprintln!(
-                    "step {number} of {} failed; Enter for the next step, Ctrl-C to stop",
-                    playback.step_count()
-                ),
-                _ => {}
-            }
-        }
-        if playback.as_ref().is_some_and(Playback::finished) {
-            if let Some(done) = playback.take() {
-                play::narrate(done.epilogue(), color);
-                eprintln!(
-                    "end of {}: {} played; the session goes on (Ctrl-D exits)",
-                    done.name(),
-                    plural_steps(done.step_count())
-                );
-            }
+        if let Some(Turn::Step { number, .. }) = turn {
+            after_step(&mut playback, number, failure, color);
         }
         if let Some(script) = shell.take_pending_play() {
             playback = start_playback(shell, script).or(playback);
         }
     }
     Ok(())
+}
+
+/// Reads a line at `prompt`: an empty one, or the `offered` play step, typed onto the prompt at
+/// `speed` and then handed to the editor as its line. Ctrl-C while the step is typed reads as
+/// Ctrl-C at the prompt.
+fn read_line(
+    editor: &mut Editor<ShellHelper, FileHistory>,
+    shell: &Shell,
+    prompt: &str,
+    offered: Option<&str>,
+    speed: TypingSpeed,
+) -> rustyline::Result<String> {
+    let Some(step) = offered else {
+        return editor.readline(prompt);
+    };
+    // A Ctrl-C that ended an earlier command must not stop this step.
+    shell.interrupt().clear();
+    let painted = match editor.helper() {
+        Some(helper) => helper.highlight(step, step.len()).into_owned(),
+        None => step.to_string(),
+    };
+    let interrupted = || shell.interrupt().is_raised();
+    // A terminal that cannot be written to shows no typing; the step is still offered.
+    if !play::type_step(prompt, &painted, speed, &interrupted).unwrap_or(true) {
+        return Err(ReadlineError::Interrupted);
+    }
+    if let Some(helper) = editor.helper() {
+        helper.emptied.set(false);
+    }
+    editor.readline_with_initial(prompt, (step, ""))
+}
+
+/// After step `number` ran: a failure is said with what to do next (Ctrl-C stops the playback
+/// instead); after the last step, the script's closing narration and its end, once.
+fn after_step(
+    playback: &mut Option<Playback>,
+    number: usize,
+    failure: Option<Failure>,
+    color: bool,
+) {
+    match (failure, &*playback) {
+        (Some(Failure::Interrupted), _) => playback.take().iter().for_each(stop_playback),
+        (Some(_), Some(going)) if !going.finished() => eprintln!(
+            "step {number} of {} failed; Enter for the next step, Ctrl-C to stop",
+            going.step_count()
+        ),
+        _ => {}
+    }
+    if let Some(done) = playback.take_if(|p| p.finished()) {
+        play::narrate(done.epilogue(), color);
+        eprintln!(
+            "end of {}: {} played; the session goes on (Ctrl-D exits)",
+            done.name(),
+            plural_steps(done.step_count())
+        );
+    }
 }
 
 /// A script to present: its playback on a terminal; away from one (stdout piped), it runs at
