@@ -31,8 +31,7 @@ impl TypingSpeed {
 
     /// The pause after each character; `None` when there is no typing to show.
     fn pause(self) -> Option<Duration> {
-        (self.chars_per_second > 0)
-            .then(|| Duration::from_secs(1) / self.chars_per_second.min(1_000_000))
+        (self.chars_per_second > 0).then(|| Duration::from_secs(1) / self.chars_per_second)
     }
 }
 
@@ -57,7 +56,8 @@ struct Step {
     command: String,
     /// What the prompt shows: the command with its secrets masked, as the history file keeps
     /// it (a password in a script is not put on a projector). Entered unchanged, the command
-    /// runs; edited, the masked part is refused as a recalled masked token is.
+    /// runs; edited, the line runs as entered, mask and all, as a line recalled from the history
+    /// would.
     shown: String,
 }
 
