@@ -180,9 +180,9 @@ fn run_shell(cli: &Cli) -> anyhow::Result<ExitCode> {
     let script = match (&cli.commands, &cli.script) {
         (Some(commands), _) => Some((commands.clone(), "-c".to_string())),
         (None, Some(path)) if path == "-" => Some((read_stdin()?, "stdin".to_string())),
-        (None, Some(path)) => match std::fs::read_to_string(path) {
-            Ok(text) => Some((text, path.clone())),
-            Err(e) => anyhow::bail!("cannot read {path}: {e}"),
+        (None, Some(path)) => match oktash::eval::read_script(path) {
+            Ok(script) => Some((script.text, script.name)),
+            Err(message) => anyhow::bail!(message),
         },
         (None, None) if !std::io::stdin().is_terminal() => {
             Some((read_stdin()?, "stdin".to_string()))
