@@ -192,7 +192,8 @@ pub fn narrate(lines: &[String], color: bool) {
 /// Types `painted` (a step's command with the REPL's highlighting escapes) after `prompt` at
 /// `speed`, then puts the cursor back at the start of the prompt's row for rustyline to draw the
 /// same line over it. Returns false when `interrupted` says Ctrl-C was pressed on the way: the
-/// line so far is left as it is and a new line started.
+/// line so far is left as it is and a new line started. The caller holds a [`QuietInput`] from
+/// before until the editor has read the line.
 pub fn type_step(
     prompt: &str,
     painted: &str,
@@ -202,7 +203,6 @@ pub fn type_step(
     let Some(pause) = speed.pause() else {
         return Ok(true);
     };
-    let _quiet = QuietInput::new();
     let mut out = io::stdout().lock();
     let mut cursor = Cursor::new(terminal_columns());
     out.write_all(prompt.as_bytes())?;
@@ -304,14 +304,16 @@ impl Cursor {
 /// While a step is typed, keys pressed are not echoed (they would break the line being drawn) nor
 /// edited by the terminal's line discipline (its Ctrl-U would swallow them): they wait, as
 /// pressed, for rustyline to read once the step is on its prompt. Ctrl-C still raises SIGINT.
-/// The terminal is put back as it was on drop.
-struct QuietInput {
+/// Held until the editor has read the line, so that no moment in between is back in the
+/// terminal's own line editing (rustyline puts back the mode it found, this one); the terminal
+/// is put back as it was on drop.
+pub struct QuietInput {
     #[cfg(unix)]
     saved: Option<nix::sys::termios::Termios>,
 }
 
 impl QuietInput {
-    fn new() -> QuietInput {
+    pub fn hold() -> QuietInput {
         #[cfg(unix)]
         {
             use nix::sys::termios::{tcgetattr, tcsetattr, LocalFlags, SetArg};

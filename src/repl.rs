@@ -275,6 +275,7 @@ fn read_line(
         None => step.to_string(),
     };
     let interrupted = || shell.interrupt().is_raised();
+    let _quiet = play::QuietInput::hold();
     // A terminal that cannot be written to shows no typing; the step is still offered.
     if !play::type_step(prompt, &painted, speed, &interrupted).unwrap_or(true) {
         return Err(ReadlineError::Interrupted);

@@ -83,6 +83,8 @@ fn steps_are_typed_onto_the_prompt_run_on_enter_and_wait_for_the_presenters_own_
     // A normal session goes on, with what the steps left.
     sh.send("history\r").unwrap();
     sh.expect("#2 GET /api/v1/users/me").unwrap();
+    // Ctrl-D once the prompt is back (before it, the terminal's own line editing reads it).
+    sh.expect("]> ").unwrap();
     sh.send(ControlCode::EndOfTransmission).unwrap();
     sh.expect(expectrl::Eof).expect("Ctrl-D exits");
 }
