@@ -20,7 +20,8 @@ pub struct ScriptFile {
 
 /// Reads a script, or says in one line why `path` holds none: missing, a directory, unreadable,
 /// or not text (bytes that are not UTF-8, or control characters other than tab and line ends,
-/// which would otherwise reach the terminal when `play` shows the script's lines).
+/// which would otherwise reach the terminal when `play` shows the script's lines). A byte-order
+/// mark is dropped.
 pub fn read_script(path: &str) -> Result<ScriptFile, String> {
     use std::io::ErrorKind;
     let cannot = |why: &dyn std::fmt::Display| format!("cannot read {path}: {why}");
@@ -36,16 +37,17 @@ pub fn read_script(path: &str) -> Result<ScriptFile, String> {
     })?;
     let not_text = || cannot(&"binary data, not a script of commands");
     let text = String::from_utf8(bytes).map_err(|_| not_text())?;
+    // Windows line ends are line ends; a lone carriage return would move the cursor.
+    let text = text
+        .strip_prefix('\u{feff}')
+        .unwrap_or(&text)
+        .replace("\r\n", "\n");
     if text
         .chars()
-        .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+        .any(|c| c.is_control() && !matches!(c, '\t' | '\n'))
     {
         return Err(not_text());
     }
-    let text = match text.strip_prefix('\u{feff}') {
-        Some(rest) => rest.to_string(),
-        None => text,
-    };
     Ok(ScriptFile {
         name: path.to_string(),
         text,

@@ -109,7 +109,7 @@ fn a_file_that_is_no_script_stops_play_with_one_line_and_status_2() {
     )
     .unwrap();
     std::fs::write(home.path().join("escape.oktash"), "echo \x1b]0;owned\x07\n").unwrap();
-    std::fs::write(home.path().join("notes.oktash"), "# only words\n").unwrap();
+    std::fs::write(home.path().join("notes.oktash"), "\u{feff}# only words\r\n").unwrap();
     for (file, why) in [
         ("missing.oktash", "no such file"),
         ("folder", "it is a directory, not a script"),
