@@ -55,8 +55,9 @@ fn steps_are_typed_onto_the_prompt_run_on_enter_and_wait_for_the_presenters_own_
     sh.expect("# Step one: the first user.").unwrap();
     sh.expect("(1/3) demo> ls users limit=1").unwrap();
     assert_absent(&mut sh, "#1 GET");
-    sh.send("\r").unwrap();
-    sh.expect("#1 GET /api/v1/users?limit=1").unwrap();
+    // The presenter edits the offered line (Backspace, 2): the edit runs as the step.
+    sh.send("\x7f2\r").unwrap();
+    sh.expect("#1 GET /api/v1/users?limit=2").unwrap();
     sh.expect("# Step two: a login out of it.").unwrap();
     sh.expect("(2/3) demo [").unwrap();
     sh.expect("> echo $last[0].profile.login").unwrap();
