@@ -1,7 +1,7 @@
 //! Scripts and recordings: `source`, `play` away from a terminal, running a script's lines,
 //! `record`.
 
-use std::io::Write;
+use std::io::{Read, Write};
 
 use crate::lang::{self, ScriptPart, Word};
 use crate::render;
@@ -9,6 +9,10 @@ use crate::render;
 use super::mask::mask_secrets;
 use super::output::print_line;
 use super::{fail, plural, Failure, Flow, Outcome, Shell};
+
+/// The largest script read: far more commands than any session runs (a body that large belongs
+/// in a file, `@body.json`).
+const MAX_SCRIPT_BYTES: u64 = 16 << 20;
 
 /// A script read from a file, for `play`, `--play` and `source`.
 #[derive(Debug, Clone)]
@@ -27,7 +31,12 @@ pub fn read_script(path: &str) -> Result<ScriptFile, String> {
     let cannot = |why: &dyn std::fmt::Display| format!("cannot read {path}: {why}");
     let bytes = match std::fs::metadata(path) {
         Ok(meta) if meta.is_dir() => return Err(cannot(&"it is a directory, not a script")),
-        Ok(_) => std::fs::read(path),
+        // Read up to one byte past the cap: `/dev/zero` or a huge log is refused, not read whole.
+        Ok(_) => std::fs::File::open(path).and_then(|file| {
+            let mut bytes = Vec::new();
+            file.take(MAX_SCRIPT_BYTES + 1).read_to_end(&mut bytes)?;
+            Ok(bytes)
+        }),
         Err(e) => Err(e),
     }
     .map_err(|e| match e.kind() {
@@ -35,6 +44,12 @@ pub fn read_script(path: &str) -> Result<ScriptFile, String> {
         ErrorKind::PermissionDenied => cannot(&"permission denied"),
         _ => cannot(&e),
     })?;
+    if bytes.len() as u64 > MAX_SCRIPT_BYTES {
+        return Err(cannot(&format!(
+            "larger than {} MB, not a script of commands",
+            MAX_SCRIPT_BYTES >> 20
+        )));
+    }
     let not_text = || cannot(&"binary data, not a script of commands");
     let text = String::from_utf8(bytes).map_err(|_| not_text())?;
     // Windows line ends are line ends; a lone carriage return would move the cursor.
