@@ -34,7 +34,7 @@ COMMANDS = [
     "show", "show 1", "show --json", "as curl", "as curl 1 --reveal", "help", "help ls",
     "env", "env add x http://127.0.0.1:9 token=abc", "env add y http://127.0.0.1:9",
     "use x", "use okta-client", "env rm x", "collections", "ls requests", "run x",
-    "run 'Users/List Users' limit=2", "import nope.json", "source nope.oktash",
+    "run 'Users/List Users' limit=2", "import nope.json", "source nope.oktash", "play nope.oktash",
     "post users @body.json", "ls users search='profile.department eq \"Eng\"'",
     "demo reset", "set p = @rows.csv", "set p = @body.json", "set p = @rows.jsonl",
     "post users?activate=false {\"profile\": $p[*].profile} --yes", "post users $a[*] --yes",

@@ -97,7 +97,7 @@ pub fn complete(line: &str, pos: usize, data: &Candidates) -> (usize, Vec<Pair>)
     if command == Some("run") {
         return complete_request_name(before, segment_start, data);
     }
-    // File names: after import/source/record, after `@` and after `>`.
+    // File names: after import/source/play/record, after `@` and after `>`.
     let last_token = if at_word_start {
         ""
     } else {
@@ -108,7 +108,7 @@ pub fn complete(line: &str, pos: usize, data: &Candidates) -> (usize, Vec<Pair>)
     } else {
         words.iter().rev().nth(1)
     };
-    if matches!(command, Some("import" | "source" | "record"))
+    if matches!(command, Some("import" | "source" | "play" | "record"))
         || last_token.starts_with('@')
         || previous == Some(&">")
         || last_token.starts_with('>')

@@ -49,6 +49,15 @@ struct Cli {
     /// With --demo: every answer of the demo org waits MS milliseconds, plus up to JITTER more.
     #[arg(long, value_name = "MS[,JITTER]", requires = "demo")]
     latency: Option<oktash_demo::Latency>,
+    /// Present a script step by step for a live demo: each command typed onto the prompt, run on
+    /// Enter, its comments shown as narration. Away from a terminal: run it, each command printed
+    /// before its output.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["commands", "script"])]
+    play: Option<String>,
+    /// How fast --play and `play` type a step onto the prompt, in characters per second (0: at
+    /// once).
+    #[arg(long, value_name = "CPS", default_value_t = oktash::play::TypingSpeed::DEFAULT.chars_per_second)]
+    speed: u32,
     /// A script of commands to run (`-` reads stdin).
     script: Option<String>,
     #[command(subcommand)]
@@ -131,10 +140,22 @@ fn main() -> ExitCode {
     }
 }
 
-/// The shell in one of its modes: `-c`, a script file, piped stdin, or interactive.
+/// The shell in one of its modes: `-c`, a script file, piped stdin, play, or interactive.
 fn run_shell(cli: &Cli) -> anyhow::Result<ExitCode> {
     use std::io::IsTerminal;
 
+    // Read before anything starts: a script that cannot be played is a usage error.
+    let play = match cli.play.as_deref().map(oktash::eval::read_script) {
+        Some(Err(message)) => {
+            eprintln!("oktash: --play: {message}");
+            return Ok(ExitCode::from(2));
+        }
+        Some(Ok(script)) => Some(script),
+        None => None,
+    };
+    let speed = oktash::play::TypingSpeed {
+        chars_per_second: cli.speed,
+    };
     let runtime = tokio::runtime::Runtime::new()?;
     let limits = oktash::session::HistoryLimits {
         max_entries: cli.keep_entries,
@@ -162,12 +183,22 @@ fn run_shell(cli: &Cli) -> anyhow::Result<ExitCode> {
             return Ok(exit_code(failure));
         }
     }
+    if let Some(script) = play {
+        if std::io::stdin().is_terminal() && std::io::stdout().is_terminal() {
+            oktash::repl::run(&mut shell, Some(script), speed)?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        return Ok(match shell.play_script(&script.text, &script.name) {
+            Ok(_) => ExitCode::SUCCESS,
+            Err(failure) => exit_code(failure),
+        });
+    }
     let script = match (&cli.commands, &cli.script) {
         (Some(commands), _) => Some((commands.clone(), "-c".to_string())),
         (None, Some(path)) if path == "-" => Some((read_stdin()?, "stdin".to_string())),
-        (None, Some(path)) => match std::fs::read_to_string(path) {
-            Ok(text) => Some((text, path.clone())),
-            Err(e) => anyhow::bail!("cannot read {path}: {e}"),
+        (None, Some(path)) => match oktash::eval::read_script(path) {
+            Ok(script) => Some((script.text, script.name)),
+            Err(message) => anyhow::bail!(message),
         },
         (None, None) if !std::io::stdin().is_terminal() => {
             Some((read_stdin()?, "stdin".to_string()))
@@ -180,7 +211,7 @@ fn run_shell(cli: &Cli) -> anyhow::Result<ExitCode> {
             Err(failure) => Ok(exit_code(failure)),
         },
         None => {
-            oktash::repl::run(&mut shell)?;
+            oktash::repl::run(&mut shell, None, speed)?;
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -1,9 +1,10 @@
 //! The interactive shell: rustyline with a prompt naming the environment, completion of
 //! commands, resources, `$` references, variables and the ids seen in recent responses, and a
-//! persistent command history (0600, tokens masked).
+//! persistent command history (0600, tokens masked). Play mode (`crate::play`) runs in the same
+//! loop, with the same editor.
 
 use std::borrow::Cow;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::path::PathBuf;
 use std::rc::Rc;
 
@@ -17,7 +18,8 @@ use rustyline::{CompletionType, Config, Context, Editor, Helper};
 use serde_json::Value;
 
 use crate::complete::{self, Candidates};
-use crate::eval::{mask_secrets, Flow, Shell};
+use crate::eval::{mask_secrets, Failure, Flow, ScriptFile, Shell};
+use crate::play::{self, Playback, Turn, TypingSpeed};
 use crate::{config, lang};
 
 #[derive(Helper)]
@@ -28,12 +30,19 @@ struct ShellHelper {
     /// Hints are dimmed and the line highlighted as it is typed, when output has colour
     /// (`render::Style`: a terminal, and no `NO_COLOR`).
     color: bool,
+    /// The line was empty at some moment of this readline. When a play step was offered, that
+    /// is how a command the presenter typed over it is told from an edit of the step.
+    emptied: Cell<bool>,
 }
 
 impl Hinter for ShellHelper {
     type Hint = String;
 
+    /// Also notes an empty line: rustyline asks for a hint after every change of the line.
     fn hint(&self, line: &str, pos: usize, ctx: &Context<'_>) -> Option<String> {
+        if line.is_empty() {
+            self.emptied.set(true);
+        }
         self.hinter.hint(line, pos, ctx)
     }
 }
@@ -166,8 +175,9 @@ fn collect_ids(value: &Value, out: &mut Vec<String>, depth: usize) {
     }
 }
 
-/// Runs the interactive loop until `exit` or Ctrl-D.
-pub fn run(shell: &mut Shell) -> anyhow::Result<()> {
+/// Runs the interactive loop until `exit` or Ctrl-D; with `play`, presents that script first
+/// (`crate::play`), typing its steps at `speed`.
+pub fn run(shell: &mut Shell, play: Option<ScriptFile>, speed: TypingSpeed) -> anyhow::Result<()> {
     let config = Config::builder()
         .auto_add_history(false)
         .history_ignore_space(true)
@@ -176,38 +186,173 @@ pub fn run(shell: &mut Shell) -> anyhow::Result<()> {
         .build();
     let candidates = Rc::new(RefCell::new(Candidates::default()));
     let mut editor: Editor<ShellHelper, FileHistory> = Editor::with_config(config)?;
+    let color = crate::render::Style::detect().color;
     editor.set_helper(Some(ShellHelper {
         candidates: candidates.clone(),
         hinter: HistoryHinter::new(),
-        color: crate::render::Style::detect().color,
+        color,
+        emptied: Cell::new(false),
     }));
     let history_path = prepare_history(&mut editor);
     shell.interactive = true;
     eprintln!("{}", greeting(shell));
+    let mut playback = play.and_then(|script| start_playback(shell, script));
     loop {
         refresh(shell, &candidates);
-        match editor.readline(&shell.prompt()) {
-            Ok(line) => {
-                if !line.trim().is_empty() {
-                    let _ = editor.add_history_entry(mask_secrets(&line));
-                    if let Some(path) = &history_path {
-                        // Saved after every line, so nothing typed is lost on a crash.
-                        let _ = editor.append_history(path);
-                        let _ = config::restrict(path);
-                    }
-                }
-                match shell.run_line(&line) {
-                    Ok(Flow::Exit) => break,
-                    Ok(Flow::Continue) => {}
-                    Err(failure) => failure.report(),
-                }
+        let mut prompt = shell.prompt();
+        if let Some(playback) = &playback {
+            prompt.insert_str(0, &playback.prompt_tag());
+        }
+        let offered = match &mut playback {
+            Some(playback) => {
+                play::narrate(playback.take_narration(), color);
+                playback.offered().map(str::to_string)
             }
-            Err(ReadlineError::Interrupted) => continue,
+            None => None,
+        };
+        let read = read_line(&mut editor, shell, &prompt, offered.as_deref(), speed);
+        let line = match read {
+            Ok(line) => line,
+            Err(ReadlineError::Interrupted) => {
+                playback.take().iter().for_each(stop_playback);
+                continue;
+            }
             Err(ReadlineError::Eof) => break,
             Err(e) => return Err(e.into()),
+        };
+        let turn = playback.as_mut().map(|playback| {
+            let cleared = editor.helper().is_some_and(|h| h.emptied.get());
+            playback.answer(&line, offered.is_some(), cleared)
+        });
+        let line = match &turn {
+            Some(Turn::Resume) => continue,
+            Some(Turn::Step { line, .. }) => line.clone(),
+            _ => line,
+        };
+        if !line.trim().is_empty() {
+            let _ = editor.add_history_entry(mask_secrets(&line));
+            if let Some(path) = &history_path {
+                // Saved after every line, so nothing typed is lost on a crash.
+                let _ = editor.append_history(path);
+                let _ = config::restrict(path);
+            }
+        }
+        let failure = match shell.run_line(&line) {
+            Ok(Flow::Exit) => break,
+            Ok(Flow::Continue) => None,
+            Err(failure) => {
+                failure.report();
+                Some(failure)
+            }
+        };
+        if let Some(Turn::Step { number, .. }) = turn {
+            after_step(&mut playback, number, failure, color);
+        }
+        if let Some(script) = shell.take_pending_play() {
+            playback = start_playback(shell, script).or(playback);
         }
     }
     Ok(())
+}
+
+/// Reads a line at `prompt`: an empty one, or the `offered` play step, typed onto the prompt at
+/// `speed` and then handed to the editor as its line. Ctrl-C while the step is typed reads as
+/// Ctrl-C at the prompt.
+fn read_line(
+    editor: &mut Editor<ShellHelper, FileHistory>,
+    shell: &Shell,
+    prompt: &str,
+    offered: Option<&str>,
+    speed: TypingSpeed,
+) -> rustyline::Result<String> {
+    let Some(step) = offered else {
+        return editor.readline(prompt);
+    };
+    // A Ctrl-C that ended an earlier command must not stop this step.
+    shell.interrupt().clear();
+    let painted = match editor.helper() {
+        Some(helper) => helper.highlight(step, step.len()).into_owned(),
+        None => step.to_string(),
+    };
+    let interrupted = || shell.interrupt().is_raised();
+    let _quiet = play::QuietInput::hold();
+    // A terminal that cannot be written to shows no typing; the step is still offered.
+    if !play::type_step(prompt, &painted, speed, &interrupted).unwrap_or(true) {
+        return Err(ReadlineError::Interrupted);
+    }
+    if let Some(helper) = editor.helper() {
+        helper.emptied.set(false);
+    }
+    editor.readline_with_initial(prompt, (step, ""))
+}
+
+/// After step `number` ran: a failure is said with what to do next (Ctrl-C stops the playback
+/// instead); after the last step, the script's closing narration and its end, once.
+fn after_step(
+    playback: &mut Option<Playback>,
+    number: usize,
+    failure: Option<Failure>,
+    color: bool,
+) {
+    match (failure, &*playback) {
+        (Some(Failure::Interrupted), _) => playback.take().iter().for_each(stop_playback),
+        (Some(_), Some(going)) if !going.finished() => eprintln!(
+            "step {number} of {} failed; Enter for the next step, Ctrl-C to stop",
+            going.step_count()
+        ),
+        _ => {}
+    }
+    if let Some(done) = playback.take_if(|p| p.finished()) {
+        play::narrate(done.epilogue(), color);
+        eprintln!(
+            "end of {}: {} played; the session goes on (Ctrl-D exits)",
+            done.name(),
+            plural_steps(done.step_count())
+        );
+    }
+}
+
+/// A script to present: its playback on a terminal; away from one (stdout piped), it runs at
+/// once as a transcript (`Shell::play_script`), and there is nothing to present.
+fn start_playback(shell: &mut Shell, script: ScriptFile) -> Option<Playback> {
+    use std::io::IsTerminal;
+    if !std::io::stdout().is_terminal() {
+        if let Err(failure) = shell.play_script(&script.text, &script.name) {
+            failure.report();
+        }
+        return None;
+    }
+    match Playback::new(script) {
+        Ok(playback) => {
+            eprintln!(
+                "playing {}: {}. Enter runs each, Ctrl-C stops.",
+                playback.name(),
+                plural_steps(playback.step_count())
+            );
+            Some(playback)
+        }
+        Err(message) => {
+            eprintln!("error: {message}");
+            None
+        }
+    }
+}
+
+fn stop_playback(stopped: &Playback) {
+    eprintln!(
+        "playback of {} stopped at step {} of {}; the session goes on",
+        stopped.name(),
+        stopped.step_number(),
+        stopped.step_count()
+    );
+}
+
+fn plural_steps(count: usize) -> String {
+    if count == 1 {
+        "1 step".to_string()
+    } else {
+        format!("{count} steps")
+    }
 }
 
 /// The first lines a person sees: where they are and what to type first.

@@ -41,6 +41,7 @@ mod values;
 pub use help::help;
 pub use mask::{mask_secrets, mask_secrets_in_place};
 pub use output::describe_failure;
+pub use scripts::{read_script, ScriptFile};
 
 /// Why a command failed. Callers tell the kinds apart by variant; [`Failure::report`] words
 /// each for a person.
@@ -196,6 +197,8 @@ pub struct Shell {
     pub parallel: usize,
     recording: Option<File>,
     source_depth: usize,
+    /// A script `play` asked the REPL to present (see [`Shell::take_pending_play`]).
+    pending_play: Option<ScriptFile>,
     /// Where saved environments live (None: nothing is saved).
     pub config_path: Option<PathBuf>,
     demo: Option<oktash_demo::RunningDemo>,
@@ -219,6 +222,7 @@ impl Shell {
             parallel: DEFAULT_PARALLEL,
             recording: None,
             source_depth: 0,
+            pending_play: None,
             config_path: config::environments_path(),
             demo: None,
         })
@@ -252,6 +256,11 @@ impl Shell {
         } else {
             Ok(())
         }
+    }
+
+    /// Ctrl-C for what runs now; the REPL's play mode watches it while a step is typed out.
+    pub fn interrupt(&self) -> &Interrupt {
+        &self.interrupt
     }
 
     pub fn runtime(&self) -> &tokio::runtime::Runtime {
@@ -436,6 +445,7 @@ impl Shell {
                 }
             }
             Command::Source { file } => self.source(&file)?,
+            Command::Play { file } => self.play(&file)?,
             Command::Record { file } => self.start_recording(file.as_ref())?,
             Command::Help { topic } => {
                 let text = help(topic.as_deref())?;

@@ -116,6 +116,8 @@ pub enum Command {
     AsCurl { entry: Option<u64>, reveal: bool },
     /// `source FILE`
     Source { file: Word },
+    /// `play FILE`: a script presented one step at a time.
+    Play { file: Word },
     /// `record FILE` (or `record off`)
     Record { file: Option<Word> },
     /// `help [TOPIC]`

@@ -358,6 +358,18 @@ pub const SOURCE: CommandDef = CommandDef {
     example: "source setup.oktash",
     ..def("source", "source FILE", "run a script")
 };
+pub const PLAY: CommandDef = CommandDef {
+    help: "  present a script one step at a time, for a live demo: each command is
+  typed onto the prompt (oktash --speed CPS, 0: at once) and runs on Enter;
+  its # comment lines are shown as narration between the steps.
+  Edit the offered line before Enter, or clear it and type your own command:
+  it runs and the step waits; Enter on an empty line brings the step back.
+  The prompt shows the step, (3/7). Ctrl-C stops the playback and keeps the
+  session. Away from a terminal the script runs, each command printed first.
+  (oktash --play FILE starts a session this way.)",
+    example: "play demo.oktash",
+    ..def("play", "play FILE", "present a script step by step")
+};
 pub const RECORD: CommandDef = CommandDef {
     help: "  append every later command to FILE (record off stops)",
     example: "record session.oktash",
@@ -444,6 +456,7 @@ pub const COMMANDS: &[&CommandDef] = &[
     &DEMO,
     &DEMO_RESET,
     &SOURCE,
+    &PLAY,
     &RECORD,
     &OPTION,
     &HELP,

@@ -10,12 +10,14 @@ pub mod ast;
 pub mod commands;
 mod lexer;
 mod parser;
+pub mod script;
 mod template;
 
 pub use ast::*;
 
 pub use commands::{CommandDef, COMMANDS, COMMAND_NAMES};
 pub use lexer::{spans, Span, SpanKind};
+pub use script::ScriptPart;
 
 /// The candidate `word` most likely stands for: the same word in another case; else one at
 /// Damerau-Levenshtein distance 1; else the only candidate that `word` is a prefix of

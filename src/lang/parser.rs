@@ -12,8 +12,8 @@ type PResult<T> = Result<T, ParseError>;
 
 use super::commands::{
     flag_owner, CommandDef as Spec, Flag, AS, AS_CURL, COLLECTIONS, DELETE, DEMO, DEMO_RESET, ECHO,
-    ENV, ENV_ADD, ENV_RM, EXIT, FLAGS, FOLLOW, GET, HELP, HISTORY, IMPORT, LS, OPTION, PATCH, POST,
-    PUT, RECORD, RUN, SET, SHOW, SOURCE, UNSET, USE, VARS,
+    ENV, ENV_ADD, ENV_RM, EXIT, FLAGS, FOLLOW, GET, HELP, HISTORY, IMPORT, LS, OPTION, PATCH, PLAY,
+    POST, PUT, RECORD, RUN, SET, SHOW, SOURCE, UNSET, USE, VARS,
 };
 
 enum ArgKind<'a> {
@@ -547,6 +547,12 @@ impl<'a> Parser<'a> {
                 self.arity(&c, &SOURCE, 1, 1, "`source` needs a FILE of commands")?;
                 let file = self.take_word(c.args.remove(0), "a FILE")?;
                 Command::Source { file }
+            }
+            "play" => {
+                let mut c = self.collect(&PLAY)?;
+                self.arity(&c, &PLAY, 1, 1, "`play` needs a FILE of commands")?;
+                let file = self.take_word(c.args.remove(0), "a FILE")?;
+                Command::Play { file }
             }
             "record" => {
                 let mut c = self.collect(&RECORD)?;

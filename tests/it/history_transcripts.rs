@@ -50,7 +50,7 @@ fn recorded_sessions_replay_as_transcribed() {
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
-fn normalise(text: &str) -> String {
+pub(crate) fn normalise(text: &str) -> String {
     let port = regex::Regex::new(r"127\.0\.0\.1:\d+").unwrap();
     let time = regex::Regex::new(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z").unwrap();
     let uuid =

@@ -26,6 +26,8 @@ mod grammar_corpus;
 mod highlight_pty;
 mod history_transcripts;
 mod parser_props;
+mod play_pipe;
+mod play_pty;
 mod postman_find;
 mod postman_fixtures;
 mod postman_import;

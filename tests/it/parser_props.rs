@@ -82,6 +82,7 @@ const TOKENS: &[&str] = &[
     "as",
     "curl",
     "source",
+    "play",
     "record",
     "off",
     "help",
