@@ -11,7 +11,8 @@ use crate::lang::{self, Root, SpanKind};
 
 /// The SGR parameters of a kind of span. `known_var` says whether a `$name` is a variable of
 /// the session (`$last` and `$N` always read as known: their history may fill in later).
-fn sgr(kind: &SpanKind, known_var: &dyn Fn(&str) -> bool) -> &'static str {
+/// `big` (for a room) dims nothing: a comment is cyan instead.
+fn sgr(kind: &SpanKind, known_var: &dyn Fn(&str) -> bool, big: bool) -> &'static str {
     match kind {
         SpanKind::Command { known: true } => "1;34",
         // An unknown command or variable: red and underlined, as a spell checker would.
@@ -25,12 +26,13 @@ fn sgr(kind: &SpanKind, known_var: &dyn Fn(&str) -> bool) -> &'static str {
         // An unclosed quote or bracket: a warning, the line may still be finished.
         SpanKind::Unfinished => "1;4;33",
         SpanKind::Invalid => "4;31",
+        SpanKind::Comment if big => "36",
         SpanKind::Comment => "2",
     }
 }
 
 /// `line` with escapes around its spans; the line itself when it has none.
-pub fn highlight<'l>(line: &'l str, known_var: &dyn Fn(&str) -> bool) -> Cow<'l, str> {
+pub fn highlight<'l>(line: &'l str, known_var: &dyn Fn(&str) -> bool, big: bool) -> Cow<'l, str> {
     let spans = lang::spans(line);
     if spans.is_empty() {
         return Cow::Borrowed(line);
@@ -38,7 +40,7 @@ pub fn highlight<'l>(line: &'l str, known_var: &dyn Fn(&str) -> bool) -> Cow<'l,
     // The style of each byte: spans come outer first, so an inner span overrides.
     let mut style: Vec<Option<&'static str>> = vec![None; line.len()];
     for span in &spans {
-        let code = sgr(&span.kind, known_var);
+        let code = sgr(&span.kind, known_var, big);
         style[span.range.clone()].fill(Some(code));
     }
     let mut out = String::with_capacity(line.len() + spans.len() * 12);
@@ -98,7 +100,7 @@ mod tests {
     }
 
     fn paint(line: &str) -> String {
-        highlight(line, &known).into_owned()
+        highlight(line, &known, false).into_owned()
     }
 
     /// The kinds of the spans of `line`, with their text.
@@ -158,6 +160,19 @@ mod tests {
         assert_eq!(
             paint(r#"echo "hi $ann""#),
             "\x1b[1;34mecho\x1b[0m \x1b[32m\"hi \x1b[0m\x1b[35m$ann\x1b[0m\x1b[32m\"\x1b[0m"
+        );
+    }
+
+    #[test]
+    fn a_big_screen_dims_no_comment() {
+        let known = |_: &str| true;
+        assert_eq!(
+            highlight("# step one", &known, false),
+            "\x1b[2m# step one\x1b[0m"
+        );
+        assert_eq!(
+            highlight("# step one", &known, true),
+            "\x1b[36m# step one\x1b[0m"
         );
     }
 
@@ -262,7 +277,7 @@ mod tests {
         let start = std::time::Instant::now();
         let rounds = 1000;
         for _ in 0..rounds {
-            std::hint::black_box(highlight(&line, &known));
+            std::hint::black_box(highlight(&line, &known, false));
         }
         let each = start.elapsed() / rounds;
         // Measured 5.6 µs for this 212-byte line in a release build (`cargo test --release

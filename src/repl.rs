@@ -30,6 +30,9 @@ struct ShellHelper {
     /// Hints are dimmed and the line highlighted as it is typed, when output has colour
     /// (`render::Style`: a terminal, and no `NO_COLOR`).
     color: bool,
+    /// `--big` or `option big on`, for a room: hints and comments are not dimmed. Set before
+    /// each line is read, as the option may change between lines.
+    big: Cell<bool>,
     /// The line was empty at some moment of this readline. When a play step was offered, that
     /// is how a command the presenter typed over it is told from an edit of the step.
     emptied: Cell<bool>,
@@ -68,7 +71,7 @@ impl Highlighter for ShellHelper {
         }
         let candidates = self.candidates.borrow();
         let known_var = |name: &str| candidates.variables.iter().any(|v| v == name);
-        crate::highlight::highlight(line, &known_var)
+        crate::highlight::highlight(line, &known_var, self.big.get())
     }
 
     /// Every keystroke may change what a word is (`l` → `ls` → `lsx`), so redraw on each.
@@ -78,7 +81,8 @@ impl Highlighter for ShellHelper {
 
     fn highlight_hint<'h>(&self, hint: &'h str) -> Cow<'h, str> {
         if self.color {
-            Cow::Owned(format!("\x1b[2m{hint}\x1b[0m"))
+            let sgr = if self.big.get() { "36" } else { "2" };
+            Cow::Owned(format!("\x1b[{sgr}m{hint}\x1b[0m"))
         } else {
             Cow::Borrowed(hint)
         }
@@ -191,6 +195,7 @@ pub fn run(shell: &mut Shell, play: Option<ScriptFile>, speed: TypingSpeed) -> a
         candidates: candidates.clone(),
         hinter: HistoryHinter::new(),
         color,
+        big: Cell::new(shell.big()),
         emptied: Cell::new(false),
     }));
     let history_path = prepare_history(&mut editor);
@@ -199,6 +204,9 @@ pub fn run(shell: &mut Shell, play: Option<ScriptFile>, speed: TypingSpeed) -> a
     let mut playback = play.and_then(|script| start_playback(shell, script));
     loop {
         refresh(shell, &candidates);
+        if let Some(helper) = editor.helper() {
+            helper.big.set(shell.big());
+        }
         let mut prompt = shell.prompt();
         if let Some(playback) = &playback {
             prompt.insert_str(0, &playback.prompt_tag());
