@@ -33,6 +33,9 @@ struct ShellHelper {
     /// `--big` or `option big on`, for a room: hints and comments are not dimmed. Set before
     /// each line is read, as the option may change between lines.
     big: Cell<bool>,
+    /// The play step offered on this line: while the line is that step, no history hint is
+    /// shown after it (the room would read the hint as part of the step).
+    offered: RefCell<Option<String>>,
     /// The line was empty at some moment of this readline. When a play step was offered, that
     /// is how a command the presenter typed over it is told from an edit of the step.
     emptied: Cell<bool>,
@@ -45,6 +48,9 @@ impl Hinter for ShellHelper {
     fn hint(&self, line: &str, pos: usize, ctx: &Context<'_>) -> Option<String> {
         if line.is_empty() {
             self.emptied.set(true);
+        }
+        if self.offered.borrow().as_deref() == Some(line) {
+            return None;
         }
         self.hinter.hint(line, pos, ctx)
     }
@@ -196,6 +202,7 @@ pub fn run(shell: &mut Shell, play: Option<ScriptFile>, speed: TypingSpeed) -> a
         hinter: HistoryHinter::new(),
         color,
         big: Cell::new(shell.big()),
+        offered: RefCell::new(None),
         emptied: Cell::new(false),
     }));
     let history_path = prepare_history(&mut editor);
@@ -273,6 +280,9 @@ fn read_line(
     offered: Option<&str>,
     speed: TypingSpeed,
 ) -> rustyline::Result<String> {
+    if let Some(helper) = editor.helper() {
+        *helper.offered.borrow_mut() = offered.map(str::to_string);
+    }
     let Some(step) = offered else {
         return editor.readline(prompt);
     };
