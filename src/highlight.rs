@@ -282,7 +282,7 @@ mod tests {
         let each = start.elapsed() / rounds;
         // Measured 5.6 µs for this 212-byte line in a release build (`cargo test --release
         // --lib a_long_line -- --nocapture`).
-        eprintln!("highlight of a {}-byte line: {each:?}", line.len());
+        crate::note!("highlight of a {}-byte line: {each:?}", line.len());
         assert!(each < std::time::Duration::from_millis(1), "{each:?}");
     }
 }

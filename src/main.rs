@@ -133,7 +133,7 @@ fn main() -> ExitCode {
         None => match run_shell(&cli) {
             Ok(code) => code,
             Err(e) => {
-                eprintln!("oktash: {e:#}");
+                oktash::note!("oktash: {e:#}");
                 ExitCode::FAILURE
             }
         },
@@ -147,7 +147,7 @@ fn run_shell(cli: &Cli) -> anyhow::Result<ExitCode> {
     // Read before anything starts: a script that cannot be played is a usage error.
     let play = match cli.play.as_deref().map(oktash::eval::read_script) {
         Some(Err(message)) => {
-            eprintln!("oktash: --play: {message}");
+            oktash::note!("oktash: --play: {message}");
             return Ok(ExitCode::from(2));
         }
         Some(Ok(script)) => Some(script),
@@ -262,14 +262,14 @@ fn serve_demo(args: ServeArgs) -> ExitCode {
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("oktash: cannot start the async runtime: {e}");
+            oktash::note!("oktash: cannot start the async runtime: {e}");
             return ExitCode::FAILURE;
         }
     };
     match runtime.block_on(oktash_demo::serve_foreground(options)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("oktash demo serve: {e:#}");
+            oktash::note!("oktash demo serve: {e:#}");
             ExitCode::FAILURE
         }
     }

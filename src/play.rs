@@ -180,11 +180,12 @@ impl Playback {
 /// colour: told apart from commands and output, and not dimmed, so the back of the room can read
 /// them.
 pub fn narrate(lines: &[String], color: bool) {
+    let mut out = std::io::stdout().lock();
     for line in lines {
         if color {
-            println!("\x1b[3;36m{line}\x1b[0m");
+            let _ = writeln!(out, "\x1b[3;36m{line}\x1b[0m");
         } else {
-            println!("{line}");
+            let _ = writeln!(out, "{line}");
         }
     }
 }

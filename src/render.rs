@@ -589,7 +589,7 @@ impl Notices {
 
 impl crate::http::Notices for Notices {
     fn retrying(&self, why: &str, attempt: u32, of: u32) {
-        eprintln!("retrying ({why}), attempt {attempt} of {of}");
+        crate::note!("retrying ({why}), attempt {attempt} of {of}");
     }
 
     fn wait_started(&self, why: &str, total: Duration) {
@@ -598,7 +598,7 @@ impl crate::http::Notices for Notices {
                 *line = Some(status_line(indicatif::ProgressBar::new_spinner()));
             }
         } else {
-            eprintln!(
+            crate::note!(
                 "{why}: waiting {}s for the window to reset",
                 total.as_secs_f64().ceil() as u64
             );

@@ -207,7 +207,7 @@ pub fn run(shell: &mut Shell, play: Option<ScriptFile>, speed: TypingSpeed) -> a
     }));
     let history_path = prepare_history(&mut editor);
     shell.interactive = true;
-    eprintln!("{}", greeting(shell));
+    crate::note!("{}", greeting(shell));
     let mut playback = play.and_then(|script| start_playback(shell, script));
     loop {
         refresh(shell, &candidates);
@@ -314,7 +314,7 @@ fn after_step(
 ) {
     match (failure, &*playback) {
         (Some(Failure::Interrupted), _) => playback.take().iter().for_each(stop_playback),
-        (Some(_), Some(going)) if !going.finished() => eprintln!(
+        (Some(_), Some(going)) if !going.finished() => crate::note!(
             "step {number} of {} failed; Enter for the next step, Ctrl-C to stop",
             going.step_count()
         ),
@@ -322,7 +322,7 @@ fn after_step(
     }
     if let Some(done) = playback.take_if(|p| p.finished()) {
         play::narrate(done.epilogue(), color);
-        eprintln!(
+        crate::note!(
             "end of {}: {} played; the session goes on (Ctrl-D exits)",
             done.name(),
             plural_steps(done.step_count())
@@ -342,7 +342,7 @@ fn start_playback(shell: &mut Shell, script: ScriptFile) -> Option<Playback> {
     }
     match Playback::new(script) {
         Ok(playback) => {
-            eprintln!(
+            crate::note!(
                 "playing {}: {}. Enter runs each, Ctrl-C stops.",
                 playback.name(),
                 plural_steps(playback.step_count())
@@ -350,14 +350,14 @@ fn start_playback(shell: &mut Shell, script: ScriptFile) -> Option<Playback> {
             Some(playback)
         }
         Err(message) => {
-            eprintln!("error: {message}");
+            crate::note!("error: {message}");
             None
         }
     }
 }
 
 fn stop_playback(stopped: &Playback) {
-    eprintln!(
+    crate::note!(
         "playback of {} stopped at step {} of {}; the session goes on",
         stopped.name(),
         stopped.step_number(),
@@ -400,7 +400,7 @@ fn prepare_history(editor: &mut Editor<ShellHelper, FileHistory>) -> Option<Path
     let path = config::history_path()?;
     if !path.exists() {
         if let Err(e) = config::create_private(&path) {
-            eprintln!(
+            crate::note!(
                 "note: command history is not kept ({}: {e})",
                 path.display()
             );
@@ -409,7 +409,7 @@ fn prepare_history(editor: &mut Editor<ShellHelper, FileHistory>) -> Option<Path
     }
     let _ = config::restrict(&path);
     if editor.load_history(&path).is_err() {
-        eprintln!(
+        crate::note!(
             "note: could not read the command history at {}",
             path.display()
         );

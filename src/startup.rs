@@ -10,7 +10,7 @@ pub fn load_environments(shell: &mut Shell) {
             Ok(envs) => envs.into_iter().for_each(|e| {
                 shell.session.upsert_env(e);
             }),
-            Err(message) => eprintln!("note: {message}"),
+            Err(message) => crate::note!("note: {message}"),
         }
     }
     match config::from_okta_yaml() {
@@ -18,7 +18,7 @@ pub fn load_environments(shell: &mut Shell) {
             shell.session.upsert_env(env);
         }
         Ok(None) => {}
-        Err(message) => eprintln!("note: {message}"),
+        Err(message) => crate::note!("note: {message}"),
     }
     if let Some(env) = config::from_process_env() {
         let index = shell.session.upsert_env(env);

@@ -42,13 +42,13 @@ impl Shell {
         };
         let findings = check(index, method.as_str(), url, body);
         for warning in &findings.warnings {
-            eprintln!("warning: {warning}");
+            crate::note!("warning: {warning}");
         }
         match findings.errors.as_slice() {
             [] => Ok(()),
             errors if force => {
                 for error in errors {
-                    eprintln!("warning: {error} (sent anyway: --force)");
+                    crate::note!("warning: {error} (sent anyway: --force)");
                 }
                 Ok(())
             }
@@ -64,7 +64,7 @@ impl Shell {
     fn warn_once(&self, why: &str) {
         static WARNED: std::sync::Once = std::sync::Once::new();
         WARNED.call_once(|| {
-            eprintln!("warning: {why}; help, completion and checks from the spec are off")
+            crate::note!("warning: {why}; help, completion and checks from the spec are off")
         });
     }
 }

@@ -241,7 +241,7 @@ impl Shell {
         if let Some(method) = write_method(&request) {
             self.confirm_write(method, std::slice::from_ref(&request.url), yes)?;
         }
-        eprintln!("run {name}");
+        crate::note!("run {name}");
         let response = self.fetch(&request)?;
         Ok(Outcome::Entry(self.store(&request, response)))
     }
@@ -324,7 +324,7 @@ impl Shell {
                     .prepare_run(collection, def, &vars)
                     .map_err(|failure| (failure, "not sent"))
                     .and_then(|request| {
-                        eprintln!("run {name}");
+                        crate::note!("run {name}");
                         let response = self
                             .fetch(&request)
                             .map_err(|failure| (failure, "no answer"))?;
@@ -348,10 +348,10 @@ impl Shell {
                 };
                 let number = self.store(&request, response);
                 let entry = self.entry(Some(number))?;
-                eprintln!("{}", crate::render::entry_line(entry, self.style));
+                crate::note!("{}", crate::render::entry_line(entry, self.style));
                 if entry.status >= 400 {
                     let why = self.failure_line(entry);
-                    eprintln!("error: {why}");
+                    crate::note!("error: {why}");
                     let status = entry.status;
                     cases.push(Case::failed(
                         iteration,
@@ -392,7 +392,7 @@ impl Shell {
             summary.push_str(&format!("; report in {path}"));
         }
         if let Some(failure) = stopped {
-            eprintln!("{summary}");
+            crate::note!("{summary}");
             return Err(failure);
         }
         if failed.is_empty() {

@@ -308,10 +308,11 @@ fn prompt_token(name: &str) -> Result<String, Failure> {
 
 /// Reads a secret without echo.
 pub(super) fn read_secret(question: &str) -> Result<String, Failure> {
-    eprint!("{question}");
-    let _ = std::io::stderr().flush();
+    let mut stderr = std::io::stderr();
+    let _ = write!(stderr, "{question}");
+    let _ = stderr.flush();
     let token = rpassword::read_password()
         .map_err(|e| Failure::Message(format!("cannot read the token: {e}")))?;
-    eprintln!();
+    crate::note!();
     Ok(token.trim().to_string())
 }

@@ -109,12 +109,12 @@ impl Failure {
     pub fn report(&self) {
         match self {
             Failure::OktaError { .. } | Failure::OutputClosed => {}
-            Failure::Interrupted => eprintln!("interrupted; everything so far is kept"),
-            Failure::Parse { .. } => eprintln!("{self}"),
+            Failure::Interrupted => crate::note!("interrupted; everything so far is kept"),
+            Failure::Parse { .. } => crate::note!("{self}"),
             Failure::At { at, failure } if matches!(**failure, Failure::Parse { .. }) => {
-                eprintln!("{at}:\n{failure}")
+                crate::note!("{at}:\n{failure}")
             }
-            other => eprintln!("error: {}", render::escape_controls(&other.to_string())),
+            other => crate::note!("error: {}", render::escape_controls(&other.to_string())),
         }
     }
 }

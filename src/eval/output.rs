@@ -51,7 +51,7 @@ impl Shell {
             }
             Outcome::Entry(n) => {
                 let entry = self.entry(Some(*n))?;
-                eprintln!("{}", render::entry_line(entry, self.style));
+                crate::note!("{}", render::entry_line(entry, self.style));
                 serde_json::to_string_pretty(&entry.body).unwrap_or_default()
             }
             Outcome::Body(n) => {
@@ -67,7 +67,7 @@ impl Shell {
             Outcome::Nothing | Outcome::Written => {}
             Outcome::Text(t) if t.is_empty() => {}
             Outcome::Text(t) if self.style.terminal => print_line(&render::escape_controls(&t))?,
-            Outcome::Text(t) => eprintln!("{}", render::escape_controls(&t)),
+            Outcome::Text(t) => crate::note!("{}", render::escape_controls(&t)),
             Outcome::Listing { text, .. } if self.style.terminal => print_line(&text)?,
             Outcome::Listing { json, .. } => print_line(&render::json(&json, self.style))?,
             Outcome::Value(v) if self.style.terminal => {
@@ -81,9 +81,9 @@ impl Shell {
             Outcome::Body(n) => print_json(&self.entry(Some(n))?.body, self.style)?,
             Outcome::Entry(n) => {
                 let entry = self.entry(Some(n))?;
-                eprintln!("{}", render::entry_line(entry, self.style));
+                crate::note!("{}", render::entry_line(entry, self.style));
                 if entry.status >= 400 {
-                    eprintln!("error: {}", self.failure_line(entry));
+                    crate::note!("error: {}", self.failure_line(entry));
                     return Err(Failure::OktaError { entry: n });
                 }
                 if !self.style.terminal {

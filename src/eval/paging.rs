@@ -133,7 +133,7 @@ impl Shell {
                 let n = self.finish_pages(&url, run)?;
                 if streamed.is_some() {
                     let entry = self.entry(Some(n))?;
-                    eprintln!("{}", render::entry_line(entry, self.style));
+                    crate::note!("{}", render::entry_line(entry, self.style));
                     return Ok(Outcome::Written);
                 }
                 Ok(Outcome::Entry(n))
@@ -142,12 +142,12 @@ impl Shell {
                 if streamed.is_some() || count > 0 {
                     let n = self.finish_pages(&url, run)?;
                     match &streamed {
-                        Some(path) => eprintln!(
+                        Some(path) => crate::note!(
                             "partial: {} from {} written to {path} (kept as #{n})",
                             plural(count as usize, "item"),
                             plural(pages as usize, "page")
                         ),
-                        None => eprintln!(
+                        None => crate::note!(
                             "partial: {} fetched so far, kept as #{n}",
                             plural(count as usize, "item")
                         ),

@@ -44,7 +44,7 @@ impl Shell {
     /// Fails a command whose answer is stored as entry `n` but is not what the API answers.
     fn fail_kept<T>(&self, n: u64, why: String) -> Result<T, Failure> {
         let entry = self.entry(Some(n))?;
-        eprintln!("{}", render::entry_line(entry, self.style));
+        crate::note!("{}", render::entry_line(entry, self.style));
         fail(format!("{why} (kept as #{n})"))
     }
 
@@ -116,7 +116,7 @@ impl Shell {
     fn push_entry(&mut self, entry: Entry) -> u64 {
         let (number, notice) = self.session.history.push(entry);
         if let Some(notice) = notice {
-            eprintln!("{notice}");
+            crate::note!("{notice}");
         }
         number
     }
@@ -193,7 +193,7 @@ impl Shell {
         };
         let n = self.push_gathered(&method, label, gathered);
         if interrupted {
-            eprintln!("kept the {kept} results so far as #{n}");
+            crate::note!("kept the {kept} results so far as #{n}");
             return Err(Failure::Interrupted);
         }
         // Each failed item is named, not the list: the error bodies are in it, in place.
@@ -344,7 +344,7 @@ impl Shell {
             urls.push(self.with_params(url, params)?);
         }
         if params.iter().any(|p| p.key == "q") && (all || max.is_some()) {
-            eprintln!("note: Okta does not page `q=` searches; only the first page exists");
+            crate::note!("note: Okta does not page `q=` searches; only the first page exists");
         }
         if all || max.is_some() {
             if urls.len() != 1 {
@@ -636,11 +636,11 @@ impl Shell {
             return Ok(Outcome::Entry(n));
         };
         if empty && self.style.terminal && matches!(output, Output::Screen) {
-            eprintln!("{}", render::entry_line(self.entry(Some(n))?, self.style));
+            crate::note!("{}", render::entry_line(self.entry(Some(n))?, self.style));
             return Ok(Outcome::Text(note));
         }
         self.emit(Outcome::Entry(n), output)?;
-        eprintln!("{note}");
+        crate::note!("{note}");
         Ok(Outcome::Written)
     }
 

@@ -234,7 +234,7 @@ fn located(at: &str, failure: Failure) -> Failure {
 /// Under `--keep-going`: the failure, and that the script goes on.
 fn report_going_on(at: &str, failure: Failure) {
     match failure {
-        Failure::OktaError { .. } => eprintln!("{at}: failed, going on"),
+        Failure::OktaError { .. } => crate::note!("{at}: failed, going on"),
         failure => located(at, failure).report(),
     }
 }

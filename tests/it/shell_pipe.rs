@@ -383,3 +383,28 @@ fn run_folder_runs_every_request_under_it_and_sums_up() {
         "the run went on to the last request: {stderr}"
     );
 }
+
+/// A reader of stderr that goes away (`2> >(head -1)`) costs the notices, not the commands: no
+/// panic, every command runs and stdout is whole.
+#[test]
+fn a_closed_stderr_pipe_loses_only_the_notices() {
+    let home = Home::new();
+    let mut child = home
+        .command()
+        .args([
+            "--demo",
+            "-c",
+            "ls users limit=2; echo one; ls groups limit=1; echo two",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stderr.take());
+    let out = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    let docs = documents(&stdout);
+    assert_eq!(docs.len(), 4, "{stdout}");
+    assert_eq!(docs[3], "two");
+}
