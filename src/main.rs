@@ -103,6 +103,10 @@ struct ServeArgs {
     /// Requests in flight at once; the one beyond gets Okta's concurrency 429 [default: 75].
     #[arg(long, value_name = "N")]
     concurrency: Option<std::num::NonZeroUsize>,
+    /// Print every operation of Okta's spec as `hand` (modelled by hand) or `generic` (the
+    /// spec-driven engine), with a count, and exit.
+    #[arg(long = "list-operations")]
+    list_operations: bool,
 }
 
 fn main() -> ExitCode {
@@ -191,6 +195,10 @@ fn read_stdin() -> anyhow::Result<String> {
 }
 
 fn serve_demo(args: ServeArgs) -> ExitCode {
+    if args.list_operations {
+        print!("{}", oktash_demo::operations::listing());
+        return ExitCode::SUCCESS;
+    }
     let defaults = oktash_demo::DemoOptions::default();
     let options = oktash_demo::DemoOptions {
         port: args.port,

@@ -14,18 +14,22 @@ mod distance;
 mod dpop;
 mod errors;
 mod find;
+mod generic;
 mod groups;
 mod lifecycle;
 mod limits;
 mod logs;
 mod oauth;
+pub mod operations;
 mod paging;
 mod people;
 mod query;
 mod scopes;
 mod seed;
 mod service_app;
+pub mod spec_build;
 mod store;
+mod template;
 mod users;
 mod views;
 
@@ -50,6 +54,8 @@ use service_app::ServiceApp;
 use store::{Outcome, Store};
 
 pub use distance::Latency;
+pub use generic::{load_time as demo_spec_load_time, MAX_OBJECTS};
+pub use operations::Owner;
 pub use service_app::{DEMO_CLIENT_ID, DEMO_KEY_ID, GRANTED_SCOPES};
 
 /// How to seed and run the demo org.
@@ -151,6 +157,8 @@ impl Drop for RunningDemo {
 /// The org's shared state.
 pub(crate) struct Org {
     store: RwLock<Store>,
+    /// The spec-driven engine's objects, seeded as they are first touched.
+    generic: std::sync::Mutex<generic::State>,
     /// The users seeded at the start: `demo reset` seeds the same again.
     users: usize,
     token: String,
@@ -181,6 +189,7 @@ pub async fn start(options: DemoOptions) -> anyhow::Result<RunningDemo> {
     let store = tokio::task::spawn_blocking(move || Store::seed(users, seed)).await?;
     let org = Arc::new(Org {
         store: RwLock::new(store),
+        generic: Default::default(),
         token: options.token.clone(),
         readonly_token: options.readonly_token.clone(),
         limits: Limits::new(options.rate_limit, options.rate_window_secs),
@@ -455,6 +464,8 @@ pub(crate) enum Reply {
         etag: Option<String>,
     },
     NoContent,
+    /// A success the spec declares without a body (`202 Accepted`).
+    Empty(u16),
 }
 
 impl Reply {
@@ -788,6 +799,14 @@ fn route(org: &Org, ctx: &Ctx) -> Answer {
             _ => Err(method_not_allowed()),
         };
     }
+    match operations::owner(&ctx.method, &ctx.path) {
+        Owner::Hand => hand_made(org, ctx),
+        Owner::Generic => generic::answer(&org.generic, org.seed, ctx),
+    }
+}
+
+/// The operations modelled by hand, with Okta's semantics for users, groups, apps and the log.
+fn hand_made(org: &Org, ctx: &Ctx) -> Answer {
     let not_found = || ApiError::not_found(&ctx.path, "Path");
     let segs = segments(&ctx.path).ok_or_else(not_found)?;
     let segs: Vec<&str> = segs.iter().map(String::as_str).collect();
@@ -809,6 +828,7 @@ fn reset(org: &Org) -> Reply {
     let began = std::time::Instant::now();
     let store = Store::seed(org.users, org.seed);
     *org.write() = store;
+    *org.generic.lock().unwrap_or_else(|e| e.into_inner()) = generic::State::default();
     Reply::ok(serde_json::json!({
         "reset": true,
         "users": org.users,
@@ -852,6 +872,11 @@ fn reply_response(reply: Reply, rid: &str, quota: Quota) -> Response {
         Reply::NoContent => {
             let mut r = Response::new(Body::empty());
             *r.status_mut() = StatusCode::NO_CONTENT;
+            r
+        }
+        Reply::Empty(status) => {
+            let mut r = Response::new(Body::empty());
+            *r.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
             r
         }
         Reply::Json {
