@@ -13,7 +13,7 @@ use serde_json::{Map, Value};
 const METHODS: [&str; 5] = ["get", "post", "put", "patch", "delete"];
 const REF_PREFIX: &str = "#/components/schemas/";
 /// What a schema keeps: enough to generate a valid value and to validate a request body.
-const SCHEMA_KEYS: [&str; 19] = [
+const SCHEMA_KEYS: [&str; 21] = [
     "type",
     "properties",
     "required",
@@ -31,6 +31,8 @@ const SCHEMA_KEYS: [&str; 19] = [
     "minimum",
     "maximum",
     "minItems",
+    "minLength",
+    "maxLength",
     "nullable",
     "$ref",
 ];

@@ -114,12 +114,20 @@ impl<'a> Faker<'a> {
             return first.clone();
         }
         if let Some(parts) = schema.get("allOf").and_then(Value::as_array) {
+            // `allOf: [{$ref: LifecycleStatus}, {}]` is a string: empty parts add nothing.
+            let own = self.object(schema, depth);
             let mut merged = Value::Null;
-            for part in parts {
-                let v = self.make(part, hint, depth, true, want);
+            for v in parts
+                .iter()
+                .map(|part| self.make(part, hint, depth, true, want))
+                .chain([own])
+            {
+                if v.as_object().is_some_and(Map::is_empty) && !merged.is_null() {
+                    continue;
+                }
                 merged = merge(merged, v);
             }
-            return merge(merged, self.object(schema, depth));
+            return merged;
         }
         for key in ["oneOf", "anyOf"] {
             if let Some(first) = schema
@@ -173,7 +181,11 @@ impl<'a> Faker<'a> {
                 .filter(|d| d.is_boolean())
                 .cloned()
                 .unwrap_or(Value::Bool(false)),
-            "string" => Value::String(self.string(schema, hint)),
+            "string" => {
+                let mut s = self.string(schema, hint);
+                fit_length(schema, &mut s);
+                Value::String(s)
+            }
             _ => Value::Object(Map::new()),
         }
     }
@@ -241,6 +253,7 @@ impl<'a> Faker<'a> {
             }
         }
         if let Value::String(s) = value {
+            fit_length(schema, s);
             let bad = match schema.get("format").and_then(Value::as_str) {
                 Some("date-time") => super::super::clock::parse_iso(s).is_none(),
                 Some("uri" | "url") => !s.contains("://") && !s.starts_with('/'),
@@ -278,6 +291,14 @@ impl<'a> Faker<'a> {
             for (name, prop) in props.into_iter().flatten() {
                 if let Some(v) = obj.get_mut(name) {
                     self.fit(prop, v, name, depth + 1, false);
+                }
+            }
+            // The other properties, where the schema says what they hold.
+            if let Some(extra) = schema.get("additionalProperties").filter(|a| a.is_object()) {
+                for (name, v) in obj.iter_mut() {
+                    if props.is_none_or(|p| !p.contains_key(name)) {
+                        self.fit(extra, v, name, depth + 1, false);
+                    }
                 }
             }
         }
@@ -337,12 +358,13 @@ impl<'a> Faker<'a> {
             "byte" => return "ZGVtbw==".into(),
             _ => {}
         }
-        if let Some(d) = schema.get("default").and_then(Value::as_str) {
-            return d.to_string();
-        }
         let lower = hint.to_ascii_lowercase();
+        // Before the default: the spec writes `default: Assigned` for ids the server assigns.
         if lower == "id" || lower.ends_with("id") {
             return okta_id(self.id_prefix, &mut self.rng);
+        }
+        if let Some(d) = schema.get("default").and_then(Value::as_str) {
+            return d.to_string();
         }
         if lower.contains("email") {
             return format!("{}.{n}@example.com", word.to_lowercase());
@@ -363,6 +385,20 @@ impl<'a> Faker<'a> {
             return format!("{word} {n}");
         }
         format!("{}-{n}", word.to_lowercase())
+    }
+}
+
+/// A string cut or padded to the schema's `minLength`/`maxLength`.
+fn fit_length(schema: &Value, s: &mut String) {
+    if let Some(max) = schema.get("maxLength").and_then(Value::as_u64) {
+        if s.chars().count() > max as usize {
+            *s = s.chars().take(max as usize).collect();
+        }
+    }
+    if let Some(min) = schema.get("minLength").and_then(Value::as_u64) {
+        while s.chars().count() < min as usize {
+            s.push('0');
+        }
     }
 }
 

@@ -124,6 +124,13 @@ fn kind_of(spec: &Spec, op: &Operation) -> Kind {
         }
     }
     if n >= 1 && item_at(n - 1) {
+        // An object of a hand-made collection (an app's group assignment) that the hand-made
+        // handlers do not serve with this method: answered from the spec, without state.
+        let parent: Vec<&str> = op.path.split('/').collect();
+        let parent = parent[..parent.len() - 1].join("/");
+        if operations::owner_of_operation("GET", &parent) == Owner::Hand {
+            return Kind::Action;
+        }
         return Kind::Item(n - 1);
     }
     if spec.is_collection(&op.shape) {
@@ -300,7 +307,7 @@ impl Engine<'_> {
             .spec
             .at(shape)
             .find(|o| o.method == Method::GET && o.lists())
-            .and_then(|o| o.response.as_ref()?.get("items").cloned());
+            .and_then(|o| o.listed_schema(self.spec));
         list.or_else(|| {
             self.spec
                 .at(&item_shape)
@@ -330,9 +337,15 @@ impl Engine<'_> {
             .find(|o| o.method == Method::GET && o.lists());
         // The spec's examples: each list example's objects in turn, then single objects.
         let mut lists: Vec<Vec<Value>> = Vec::new();
-        for e in list.into_iter().flat_map(|o| &o.examples) {
-            if let Value::Array(items) = e {
-                lists.push(items.iter().filter(|v| v.is_object()).cloned().collect());
+        for op in list.iter() {
+            for e in &op.examples {
+                let items = match &op.wrapper {
+                    Some(prop) => e.get(prop),
+                    None => Some(e),
+                };
+                if let Some(Value::Array(items)) = items {
+                    lists.push(items.iter().filter(|v| v.is_object()).cloned().collect());
+                }
             }
         }
         let singles = self
@@ -353,14 +366,13 @@ impl Engine<'_> {
             }
         }
         examples.extend(singles);
-        let mut seen = Vec::new();
         let mut objects: Vec<Value> = Vec::new();
         for e in examples {
-            let key = e.get("id").or_else(|| e.get("name")).cloned();
-            if key.is_some() && seen.contains(&key) {
+            // The same object in a list and a single example; placeholder ids (`policyId`) are
+            // shared by different objects, so only whole objects count as the same.
+            if objects.contains(&e) {
                 continue;
             }
-            seen.push(key);
             objects.push(e);
             if objects.len() >= SEED_OBJECTS {
                 break;
@@ -465,13 +477,38 @@ impl Engine<'_> {
                 let limit = self.ctx.limit(20, 200)?;
                 let start = paging::start(self.ctx, &kept, |o| key_str(o))?;
                 let page = paging::take(kept[start..].iter().copied(), limit);
-                paging::reply(
+                let reply = paging::reply(
                     self.ctx,
                     limit,
                     page,
                     |o| key_of(o).unwrap_or_default(),
                     |o| self.render(o),
-                )
+                )?;
+                Ok(match (&op.wrapper, reply) {
+                    // The page inside the object the spec wraps it in.
+                    (
+                        Some(prop),
+                        Reply::Json {
+                            status,
+                            body,
+                            links,
+                            etag,
+                        },
+                    ) => {
+                        let mut outer = self.example_or_made(op, &path);
+                        if !outer.is_object() {
+                            outer = json!({});
+                        }
+                        outer[prop.as_str()] = body;
+                        Reply::Json {
+                            status,
+                            body: outer,
+                            links,
+                            etag,
+                        }
+                    }
+                    (_, reply) => reply,
+                })
             }
             Method::POST => self.create(state, op, &path, body),
             Method::DELETE => {
@@ -577,10 +614,20 @@ impl Engine<'_> {
                 object["status"] = Value::from(if inactive { "INACTIVE" } else { "ACTIVE" });
             }
         }
+        if let Some(schema) = &schema {
+            // What is stored is what the collection's schema allows, as a later GET answers it.
+            faker.conform(schema, &mut object);
+        }
         self.link_self(&mut object, path, schema.as_ref());
         items.push(object.clone());
         state.created += 1;
-        Ok(self.json(op.status, self.render(&object)))
+        let body = self.render(&object);
+        // A create the spec answers with a list (associated servers) gets the one made.
+        let listed = op
+            .response
+            .as_ref()
+            .is_some_and(|r| r.get("type").and_then(Value::as_str) == Some("array"));
+        Ok(self.json(op.status, if listed { json!([body]) } else { body }))
     }
 
     fn item(&self, state: &mut State, op: &Operation, pos: usize, body: Option<Value>) -> Answer {
@@ -647,14 +694,20 @@ impl Engine<'_> {
         let noun = self.noun(&shape);
         let items = self.items(state, &collection, &shape);
         let at = find(items, id).ok_or_else(|| ApiError::not_found(id, &noun))?;
+        let allowed = self.status_values(&shape);
         let object = &mut items[at];
-        let status = match (object.get("status").and_then(Value::as_str), activate) {
-            (Some("ENABLED" | "DISABLED"), true) => "ENABLED",
-            (Some("ENABLED" | "DISABLED"), false) => "DISABLED",
-            (_, true) => "ACTIVE",
-            (_, false) => "INACTIVE",
+        // The statuses the schema allows: ACTIVE/INACTIVE, ENABLED/DISABLED, ACTIVE/DEACTIVATED.
+        let wanted: &[&str] = if activate {
+            &["ACTIVE", "ENABLED"]
+        } else {
+            &["INACTIVE", "DEACTIVATED", "DISABLED"]
         };
-        object["status"] = Value::from(status);
+        let status = wanted
+            .iter()
+            .find(|w| allowed.is_empty() || allowed.iter().any(|a| a == *w));
+        if let Some(status) = status {
+            object["status"] = Value::from(*status);
+        }
         if object.get("lastUpdated").is_some() {
             object["lastUpdated"] = Value::from(clock::iso(clock::now_ms()));
         }
@@ -726,19 +779,41 @@ impl Engine<'_> {
     }
 
     fn example_or_made(&self, op: &Operation, path: &str) -> Value {
-        let value = match op.examples.first() {
-            Some(e) => e.clone(),
-            None => match &op.response {
-                Some(schema) => Faker::new(
-                    self.spec,
-                    self.rng(path, 2),
-                    &id_prefix(&self.spec.name_of(Some(schema)).unwrap_or_default()),
-                )
-                .value(schema, None),
-                None => Value::Null,
-            },
+        let Some(schema) = &op.response else {
+            return op.examples.first().cloned().unwrap_or(Value::Null);
         };
-        value
+        let prefix = id_prefix(&self.spec.name_of(Some(schema)).unwrap_or_default());
+        let mut faker = Faker::new(self.spec, self.rng(path, 2), &prefix);
+        match op.examples.first() {
+            Some(e) => {
+                let mut value = e.clone();
+                faker.conform(schema, &mut value);
+                value
+            }
+            None => faker.value(schema, None),
+        }
+    }
+
+    /// The values a collection's objects' `status` may take (none: any).
+    fn status_values(&self, shape: &str) -> Vec<String> {
+        let Some(schema) = self.item_schema(shape) else {
+            return Vec::new();
+        };
+        let Some(status) = self.properties(&schema).get("status").cloned() else {
+            return Vec::new();
+        };
+        let mut status = self.spec.resolve(&status).clone();
+        // `allOf: [{$ref: LifecycleStatus}]`, as the spec attaches a description.
+        if let Some(first) = status.pointer("/allOf/0").cloned() {
+            status = self.spec.resolve(&first).clone();
+        }
+        status
+            .get("enum")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect()
     }
 
     /// The names of a schema's read-only properties.
@@ -820,23 +895,31 @@ fn fresh_id(old: &str, prefix: &str, rng: &mut SmallRng) -> String {
     old.to_string()
 }
 
-/// What addresses an object in its collection: its `id`, else its `name`.
+/// What addresses an object in its collection, in order: its `id`, a key's `kid`, its `name`.
+const KEYS: [&str; 3] = ["id", "kid", "name"];
+
+/// What addresses an object in its collection (see [`KEYS`]).
 fn key_of(object: &Value) -> Option<String> {
-    ["id", "name"]
-        .iter()
+    KEYS.iter()
         .find_map(|k| object.get(*k).and_then(Value::as_str))
         .map(str::to_string)
 }
 
 fn key_str(object: &Value) -> &str {
-    ["id", "name"]
-        .iter()
+    KEYS.iter()
         .find_map(|k| object.get(*k).and_then(Value::as_str))
         .unwrap_or("")
 }
 
+/// The object a path segment names: by its key, else by another of its own fields (an org
+/// contact by its `contactType`, a subscription by its `notificationType`).
 fn find(items: &[Value], key: &str) -> Option<usize> {
-    items.iter().position(|o| key_str(o) == key)
+    items.iter().position(|o| key_str(o) == key).or_else(|| {
+        items.iter().position(|o| {
+            o.as_object()
+                .is_some_and(|m| m.values().any(|v| v.as_str() == Some(key)))
+        })
+    })
 }
 
 fn encode(segment: &str) -> String {

@@ -34,14 +34,65 @@ pub struct Operation {
     pub body: Option<Value>,
     pub body_required: bool,
     pub query: Vec<QueryParam>,
+    /// A list wrapped in an object (`{"domains": [...]}`): the array's property.
+    pub wrapper: Option<String>,
 }
 
 impl Operation {
-    /// A list: the response is an array.
+    /// A list: the response is an array, or an object around one.
     pub fn lists(&self) -> bool {
-        self.response
-            .as_ref()
-            .is_some_and(|r| r.get("type").and_then(Value::as_str) == Some("array"))
+        self.wrapper.is_some()
+            || self
+                .response
+                .as_ref()
+                .is_some_and(|r| r.get("type").and_then(Value::as_str) == Some("array"))
+    }
+
+    /// The schema of a listed object.
+    pub fn listed_schema(&self, spec: &Spec) -> Option<Value> {
+        let response = self.response.as_ref()?;
+        match &self.wrapper {
+            Some(prop) => spec
+                .resolve(response)
+                .pointer(&format!("/properties/{prop}"))
+                .map(|p| spec.resolve(p))
+                .and_then(|p| p.get("items"))
+                .cloned(),
+            None => response.get("items").cloned(),
+        }
+    }
+}
+
+/// The one array property of a GET's object response, which makes it a wrapped list.
+fn wrapper_of(schemas: &Map<String, Value>, op: &Operation) -> Option<String> {
+    if op.method != Method::GET {
+        return None;
+    }
+    let resolve = |s: &Value| {
+        let mut s = s.clone();
+        for _ in 0..8 {
+            match s
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(|n| schemas.get(n))
+            {
+                Some(target) => s = target.clone(),
+                None => break,
+            }
+        }
+        s
+    };
+    let response = resolve(op.response.as_ref()?);
+    if response.get("type").and_then(Value::as_str) == Some("array") {
+        return None;
+    }
+    let props = response.get("properties")?.as_object()?;
+    let mut arrays = props
+        .iter()
+        .filter(|(_, p)| resolve(p).get("type").and_then(Value::as_str) == Some("array"));
+    match (arrays.next(), arrays.next()) {
+        (Some((name, _)), None) => Some(name.clone()),
+        _ => None,
     }
 }
 
@@ -80,10 +131,13 @@ fn parse(text: &str) -> Spec {
         Some(Value::Object(m)) => m,
         _ => Map::new(),
     };
-    let operations: Vec<Operation> = match doc.get_mut("operations").map(Value::take) {
+    let mut operations: Vec<Operation> = match doc.get_mut("operations").map(Value::take) {
         Some(Value::Array(ops)) => ops.into_iter().filter_map(operation).collect(),
         _ => Vec::new(),
     };
+    for op in &mut operations {
+        op.wrapper = wrapper_of(&schemas, op);
+    }
     let mut collections = HashSet::new();
     let shapes: HashSet<&str> = operations.iter().map(|o| o.shape.as_str()).collect();
     for op in &operations {
@@ -144,6 +198,7 @@ fn operation(mut raw: Value) -> Option<Operation> {
         body: raw.get_mut("body").map(Value::take),
         body_required: raw.get("body_required").and_then(Value::as_bool) == Some(true),
         query,
+        wrapper: None,
     })
 }
 
