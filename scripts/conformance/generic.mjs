@@ -129,7 +129,7 @@ export async function generic({ call, direct, demoSpecPath, specPath, operations
   // schema.
   async function createAt(create, path) {
     const fromExample = Boolean(create.body_examples?.length);
-    let r = await call('POST', path + query(create), { body: bodyOf(create) ?? {}, requestGap: fromExample, gap: oauthOnly(create) });
+    let r = await call('POST', path + query(create), { body: bodyOf(create), requestGap: fromExample, gap: oauthOnly(create) });
     if (r.requestRejected && fromExample) r = await call('POST', path + query(create), { body: make(create.body), gap: oauthOnly(create) });
     return r;
   }
@@ -245,7 +245,7 @@ export async function generic({ call, direct, demoSpecPath, specPath, operations
         const made = await createAt(create, parentPath);
         const key = keyOf(made.json);
         if (key !== undefined) {
-          await send(op, `${parentPath}/${encodeURIComponent(key)}`, opts, op.status);
+          await send(op, `${parentPath}/${encodeURIComponent(key)}${query(op)}`, opts, op.status);
           continue;
         }
       }

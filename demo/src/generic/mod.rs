@@ -499,6 +499,7 @@ impl Engine<'_> {
                         if !outer.is_object() {
                             outer = json!({});
                         }
+                        let mut outer = self.render(&outer);
                         outer[prop.as_str()] = body;
                         Reply::Json {
                             status,

@@ -87,9 +87,16 @@ fn wrapper_of(schemas: &Map<String, Value>, op: &Operation) -> Option<String> {
         return None;
     }
     let props = response.get("properties")?.as_object()?;
-    let mut arrays = props
-        .iter()
-        .filter(|(_, p)| resolve(p).get("type").and_then(Value::as_str) == Some("array"));
+    // An array of objects, not of values (a configuration's `supportedFlows` is no list).
+    let mut arrays = props.iter().filter(|(_, p)| {
+        let p = resolve(p);
+        p.get("type").and_then(Value::as_str) == Some("array")
+            && p.get("items").map(&resolve).is_some_and(|items| {
+                items.get("type").and_then(Value::as_str) == Some("object")
+                    || items.get("properties").is_some()
+                    || items.get("allOf").is_some()
+            })
+    });
     match (arrays.next(), arrays.next()) {
         (Some((name, _)), None) => Some(name.clone()),
         _ => None,
