@@ -18,7 +18,8 @@
 //! touch, deterministically from the org's seed and the path, from the spec's examples where it
 //! has them (ids rewritten unique with the examples' prefix, links at the demo's origin) and from
 //! the schema otherwise. It lives as long as the server, `demo reset` clears it, and it is
-//! bounded: at most [`MAX_OBJECTS`] objects a collection and [`MAX_PLACES`] paths at once.
+//! bounded: at most [`MAX_OBJECTS`] objects a collection, [`MAX_ALL_OBJECTS`] in all, and
+//! [`MAX_PLACES`] paths at once.
 
 mod fake;
 mod spec;
@@ -42,6 +43,9 @@ pub use spec::{spec, Operation, Spec};
 pub const MAX_OBJECTS: usize = 500;
 /// The most collections and singletons kept at once; the first seeded is dropped beyond.
 pub const MAX_PLACES: usize = 2000;
+/// The most objects all generic collections hold together; a create beyond answers 400 E0000001
+/// (seeding alone stays far below: a handful of objects per path).
+pub const MAX_ALL_OBJECTS: usize = 20_000;
 /// At most this many objects are seeded into a collection (more only to cover a required filter's
 /// every value, as `type` of policies).
 const SEED_OBJECTS: usize = 6;
@@ -555,8 +559,9 @@ impl Engine<'_> {
             .map(|s| self.properties(s))
             .unwrap_or_default();
         let state_created = state.created;
+        let held: usize = state.collections.values().map(Vec::len).sum();
         let items = self.items(state, path, &op.shape);
-        if items.len() >= MAX_OBJECTS {
+        if items.len() >= MAX_OBJECTS || held >= MAX_ALL_OBJECTS {
             return Err(ApiError::validation(
                 "collection",
                 &format!("The demo org holds at most {MAX_OBJECTS} objects here"),
