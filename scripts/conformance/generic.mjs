@@ -115,9 +115,9 @@ export async function generic({ call, direct, demoSpecPath, specPath, operations
     });
   }
 
-  // A oneOf whose alternatives all take any object (no required property, additional properties
-  // allowed): no value matches exactly one of them, so Prism refuses every answer (role
-  // assignments are StandardRole or CustomRole). A spec gap, as AppUserUpdateRequest is.
+  // A oneOf that no value can match exactly once, so Prism refuses every answer: alternatives
+  // that all take any object, or that a discriminator alone tells apart (role assignments are
+  // StandardRole or CustomRole). A spec gap, as AppUserUpdateRequest is.
   function ambiguousOneOf(schema, depth = 0, seen = new Set()) {
     if (!schema || typeof schema !== 'object' || depth > 10) return false;
     if (schema.$ref) {
@@ -132,6 +132,25 @@ export async function generic({ call, direct, demoSpecPath, specPath, operations
         return parts.every((p) => !p?.required?.length && p?.additionalProperties !== false && !p?.enum);
       };
       if (schema.oneOf.every(open)) return true;
+      // A discriminator Prism does not read: the alternatives tell themselves apart only if
+      // each restricts the property to its own values (roles: StandardRole and CustomRole both
+      // take any RoleType).
+      const d = schema.discriminator;
+      if (d?.mapping) {
+        const enumOf = (sc, n = 0) => {
+          const r = sc?.$ref ? schemas[sc.$ref] : sc;
+          if (!r || n > 6) return undefined;
+          return r.enum ?? (r.allOf ?? []).map((p) => enumOf(p, n + 1)).find(Boolean);
+        };
+        const loose = schema.oneOf.some((alt) => {
+          const name = alt.$ref;
+          const a = schemas[name];
+          const prop = a?.properties?.[d.propertyName] ?? (a?.allOf ?? []).map((p) => (p.$ref ? schemas[p.$ref] : p)?.properties?.[d.propertyName]).find(Boolean);
+          const values = enumOf(prop);
+          return !values || values.some((v) => d.mapping[v] && d.mapping[v] !== name);
+        });
+        if (loose) return true;
+      }
     }
     const children = [...Object.values(schema.properties ?? {}), schema.items, ...(schema.allOf ?? []), ...(schema.oneOf ?? [])];
     return children.some((c) => ambiguousOneOf(c, depth + 1, seen));
