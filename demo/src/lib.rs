@@ -15,6 +15,7 @@ mod dpop;
 mod errors;
 mod find;
 mod generic;
+mod group_rules;
 mod groups;
 mod lifecycle;
 mod limits;
@@ -159,6 +160,8 @@ pub(crate) struct Org {
     store: RwLock<Store>,
     /// The spec-driven engine's objects, seeded as they are first touched.
     generic: std::sync::Mutex<generic::State>,
+    /// Group rules (hand-made), beside the store.
+    group_rules: std::sync::Mutex<group_rules::Rules>,
     /// The users seeded at the start: `demo reset` seeds the same again.
     users: usize,
     token: String,
@@ -190,6 +193,7 @@ pub async fn start(options: DemoOptions) -> anyhow::Result<RunningDemo> {
     let org = Arc::new(Org {
         store: RwLock::new(store),
         generic: Default::default(),
+        group_rules: Default::default(),
         token: options.token.clone(),
         readonly_token: options.readonly_token.clone(),
         limits: Limits::new(options.rate_limit, options.rate_window_secs),
@@ -812,6 +816,7 @@ fn hand_made(org: &Org, ctx: &Ctx) -> Answer {
     let segs: Vec<&str> = segs.iter().map(String::as_str).collect();
     match segs.first().copied() {
         Some("users") => users::route(org, ctx, &segs[1..]),
+        Some("groups") if segs.get(1) == Some(&"rules") => group_rules::route(org, ctx, &segs[2..]),
         Some("groups") => groups::route(org, ctx, &segs[1..]),
         Some("apps") => apps::route(org, ctx, &segs[1..]),
         Some("logs") if segs.len() == 1 => match ctx.method {
@@ -829,6 +834,7 @@ fn reset(org: &Org) -> Reply {
     let store = Store::seed(org.users, org.seed);
     *org.write() = store;
     *org.generic.lock().unwrap_or_else(|e| e.into_inner()) = generic::State::default();
+    *org.group_rules.lock().unwrap_or_else(|e| e.into_inner()) = group_rules::Rules::default();
     Reply::ok(serde_json::json!({
         "reset": true,
         "users": org.users,

@@ -185,6 +185,20 @@ await post(`/api/v1/apps/${app.id}/lifecycle/deactivate`, undefined, { expect: 2
 await del(`/api/v1/apps/${app.id}`, { expect: 204 });
 await del(`/api/v1/groups/${g.id}`, { expect: 204 });
 
+// ---- group rules
+const ruleGroup = (await post('/api/v1/groups', { profile: { name: 'Conformance rule group' } }, { expect: 200 })).json;
+const ruleBody = (expression) => ({ type: 'group_rule', name: 'Conformance rule', conditions: { expression: { value: expression, type: 'urn:okta:expression:1.0' } }, actions: { assignUserToGroups: { groupIds: [ruleGroup.id] } } });
+const gr = (await post('/api/v1/groups/rules', ruleBody('user.department=="Engineering"'), { expect: 200 })).json;
+await pages('/api/v1/groups/rules');
+await get(`/api/v1/groups/rules/${gr.id}`, { expect: 200 });
+await post(`/api/v1/groups/rules/${gr.id}/lifecycle/activate`, undefined, { expect: 204 });
+await pages(`/api/v1/groups/${ruleGroup.id}/users`);
+await post(`/api/v1/groups/rules/${gr.id}/lifecycle/deactivate`, undefined, { expect: 204 });
+await put(`/api/v1/groups/rules/${gr.id}`, ruleBody('user.lastName=="Nobody"'), { expect: 200 });
+await get('/api/v1/groups/rules/0prnotarule000000000', { expect: 404 });
+await del(`/api/v1/groups/rules/${gr.id}`, { expect: 202 });
+await del(`/api/v1/groups/${ruleGroup.id}`, { expect: 204 });
+
 // ---- System Log
 const poll = await get('/api/v1/logs?limit=20', { expect: 200 });
 if (poll.links.next) await get(poll.links.next, { expect: 200 });

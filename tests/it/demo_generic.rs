@@ -269,7 +269,11 @@ fn list_operations_names_every_operation_hand_or_generic() {
         owner_of("GET", "/api/v1/users/{userId}/factors"),
         Some("generic")
     );
-    assert_eq!(owner_of("GET", "/api/v1/groups/rules"), Some("generic"));
+    assert_eq!(owner_of("GET", "/api/v1/groups/rules"), Some("hand"));
+    assert_eq!(
+        owner_of("GET", "/api/v1/groups/{groupId}/owners"),
+        Some("generic")
+    );
 }
 
 /// Path segments that reach deep into the spec's templates, and some that reach nowhere.

@@ -36,7 +36,8 @@ use crate::errors::ApiError;
 use crate::operations::{self, Owner};
 use crate::template::{self, Segment, Template};
 use crate::{clock, method_not_allowed, paging, Answer, Ctx, Reply};
-use fake::{merge, okta_id, Faker};
+pub(crate) use fake::okta_id;
+use fake::{merge, Faker};
 pub use spec::{spec, Operation, Spec};
 
 /// The most objects one generic collection holds; a create beyond answers 400 E0000001.
