@@ -122,6 +122,10 @@ struct ServeArgs {
     /// change. `demo reset` goes back to the seed.
     #[arg(long, value_name = "FILE")]
     state: Option<std::path::PathBuf>,
+    /// Print every operation of Okta's spec as `hand` (modelled by hand) or `generic` (the
+    /// spec-driven engine), with a count, and exit.
+    #[arg(long = "list-operations")]
+    list_operations: bool,
 }
 
 fn main() -> ExitCode {
@@ -238,6 +242,10 @@ fn read_stdin() -> anyhow::Result<String> {
 }
 
 fn serve_demo(args: ServeArgs) -> ExitCode {
+    if args.list_operations {
+        print!("{}", oktash_demo::operations::listing());
+        return ExitCode::SUCCESS;
+    }
     let defaults = oktash_demo::DemoOptions::default();
     let options = oktash_demo::DemoOptions {
         port: args.port,

@@ -14,19 +14,24 @@ mod distance;
 mod dpop;
 mod errors;
 mod find;
+mod generic;
+mod group_rules;
 mod groups;
 mod lifecycle;
 mod limits;
 mod logs;
 mod oauth;
+pub mod operations;
 mod paging;
 mod people;
 mod query;
 mod scopes;
 mod seed;
 mod service_app;
+pub mod spec_build;
 mod state;
 mod store;
+mod template;
 mod users;
 mod views;
 
@@ -51,6 +56,8 @@ use service_app::ServiceApp;
 use store::{Outcome, Store};
 
 pub use distance::Latency;
+pub use generic::{load_time as demo_spec_load_time, MAX_OBJECTS};
+pub use operations::Owner;
 pub use service_app::{DEMO_CLIENT_ID, DEMO_KEY_ID, GRANTED_SCOPES};
 
 /// How to seed and run the demo org.
@@ -158,6 +165,10 @@ impl Drop for RunningDemo {
 /// The org's shared state.
 pub(crate) struct Org {
     store: RwLock<Store>,
+    /// The spec-driven engine's objects, seeded as they are first touched.
+    generic: std::sync::Mutex<generic::State>,
+    /// Group rules (hand-made), beside the store.
+    group_rules: std::sync::Mutex<group_rules::Rules>,
     /// The users seeded at the start: `demo reset` seeds the same again.
     users: usize,
     token: String,
@@ -182,23 +193,44 @@ impl Org {
         self.changes.fetch_add(1, Ordering::Release);
         self.store.write().unwrap_or_else(|e| e.into_inner())
     }
+
+    /// The generic engine's objects (counted as a change: even a read may seed a path).
+    fn generic(&self) -> std::sync::MutexGuard<'_, generic::State> {
+        self.changes.fetch_add(1, Ordering::Release);
+        self.generic.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn group_rules(&self) -> std::sync::MutexGuard<'_, group_rules::Rules> {
+        self.changes.fetch_add(1, Ordering::Release);
+        self.group_rules.lock().unwrap_or_else(|e| e.into_inner())
+    }
 }
 
 /// Seeds the org and starts serving on 127.0.0.1 (must be called inside a tokio runtime).
 pub async fn start(options: DemoOptions) -> anyhow::Result<RunningDemo> {
     let app = ServiceApp::new(options.client_key.clone())?;
     let (users, seed, state) = (options.users, options.seed, options.state.clone());
-    let (store, seed, users, restored) = tokio::task::spawn_blocking(move || {
+    let restored = tokio::task::spawn_blocking(move || {
         Ok::<_, anyhow::Error>(
             match state.as_deref().map(state::load).transpose()?.flatten() {
-                Some(r) => (r.store, r.seed, r.users, true),
-                None => (Store::seed(users, seed), seed, users, false),
+                Some(restored) => restored,
+                None => state::Restored {
+                    store: Store::seed(users, seed),
+                    generic: Default::default(),
+                    group_rules: Default::default(),
+                    seed,
+                    users,
+                    from_file: false,
+                },
             },
         )
     })
     .await??;
+    let (seed, users, from_file) = (restored.seed, restored.users, restored.from_file);
     let org = Arc::new(Org {
-        store: RwLock::new(store),
+        store: RwLock::new(restored.store),
+        generic: std::sync::Mutex::new(restored.generic),
+        group_rules: std::sync::Mutex::new(restored.group_rules),
         token: options.token.clone(),
         readonly_token: options.readonly_token.clone(),
         limits: Limits::new(options.rate_limit, options.rate_window_secs),
@@ -243,7 +275,7 @@ pub async fn start(options: DemoOptions) -> anyhow::Result<RunningDemo> {
         client_id: DEMO_CLIENT_ID.into(),
         key_id: DEMO_KEY_ID.into(),
         client_key_path: options.client_key,
-        state: options.state.map(|path| (path, restored)),
+        state: options.state.map(|path| (path, from_file)),
         org,
         shutdown: Some(tx),
         task: Some(task),
@@ -498,6 +530,8 @@ pub(crate) enum Reply {
         etag: Option<String>,
     },
     NoContent,
+    /// A success the spec declares without a body (`202 Accepted`).
+    Empty(u16),
 }
 
 impl Reply {
@@ -831,11 +865,20 @@ fn route(org: &Org, ctx: &Ctx) -> Answer {
             _ => Err(method_not_allowed()),
         };
     }
+    match operations::owner(&ctx.method, &ctx.path) {
+        Owner::Hand => hand_made(org, ctx),
+        Owner::Generic => generic::answer(org, ctx),
+    }
+}
+
+/// The operations modelled by hand, with Okta's semantics for users, groups, apps and the log.
+fn hand_made(org: &Org, ctx: &Ctx) -> Answer {
     let not_found = || ApiError::not_found(&ctx.path, "Path");
     let segs = segments(&ctx.path).ok_or_else(not_found)?;
     let segs: Vec<&str> = segs.iter().map(String::as_str).collect();
     match segs.first().copied() {
         Some("users") => users::route(org, ctx, &segs[1..]),
+        Some("groups") if segs.get(1) == Some(&"rules") => group_rules::route(org, ctx, &segs[2..]),
         Some("groups") => groups::route(org, ctx, &segs[1..]),
         Some("apps") => apps::route(org, ctx, &segs[1..]),
         Some("logs") if segs.len() == 1 => match ctx.method {
@@ -852,6 +895,8 @@ fn reset(org: &Org) -> Reply {
     let began = std::time::Instant::now();
     let store = Store::seed(org.users, org.seed);
     *org.write() = store;
+    *org.generic() = generic::State::default();
+    *org.group_rules() = group_rules::Rules::default();
     Reply::ok(serde_json::json!({
         "reset": true,
         "users": org.users,
@@ -895,6 +940,11 @@ fn reply_response(reply: Reply, rid: &str, quota: Quota) -> Response {
         Reply::NoContent => {
             let mut r = Response::new(Body::empty());
             *r.status_mut() = StatusCode::NO_CONTENT;
+            r
+        }
+        Reply::Empty(status) => {
+            let mut r = Response::new(Body::empty());
+            *r.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
             r
         }
         Reply::Json {

@@ -6,19 +6,14 @@ use std::sync::OnceLock;
 use axum::http::Method;
 use serde_json::Value;
 
-const SPEC_INDEX: &str = include_str!("../../data/okta/spec-index.json");
+use super::template::{self, split, Template};
 
-/// One segment of a path template.
-#[derive(Debug, PartialEq, Eq)]
-enum Segment {
-    Literal(String),
-    Param,
-}
+const SPEC_INDEX: &str = include_str!("../../data/okta/spec-index.json");
 
 #[derive(Debug)]
 struct Operation {
     method: String,
-    template: Vec<Segment>,
+    template: Template,
     scopes: Vec<String>,
 }
 
@@ -37,15 +32,7 @@ fn parse_index(text: &str) -> Vec<Operation> {
         .filter_map(|op| {
             Some(Operation {
                 method: op["method"].as_str()?.to_ascii_uppercase(),
-                template: split(op["path"].as_str()?)
-                    .map(|s| {
-                        if s.starts_with('{') && s.ends_with('}') {
-                            Segment::Param
-                        } else {
-                            Segment::Literal(s.to_string())
-                        }
-                    })
-                    .collect(),
+                template: Template::parse(op["path"].as_str()?),
                 scopes: op["scopes"]
                     .as_array()
                     .into_iter()
@@ -55,10 +42,6 @@ fn parse_index(text: &str) -> Vec<Operation> {
             })
         })
         .collect()
-}
-
-fn split(path: &str) -> impl Iterator<Item = &str> {
-    path.trim_matches('/').split('/')
 }
 
 /// The scopes of the operation at `method` + `path` (without its query), or `None` when the spec
@@ -75,27 +58,12 @@ pub fn required(method: &Method, path: &str) -> Option<&'static [String]> {
         .filter(|s| !s.is_empty())
 }
 
-/// Where templates overlap (`/users/me` and `/users/{id}`), the one with a literal segment
-/// earliest wins.
 fn best_match<'a>(ops: &'a [Operation], method: &str, request: &[&str]) -> Option<&'a Operation> {
-    ops.iter()
-        .filter(|op| op.method == method && matches(&op.template, request))
-        .max_by(|a, b| literal_mask(&a.template).cmp(&literal_mask(&b.template)))
-}
-
-fn matches(template: &[Segment], request: &[&str]) -> bool {
-    template.len() == request.len()
-        && template.iter().zip(request).all(|(t, r)| match t {
-            Segment::Literal(l) => l == r,
-            Segment::Param => !r.is_empty(),
-        })
-}
-
-fn literal_mask(template: &[Segment]) -> Vec<bool> {
-    template
-        .iter()
-        .map(|s| matches!(s, Segment::Literal(_)))
-        .collect()
+    template::best(
+        ops.iter().filter(|op| op.method == method),
+        |op| &op.template,
+        request,
+    )
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! `demo serve --state FILE`: the org kept across restarts, for a demo prepared the day before.
 //!
-//! The file is the whole store as JSON. It is written atomically (a private temporary file beside
+//! The file is the whole org as JSON: the store, the generic engine's objects, the group rules. It is written atomically (a private temporary file beside
 //! it, synced, then renamed over it), 0600, a moment after each change and once more on shutdown,
 //! so a crash loses at most the last half second and never leaves half a file.
 
@@ -14,7 +14,10 @@ use anyhow::Context;
 use rand::rngs::SmallRng;
 use rand::SeedableRng;
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 
+use super::generic::State as Generic;
+use super::group_rules::Rules;
 use super::store::Store;
 use super::Org;
 
@@ -23,12 +26,16 @@ const FORMAT: &str = "oktash demo state 1";
 /// How long after a change the file is written (changes in between are written together).
 const SAVE_AFTER: Duration = Duration::from_millis(500);
 
+/// The parts are written one at a time, each under its own lock: holding two at once could
+/// deadlock with a request that takes them in the other order.
 #[derive(Serialize)]
 struct Saving<'a> {
     format: &'a str,
     seed: u64,
     users: usize,
-    store: &'a Store,
+    store: Box<RawValue>,
+    generic: Box<RawValue>,
+    group_rules: Box<RawValue>,
 }
 
 #[derive(Deserialize)]
@@ -37,13 +44,22 @@ struct Saved {
     seed: u64,
     users: usize,
     store: Store,
+    #[serde(default)]
+    generic: Generic,
+    #[serde(default)]
+    group_rules: Rules,
 }
 
-/// An org read back from a state file: its store, and the seed and size `demo reset` goes back to.
+/// An org as it starts: read back from a state file, or seeded; with the seed and size
+/// `demo reset` goes back to.
 pub struct Restored {
     pub store: Store,
+    pub generic: Generic,
+    pub group_rules: Rules,
     pub seed: u64,
     pub users: usize,
+    /// Read from the file (else seeded, and the file is yet to be written).
+    pub from_file: bool,
 }
 
 /// The org in `path`, or `None` when there is no file yet. A file that is not a demo state is an
@@ -70,22 +86,29 @@ pub fn load(path: &Path) -> anyhow::Result<Option<Restored>> {
     store.rng = SmallRng::seed_from_u64(saved.seed ^ (store.logs.len() as u64).rotate_left(32));
     Ok(Some(Restored {
         store,
+        generic: saved.generic,
+        group_rules: saved.group_rules,
         seed: saved.seed,
         users: saved.users,
+        from_file: true,
     }))
 }
 
 /// Writes the org to `path` atomically and privately.
 pub fn save(path: &Path, org: &Org) -> anyhow::Result<()> {
-    let bytes = {
-        let store = org.read();
-        serde_json::to_vec(&Saving {
-            format: FORMAT,
-            seed: org.seed,
-            users: org.users,
-            store: &store,
-        })?
-    };
+    // Not `org.generic()`: that counts as a change, and saving would never be done.
+    let bytes = serde_json::to_vec(&Saving {
+        format: FORMAT,
+        seed: org.seed,
+        users: org.users,
+        store: serde_json::value::to_raw_value(&*org.read())?,
+        generic: serde_json::value::to_raw_value(
+            &*org.generic.lock().unwrap_or_else(|e| e.into_inner()),
+        )?,
+        group_rules: serde_json::value::to_raw_value(
+            &*org.group_rules.lock().unwrap_or_else(|e| e.into_inner()),
+        )?,
+    })?;
     let temporary = temporary_beside(path);
     let _ = std::fs::remove_file(&temporary);
     let written = (|| {

@@ -19,35 +19,10 @@ pub fn build_index(yaml: &str) -> Result<Index, String> {
     Ok(index_of(&doc))
 }
 
-/// A YAML document as JSON; aliases and unreadable scalars become null (the spec has neither).
-pub fn yaml_to_json(yaml: &yaml_rust2::Yaml) -> Value {
-    use yaml_rust2::Yaml;
-    match yaml {
-        Yaml::Real(text) => text
-            .parse::<f64>()
-            .ok()
-            .and_then(serde_json::Number::from_f64)
-            .map_or(Value::Null, Value::Number),
-        Yaml::Integer(i) => Value::from(*i),
-        Yaml::String(s) => Value::String(s.clone()),
-        Yaml::Boolean(b) => Value::Bool(*b),
-        Yaml::Array(items) => Value::Array(items.iter().map(yaml_to_json).collect()),
-        Yaml::Hash(map) => Value::Object(
-            map.iter()
-                .map(|(k, v)| {
-                    let key = match k {
-                        Yaml::String(s) | Yaml::Real(s) => s.clone(),
-                        Yaml::Integer(i) => i.to_string(),
-                        Yaml::Boolean(b) => b.to_string(),
-                        _ => String::new(),
-                    };
-                    (key, yaml_to_json(v))
-                })
-                .collect(),
-        ),
-        Yaml::Alias(_) | Yaml::Null | Yaml::BadValue => Value::Null,
-    }
-}
+/// One YAML-to-JSON converter for the shell and the demo org (which builds its own view of the
+/// spec with it); it lives in the demo crate because the shell depends on the demo, never the
+/// reverse.
+pub use oktash_demo::spec_build::yaml_to_json;
 
 fn index_of(doc: &Value) -> Index {
     let mut schemas = BTreeMap::new();

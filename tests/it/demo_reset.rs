@@ -58,20 +58,29 @@ fn demo_serve_state_keeps_the_org_across_restarts_privately() {
     let state = file.to_str().unwrap();
     let create = r#"post users?activate=false {"profile": {"firstName": "Kept", "lastName": "Over", "email": "kept@example.com", "login": "kept@example.com"}}"#;
     let find = "ls users q=kept";
+    // An object of the spec-driven engine is kept too.
+    let policy = r#"post policies {"type": "PASSWORD", "name": "Kept policy"}"#;
 
     let demo = DemoProcess::start(&["--state", state]);
-    let (ok, out, err) = home.run_on(&demo, &["--yes"], &format!("{create}\n{find}"));
+    let (ok, out, err) = home.run_on(&demo, &["--yes"], &format!("{create}\n{find}\n{policy}"));
     assert!(ok, "{err}");
-    let created = documents(&out)[1].clone();
+    let docs = documents(&out);
+    let created = docs[1].clone();
     assert_eq!(created.as_array().map(Vec::len), Some(1), "{out}");
+    let policy_id = docs[2]["id"].as_str().expect("a policy id").to_string();
     demo.terminate();
     let mode = std::fs::metadata(&file).unwrap().permissions().mode();
     assert_eq!(mode & 0o777, 0o600, "the state file is private");
 
     let demo = DemoProcess::start(&["--state", state]);
-    let (ok, out, err) = home.run_on(&demo, &[], &format!("{find}\ndemo reset\n{find}"));
+    let (ok, out, err) = home.run_on(
+        &demo,
+        &[],
+        &format!("{find}\nget policies/{policy_id}\ndemo reset\n{find}"),
+    );
     assert!(ok, "{err}");
     let docs = documents(&out);
+    assert_eq!(docs[1]["name"], "Kept policy", "{out}");
     // The same user, id and times and all; only the port in its links is the new server's.
     let without_links = |mut v: serde_json::Value| {
         v[0].as_object_mut().map(|o| o.remove("_links"));

@@ -7,6 +7,8 @@ mod commands_table;
 mod common;
 mod complete_pty;
 mod conformance;
+mod demo_generic;
+mod demo_group_rules;
 mod demo_http;
 mod demo_latency;
 mod demo_oauth;

@@ -1,0 +1,314 @@
+// The corpus of the demo org's spec-driven engine, generated from the spec itself
+// (data/okta/demo-spec.json): every operation `demo serve --list-operations` calls generic is
+// sent once with its path params taken from the org (a listed object's id, or one created
+// first), its required query params, and a body from the spec's own examples (else made from
+// the schema); then error cases: an unknown id, a required query param left out, a body missing
+// its required fields. Writes run after reads and deletes last, deepest paths first, so that a
+// parent is there while its children are exercised.
+//
+// A status the spec does not declare for the operation is a known spec gap (reported, not
+// failed); a declared status other than the success one is reported as unexpected. Requests
+// Prism itself refuses (its 422: an error case the spec forbids sending, or the spec's own
+// example breaking its schema), operations the spec allows only with OAuth 2.0, bodies the spec
+// takes only as non-JSON, and answers whose schema has a oneOf no value can satisfy are known
+// gaps too.
+
+import fs from 'node:fs';
+
+export async function generic({ call, direct, demoSpecPath, specPath, operationsList, known }) {
+  const demo = JSON.parse(fs.readFileSync(demoSpecPath, 'utf8'));
+  const full = JSON.parse(fs.readFileSync(specPath, 'utf8'));
+  const owners = new Map();
+  for (const line of fs.readFileSync(operationsList, 'utf8').split('\n')) {
+    const [owner, method, path] = line.trim().split(/\s+/);
+    if (owner === 'hand' || owner === 'generic') owners.set(`${method} ${path}`, owner);
+  }
+  const schemas = demo.schemas;
+  const ops = demo.operations.filter((op) => owners.get(`${op.method} ${op.path}`) === 'generic');
+  const byPath = new Map();
+  for (const op of demo.operations) {
+    if (!byPath.has(op.path)) byPath.set(op.path, []);
+    byPath.get(op.path).push(op);
+  }
+  const declared = (op) => Object.keys(full.paths?.[op.path]?.[op.method.toLowerCase()]?.responses ?? {});
+  const declares = (op, status) => declared(op).some((c) => c === String(status) || c === 'default' || c === `${String(status)[0]}XX`);
+
+  // ---- values from schemas, for bodies without an example: required fields only
+  function make(schema, depth = 0) {
+    if (!schema || depth > 12) return {};
+    if (schema.$ref) return make(schemas[schema.$ref], depth + 1);
+    if (schema.discriminator?.mapping && !schema._inAllOf) {
+      const [key, target] = Object.entries(schema.discriminator.mapping)[0];
+      const v = make({ ...schemas[target], _inAllOf: false }, depth + 1);
+      if (v && typeof v === 'object') v[schema.discriminator.propertyName] = key;
+      return v;
+    }
+    if (schema.example !== undefined) return schema.example;
+    if (schema.enum) return schema.enum[0];
+    if (schema.allOf) {
+      let out = {};
+      for (const part of schema.allOf) {
+        const target = part.$ref ? { ...schemas[part.$ref], _inAllOf: true } : part;
+        const v = make(target, depth + 1);
+        if (v && typeof v === 'object' && !Array.isArray(v)) out = { ...out, ...v };
+        else if (Object.keys(out).length === 0) out = v;
+      }
+      return out;
+    }
+    if (schema.oneOf || schema.anyOf) return make((schema.oneOf || schema.anyOf)[0], depth + 1);
+    const type = schema.type ?? (schema.properties ? 'object' : undefined);
+    switch (type) {
+      case 'object': {
+        const out = {};
+        for (const name of schema.required ?? []) {
+          const prop = schema.properties?.[name];
+          if (prop && !prop.readOnly) out[name] = make(prop, depth + 1);
+        }
+        return out;
+      }
+      case 'array':
+        return schema.minItems ? [make(schema.items, depth + 1)] : [];
+      case 'integer':
+      case 'number':
+        return schema.minimum ?? 1;
+      case 'boolean':
+        return false;
+      case 'string':
+        if (schema.format === 'date-time') return '2025-01-01T00:00:00.000Z';
+        if (schema.format === 'uri' || schema.format === 'url') return 'https://example.com/conformance';
+        if (schema.format === 'email') return 'conformance@example.com';
+        return 'conformance';
+      default:
+        return {};
+    }
+  }
+
+  // The full spec's parameters of an operation (path-level and its own, references resolved).
+  const paramsOf = (op) => {
+    const item = full.paths?.[op.path] ?? {};
+    const all = [...(item.parameters ?? []), ...(item[op.method.toLowerCase()]?.parameters ?? [])];
+    return all.map((p) => (p.$ref ? full.components.parameters[p.$ref.split('/').pop()] : p)).filter(Boolean);
+  };
+  const resolveSchema = (sc) => (sc?.$ref ? full.components.schemas[sc.$ref.split('/').pop()] : sc) ?? {};
+  // Operations the spec allows only with OAuth 2.0: the corpus speaks SSWS, so their answers are
+  // known gaps rather than violations.
+  const oauthOnly = (op) => {
+    const sec = full.paths?.[op.path]?.[op.method.toLowerCase()]?.security;
+    return Array.isArray(sec) && !sec.some((s) => 'apiToken' in s);
+  };
+
+  // A request body the spec takes only as something else than JSON (a CSR, an image).
+  const notJson = (op) => {
+    const content = full.paths?.[op.path]?.[op.method.toLowerCase()]?.requestBody?.content;
+    return content && !Object.keys(content).some((t) => t.includes('json'));
+  };
+
+  // Whether a body schema requires a property the client writes.
+  function requires(schema, depth = 0) {
+    if (!schema || depth > 8) return false;
+    if (schema.$ref) return requires(schemas[schema.$ref], depth + 1);
+    if ((schema.allOf ?? []).some((p) => requires(p, depth + 1))) return true;
+    return (schema.required ?? []).some((name) => {
+      const prop = schema.properties?.[name];
+      const resolved = prop?.$ref ? schemas[prop.$ref] : prop;
+      return prop && !resolved?.readOnly && !prop.readOnly;
+    });
+  }
+
+  // A oneOf that no value can match exactly once, so Prism refuses every answer: alternatives
+  // that all take any object, or that a discriminator alone tells apart (role assignments are
+  // StandardRole or CustomRole). A spec gap, as AppUserUpdateRequest is.
+  function ambiguousOneOf(schema, depth = 0, seen = new Set()) {
+    if (!schema || typeof schema !== 'object' || depth > 10) return false;
+    if (schema.$ref) {
+      if (seen.has(schema.$ref)) return false;
+      seen.add(schema.$ref);
+      return ambiguousOneOf(schemas[schema.$ref], depth + 1, seen);
+    }
+    if (schema.oneOf?.length > 1) {
+      const open = (alt) => {
+        const a = alt.$ref ? schemas[alt.$ref] : alt;
+        const parts = [a, ...(a?.allOf ?? []).map((p) => (p.$ref ? schemas[p.$ref] : p))];
+        return parts.every((p) => !p?.required?.length && p?.additionalProperties !== false && !p?.enum);
+      };
+      if (schema.oneOf.every(open)) return true;
+      // A discriminator Prism does not read: the alternatives tell themselves apart only if
+      // each restricts the property to its own values (roles: StandardRole and CustomRole both
+      // take any RoleType).
+      const d = schema.discriminator;
+      if (d?.mapping) {
+        const enumOf = (sc, n = 0) => {
+          const r = sc?.$ref ? schemas[sc.$ref] : sc;
+          if (!r || n > 6) return undefined;
+          return r.enum ?? (r.allOf ?? []).map((p) => enumOf(p, n + 1)).find(Boolean);
+        };
+        const loose = schema.oneOf.some((alt) => {
+          const name = alt.$ref;
+          const a = schemas[name];
+          const prop = a?.properties?.[d.propertyName] ?? (a?.allOf ?? []).map((p) => (p.$ref ? schemas[p.$ref] : p)?.properties?.[d.propertyName]).find(Boolean);
+          const values = enumOf(prop);
+          return !values || values.some((v) => d.mapping[v] && d.mapping[v] !== name);
+        });
+        if (loose) return true;
+      }
+    }
+    const children = [...Object.values(schema.properties ?? {}), schema.items, ...(schema.allOf ?? []), ...(schema.oneOf ?? [])];
+    return children.some((c) => ambiguousOneOf(c, depth + 1, seen));
+  }
+
+  const bodyOf = (op) => (op.body_examples?.length ? structuredClone(op.body_examples[0]) : op.body ? make(op.body) : undefined);
+  const query = (op) => {
+    const q = paramsOf(op)
+      .filter((p) => p.in === 'query' && p.required)
+      .map((p) => {
+        const sc = resolveSchema(p.schema);
+        const value = sc.enum?.[0] ?? (sc.type === 'integer' || sc.type === 'number' ? sc.minimum ?? 1 : sc.type === 'boolean' ? false : 'conformance');
+        return `${encodeURIComponent(p.name)}=${encodeURIComponent(value)}`;
+      });
+    return q.length ? `?${q.join('&')}` : '';
+  };
+  // Creates an object with the spec's example body, else (the example refused) one made from the
+  // schema.
+  async function createAt(create, path) {
+    const fromExample = Boolean(create.body_examples?.length);
+    let r = await call('POST', path + query(create), { body: bodyOf(create), requestGap: fromExample, gap: oauthOnly(create) });
+    if (r.requestRejected && fromExample) r = await call('POST', path + query(create), { body: make(create.body), gap: oauthOnly(create) });
+    return r;
+  }
+  // A created object's key, or a list's (or wrapped list's) first object's.
+  const keyOf = (o) => {
+    if (!o || typeof o !== 'object') return undefined;
+    if (Array.isArray(o)) return keyOf(o[0]);
+    // The engine finds an object by its id, kid or name, else by any of its own fields
+    // (an OAuth client by its client_id).
+    const own = o.id ?? o.kid ?? o.name ?? o.client_id ?? Object.values(o).find((v) => typeof v === 'string');
+    if (own !== undefined) return own;
+    const list = Object.values(o).find(Array.isArray);
+    return list ? keyOf(list[0]) : undefined;
+  };
+
+  // ---- path params: a listed object's key, one created, or what the hand-made org has
+  const values = new Map();
+  async function valueAt(templatePrefix, concretePrefix) {
+    if (values.has(concretePrefix)) return values.get(concretePrefix);
+
+    let value;
+    for (const [prefix, v] of Object.entries(known)) if (concretePrefix === prefix) value = v;
+    if (value === undefined) {
+      const list = (byPath.get(templatePrefix) ?? []).find((o) => o.method === 'GET' && o.response?.type === 'array');
+      if (list) {
+        // Straight from the demo: setting up is not what is checked here.
+        const r = await direct('GET', concretePrefix + query(list));
+        value = keyOf(r.json);
+      }
+      const create = (byPath.get(templatePrefix) ?? []).find((o) => o.method === 'POST');
+      if (value === undefined && create) {
+        value = keyOf((await createAt(create, concretePrefix)).json);
+      }
+    }
+    value ??= 'default';
+    values.set(concretePrefix, value);
+    return value;
+  }
+  // A path param with an enum: a value an object listed above it has, else the first.
+  async function enumValue(op, name, templatePrefix, concretePrefix) {
+    const allowed = resolveSchema(paramsOf(op).find((p) => p.in === 'path' && p.name === name)?.schema).enum;
+    if (!allowed) return undefined;
+    const list = (byPath.get(templatePrefix) ?? []).find((o) => o.method === 'GET' && o.response);
+    if (list) {
+      const r = await direct('GET', concretePrefix + query(list));
+      const objects = Array.isArray(r.json) ? r.json : Object.values(r.json ?? {}).find(Array.isArray) ?? [];
+      for (const o of objects) {
+        const hit = Object.values(o ?? {}).find((v) => allowed.includes(v));
+        if (hit !== undefined) return hit;
+      }
+    }
+    return allowed[0];
+  }
+  async function concrete(template, op) {
+    const segs = template.split('/').slice(1);
+    let t = '';
+    let c = '';
+    for (const s of segs) {
+      const fixed = s.startsWith('{') && op ? await enumValue(op, s.slice(1, -1), t, c) : undefined;
+      if (fixed !== undefined) {
+        c += '/' + encodeURIComponent(fixed);
+      } else if (s.startsWith('{')) {
+        c += '/' + encodeURIComponent(await valueAt(t, c));
+      } else {
+        c += '/' + s;
+      }
+      t += '/' + s;
+    }
+    return c;
+  }
+
+  const covered = new Set();
+  const unexpected = [];
+  const gaps = [];
+  async function send(op, path, opts, expect) {
+    const gap = !declares(op, expect) || oauthOnly(op) || notJson(op) || ambiguousOneOf(op.response);
+    let r = await call(op.method, path, { ...opts, gap, requestGap: opts.fromExample || opts.invalid });
+    if (r.requestRejected && opts.fromExample && op.body) {
+      // The spec's own example is invalid against its schema (a known spec gap, reported as
+      // such): send a body made from the schema instead.
+      r = await call(op.method, path, { ...opts, body: make(op.body), gap });
+    }
+    if (r.status === expect) covered.add(`${op.method} ${op.path}`);
+    else if (r.prismError) {
+      // Reported by the caller as a violation already.
+    } else if (declares(op, r.status)) {
+      unexpected.push({ method: op.method, path, status: r.status, expected: expect, body: JSON.stringify(r.json)?.slice(0, 300) });
+    } else {
+      gaps.push({ method: op.method, path, status: r.status, message: `the spec does not declare ${r.status} (${JSON.stringify(r.json)?.slice(0, 200)})` });
+    }
+    return r;
+  }
+
+  const rank = (op) => {
+    if (op.method === 'DELETE') return 4;
+    if (/\/(deactivate|lifecycle\/deactivate)$/.test(op.path)) return 3;
+    if (op.method === 'GET') return 0;
+    return /\/(activate|lifecycle\/[^/]+)$/.test(op.path) ? 2 : 1;
+  };
+  const ordered = [...ops].sort((a, b) => rank(a) - rank(b) || (rank(a) === 4 ? b.path.length - a.path.length : 0));
+
+  for (const op of ordered) {
+    const path = await concrete(op.path, op);
+    const opts = {};
+    if (['POST', 'PUT', 'PATCH'].includes(op.method) && op.body) {
+      opts.body = bodyOf(op) ?? {};
+      opts.fromExample = Boolean(op.body_examples?.length);
+    }
+    if (op.method === 'DELETE' && op.path.endsWith('}')) {
+      // Delete an object made for it, where the collection creates, not the one others use.
+      const parent = op.path.slice(0, op.path.lastIndexOf('/'));
+      const create = (byPath.get(parent) ?? []).find((o) => o.method === 'POST');
+      if (create) {
+        const parentPath = path.slice(0, path.lastIndexOf('/'));
+        const made = await createAt(create, parentPath);
+        const key = keyOf(made.json);
+        if (key !== undefined) {
+          await send(op, `${parentPath}/${encodeURIComponent(key)}${query(op)}`, opts, op.status);
+          continue;
+        }
+      }
+    }
+    await send(op, path + query(op), opts, op.status);
+  }
+
+  // ---- error cases
+  for (const op of ops) {
+    if (op.method === 'GET' && op.path.endsWith('}') && byPath.get(op.path.slice(0, op.path.lastIndexOf('/')))?.some((o) => o.method === 'GET' && o.response?.type === 'array')) {
+      const path = await concrete(op.path, op);
+      await send(op, path.slice(0, path.lastIndexOf('/')) + '/notanobject0000000000', { invalid: true }, 404);
+    }
+    if (op.method === 'GET' && (op.query ?? []).some((p) => p.required)) {
+      await send(op, await concrete(op.path, op), { invalid: true }, 400);
+    }
+    if (op.method === 'POST' && op.body && !op.path.endsWith('}') && requires(op.body)) {
+      await send(op, (await concrete(op.path, op)) + query(op), { body: {}, invalid: true }, 400);
+    }
+  }
+  return { covered, unexpected, gaps, generic: ops.length };
+}

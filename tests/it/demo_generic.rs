@@ -1,0 +1,413 @@
+//! The demo org's spec-driven engine: every operation not modelled by hand answers from Okta's
+//! spec, statefully. The shell against it (policies, authorization servers, identity
+//! providers), its errors over real HTTP, the table of hand-made operations, and bad input of
+//! any shape.
+
+use proptest::prelude::*;
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+
+use crate::common::org::{assert_error, link, Org};
+use crate::common::{documents, Home};
+
+const SPEC: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/data/okta/openapi/management-minimal.yaml"
+);
+const DEMO_SPEC: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/data/okta/demo-spec.json");
+
+#[test]
+fn the_embedded_demo_spec_is_what_the_spec_gives() {
+    let yaml = std::fs::read_to_string(SPEC).unwrap();
+    let fresh = oktash_demo::spec_build::build_demo_spec(&yaml).unwrap();
+    let stored = std::fs::read_to_string(DEMO_SPEC).unwrap();
+    assert!(
+        fresh == stored,
+        "data/okta/demo-spec.json is stale: run `cargo run --release -p oktash-demo --example demo_spec`"
+    );
+}
+
+/// Runs `script` with `oktash --demo --yes -c`, which must succeed; its JSON documents.
+fn run_demo_script(script: &str) -> (Vec<Value>, String) {
+    let home = Home::new();
+    let (ok, out, err) = home.run(&["--demo", "--yes", "-c", script]);
+    assert!(ok, "{err}");
+    (documents(&out), err)
+}
+
+fn ids_of(list: &Value) -> Vec<&str> {
+    list.as_array()
+        .expect("a list")
+        .iter()
+        .filter_map(|o| o["id"].as_str())
+        .collect()
+}
+
+fn find<'a>(list: &'a Value, id: &str) -> Option<&'a Value> {
+    list.as_array()?.iter().find(|o| o["id"] == id)
+}
+
+#[test]
+fn the_shell_lists_gets_creates_updates_deactivates_and_deletes_a_policy() {
+    let script = r#"ls policies type=PASSWORD
+post policies {"type": "PASSWORD", "name": "Contractors' passwords", "description": "made by a test"}
+set p = $last
+get policies/$p.id
+ls policies type=PASSWORD
+put policies/$p.id {"type": "PASSWORD", "name": "Renamed passwords"}
+post policies/$p.id/lifecycle/deactivate
+ls policies type=PASSWORD
+delete policies/$p.id
+ls policies type=PASSWORD
+ls policies type=OKTA_SIGN_ON"#;
+    let (docs, err) = run_demo_script(script);
+    // The delete and the deactivation answer 204, without a document.
+    let [before, created, fetched, with_it, renamed, deactivated, after, sign_on] = &docs[..]
+    else {
+        panic!("eight documents: {docs:?}\n{err}");
+    };
+    let id = created["id"].as_str().expect("the server gave an id");
+    assert!(id.starts_with("00p") && id.len() == 20, "{id}");
+    assert_eq!(created["status"], "ACTIVE");
+    assert!(created["created"].as_str().is_some_and(|c| c.contains('T')));
+    assert_eq!(
+        created["_links"]["self"]["href"]
+            .as_str()
+            .map(|h| h.ends_with(&format!("/api/v1/policies/{id}"))),
+        Some(true)
+    );
+    assert_eq!(fetched, created);
+    assert!(!ids_of(before).contains(&id));
+    assert_eq!(find(with_it, id), Some(created));
+    assert_eq!(renamed["name"], "Renamed passwords");
+    assert_eq!(renamed["id"], id);
+    assert_eq!(
+        renamed["created"], created["created"],
+        "PUT keeps server fields"
+    );
+    let listed = find(deactivated, id).expect("still listed");
+    assert_eq!(listed["status"], "INACTIVE");
+    assert_eq!(listed["name"], "Renamed passwords");
+    assert!(find(after, id).is_none(), "deleted");
+    assert_eq!(ids_of(after), ids_of(before));
+    // Every listed policy has the type asked for, and each type has some.
+    for (list, kind) in [(before, "PASSWORD"), (sign_on, "OKTA_SIGN_ON")] {
+        let list = list.as_array().unwrap();
+        assert!(!list.is_empty(), "{kind}");
+        assert!(list.iter().all(|p| p["type"] == kind), "{kind}: {list:?}");
+    }
+    assert!(err.contains("POST /api/v1/policies/"), "{err}");
+}
+
+#[test]
+fn the_shell_drives_an_authorization_server_and_an_identity_provider() {
+    let script = r#"ls authorizationServers
+post authorizationServers {"name": "Partner API", "description": "For partners", "audiences": ["api://partners"]}
+set a = $last
+post authorizationServers/$a.id/scopes {"name": "partners:read", "description": "Read partner data"}
+ls authorizationServers/$a.id/scopes
+post authorizationServers/$a.id/lifecycle/deactivate
+get authorizationServers/$a.id
+put authorizationServers/$a.id {"name": "Partner API v2", "description": "For partners", "audiences": ["api://partners"]}
+delete authorizationServers/$a.id
+ls authorizationServers
+ls idps
+post idps {"type": "GOOGLE", "name": "Google for staff", "protocol": {"type": "OIDC", "scopes": ["openid"], "credentials": {"client": {"client_id": "abc", "client_secret": "xyz"}}}, "policy": {"provisioning": {"action": "AUTO"}, "maxClockSkew": 0}}
+set i = $last
+post idps/$i.id/lifecycle/deactivate
+get idps/$i.id
+delete idps/$i.id
+ls idps"#;
+    let (docs, err) = run_demo_script(script);
+    assert!(docs.len() >= 12, "{docs:?}\n{err}");
+    let servers = &docs[0];
+    let server = &docs[1];
+    let sid = server["id"].as_str().expect("id");
+    assert!(!ids_of(servers).contains(&sid));
+    let scope = &docs[2];
+    assert_eq!(scope["name"], "partners:read");
+    assert!(find(&docs[3], scope["id"].as_str().unwrap()).is_some());
+    // activate/deactivate of an authorization server answer 204; the GET shows the change.
+    assert_eq!(docs[4]["status"], "INACTIVE");
+    assert_eq!(docs[5]["name"], "Partner API v2", "PUT updates");
+    assert_eq!(ids_of(&docs[6]), ids_of(servers), "deleted");
+    let idps = &docs[7];
+    let idp = &docs[8];
+    let iid = idp["id"].as_str().expect("id");
+    assert_eq!(idp["name"], "Google for staff");
+    assert!(!ids_of(idps).contains(&iid));
+    // The IdP's deactivate answers the IdP itself.
+    assert_eq!(docs[9]["status"], "INACTIVE");
+    assert_eq!(docs[10]["status"], "INACTIVE");
+    assert_eq!(ids_of(&docs[11]), ids_of(idps));
+}
+
+#[tokio::test]
+async fn generic_errors_are_oktas_and_pages_link_on() {
+    let org = Org::default().await;
+    let (status, _, body) = org.get("/api/v1/policies").await;
+    assert_error(status, &body, 400, "E0000001");
+    assert!(body["errorCauses"][0]["errorSummary"]
+        .as_str()
+        .unwrap()
+        .starts_with("type:"));
+    let (status, _, body) = org.get("/api/v1/policies?type=NOPE").await;
+    assert_error(status, &body, 400, "E0000001");
+    let (status, _, body) = org.get("/api/v1/policies/00pnotapolicy0000000").await;
+    assert_error(status, &body, 404, "E0000007");
+    assert!(body["errorSummary"].as_str().unwrap().contains("(Policy)"));
+    let (status, _, body) = org.get("/api/v1/no/such/path").await;
+    assert_error(status, &body, 404, "E0000007");
+    assert!(body["errorSummary"].as_str().unwrap().contains("(Path)"));
+    let (status, _, body) = org.call(Method::PATCH, "/api/v1/zones", None).await;
+    assert_error(status, &body, 405, "E0000022");
+    // A body against the request schema: a required field missing, a wrong type.
+    let (status, _, body) = org
+        .post("/api/v1/policies", json!({"type": "PASSWORD"}))
+        .await;
+    assert_error(status, &body, 400, "E0000001");
+    assert_eq!(
+        body["errorCauses"][0]["errorSummary"],
+        "name: The field cannot be left blank"
+    );
+    let (status, _, body) = org
+        .post("/api/v1/policies", json!({"type": "PASSWORD", "name": 7}))
+        .await;
+    assert_error(status, &body, 400, "E0000001");
+    assert!(body["errorSummary"].as_str().unwrap().ends_with("name"));
+    // A nested collection below an object that does not exist.
+    let (status, _, body) = org
+        .get("/api/v1/authorizationServers/ausnotaserver0000000/scopes")
+        .await;
+    assert_error(status, &body, 404, "E0000007");
+    // Singletons answer one object and keep an update.
+    let (status, _, org_settings) = org.get("/api/v1/org").await;
+    assert_eq!(status, StatusCode::OK, "{org_settings}");
+    let (status, _, changed) = org
+        .post("/api/v1/org", json!({"companyName": "Demo Corp"}))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{changed}");
+    assert_eq!(org.get("/api/v1/org").await.2["companyName"], "Demo Corp");
+    assert_eq!(
+        org.get("/api/v1/org").await.2["address1"],
+        org_settings["address1"],
+        "POST is partial"
+    );
+    // Paging with limit and after, and link headers as on the hand-made lists.
+    let (items, pages) = org.all_pages("/api/v1/zones?limit=1").await;
+    assert!(pages >= 3 && items.len() == pages, "{pages} pages");
+    let (_, headers, _) = org.get("/api/v1/zones?limit=1").await;
+    let next = link(&headers, "next").expect("next");
+    assert!(next.starts_with(&org.demo.base_url), "{next}");
+    // Deterministic per seed, and put back by demo reset.
+    let (_, _, first) = org.get("/api/v1/idps").await;
+    let (_, _, made) = org
+        .post(
+            "/api/v1/authorizationServers",
+            json!({"name": "Gone after reset", "audiences": ["api://x"]}),
+        )
+        .await;
+    assert!(made["id"].is_string(), "{made}");
+    org.post_empty("/demo/reset").await;
+    let (_, _, servers) = org.get("/api/v1/authorizationServers").await;
+    assert!(find(&servers, made["id"].as_str().unwrap()).is_none());
+    assert_eq!(org.get("/api/v1/org").await.2, org_settings, "reset");
+    let again = Org::default().await;
+    let (_, _, second) = again.get("/api/v1/idps").await;
+    assert!(!ids_of(&first).is_empty());
+    assert!(ids_of(&second) == ids_of(&first), "same seed, same objects");
+}
+
+#[tokio::test]
+async fn a_generic_collection_is_bounded() {
+    let org = Org::default().await;
+    let mut refused = None;
+    for i in 0..=oktash_demo::MAX_OBJECTS {
+        let (status, _, body) = org
+            .post(
+                "/api/v1/zones",
+                json!({"type": "IP", "name": format!("zone {i}")}),
+            )
+            .await;
+        if status != StatusCode::OK {
+            refused = Some((i, status, body));
+            break;
+        }
+    }
+    let (at, status, body) = refused.expect("creates beyond the bound are refused");
+    assert!(at <= oktash_demo::MAX_OBJECTS);
+    assert_error(status, &body, 400, "E0000001");
+}
+
+#[test]
+fn list_operations_names_every_operation_hand_or_generic() {
+    let home = Home::new();
+    let (ok, out, err) = home.run(&["demo", "serve", "--list-operations"]);
+    assert!(ok, "{err}");
+    let lines: Vec<&str> = out.lines().collect();
+    let (last, ops) = lines.split_last().unwrap();
+    assert_eq!(ops.len(), 732);
+    let hand = ops.iter().filter(|l| l.starts_with("hand ")).count();
+    let generic = ops.iter().filter(|l| l.starts_with("generic ")).count();
+    assert_eq!(hand + generic, 732);
+    assert!(
+        last.starts_with(&format!("732 operations: {hand} hand, {generic} generic")),
+        "{last}"
+    );
+    let owner_of = |method: &str, path: &str| {
+        ops.iter()
+            .find(|l| l.split_whitespace().skip(1).take(2).eq([method, path]))
+            .map(|l| l.split_whitespace().next().unwrap())
+    };
+    assert_eq!(owner_of("GET", "/api/v1/users"), Some("hand"));
+    assert_eq!(
+        owner_of("POST", "/api/v1/users/{id}/lifecycle/suspend"),
+        Some("hand")
+    );
+    assert_eq!(owner_of("GET", "/api/v1/policies"), Some("generic"));
+    assert_eq!(
+        owner_of("GET", "/api/v1/users/{userId}/factors"),
+        Some("generic")
+    );
+    assert_eq!(owner_of("GET", "/api/v1/groups/rules"), Some("hand"));
+    assert_eq!(
+        owner_of("GET", "/api/v1/groups/{groupId}/owners"),
+        Some("generic")
+    );
+}
+
+/// Path segments that reach deep into the spec's templates, and some that reach nowhere.
+const SEGMENTS: &[&str] = &[
+    "api",
+    "v1",
+    "users",
+    "groups",
+    "apps",
+    "policies",
+    "rules",
+    "idps",
+    "authorizationServers",
+    "scopes",
+    "claims",
+    "zones",
+    "brands",
+    "themes",
+    "org",
+    "meta",
+    "schemas",
+    "user",
+    "default",
+    "lifecycle",
+    "activate",
+    "deactivate",
+    "factors",
+    "roles",
+    "credentials",
+    "keys",
+    "me",
+    "00u1",
+    "%00",
+    "..",
+    "%E2%9C%93",
+    "{id}",
+    "",
+    "oauth2",
+    ".well-known",
+];
+
+fn path() -> impl Strategy<Value = String> {
+    let seg = prop_oneof![
+        4 => prop::sample::select(SEGMENTS).prop_map(str::to_string),
+        1 => "[a-zA-Z0-9_.~-]{0,12}",
+    ];
+    prop::collection::vec(seg, 0..8).prop_map(|segs| {
+        let mut p = String::from("/api/v1");
+        for s in segs {
+            p.push('/');
+            p.push_str(&s);
+        }
+        p
+    })
+}
+
+fn json_value() -> impl Strategy<Value = Value> {
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<i64>().prop_map(Value::from),
+        "[a-zA-Z ]{0,8}".prop_map(Value::from),
+        prop::sample::select(&["ACTIVE", "PASSWORD", "OIDC", "name", "type"][..])
+            .prop_map(Value::from),
+    ];
+    leaf.prop_recursive(4, 32, 6, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+            prop::collection::btree_map(
+                prop::sample::select(
+                    &["name", "type", "status", "id", "profile", "settings", "x"][..]
+                ),
+                inner,
+                0..5
+            )
+            .prop_map(|m| Value::Object(m.into_iter().map(|(k, v)| (k.to_string(), v)).collect())),
+        ]
+    })
+}
+
+#[test]
+fn any_path_method_and_body_gets_json_or_an_okta_error() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let org = runtime.block_on(Org::default());
+    let methods = [
+        Method::GET,
+        Method::POST,
+        Method::PUT,
+        Method::PATCH,
+        Method::DELETE,
+        Method::HEAD,
+    ];
+    let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig {
+        cases: 400,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    });
+    let strategy = (
+        prop::sample::select(methods.to_vec()),
+        path(),
+        prop::option::of(json_value()),
+    );
+    runner
+        .run(&strategy, |(method, path, body)| {
+            let head = method == Method::HEAD;
+            let (status, text) = runtime.block_on(async {
+                let mut req = org
+                    .http
+                    .request(method.clone(), org.url(&path))
+                    .header("Authorization", format!("SSWS {}", org.demo.token));
+                if let Some(b) = &body {
+                    req = req.json(b);
+                }
+                let res = req.send().await.expect("the server answers");
+                (res.status(), res.text().await.expect("a body"))
+            });
+            prop_assert!(status.as_u16() < 500, "{method} {path}: {status} {text}");
+            if text.is_empty() {
+                prop_assert!(
+                    status.is_success() || head,
+                    "{method} {path}: {status} with no body"
+                );
+            } else {
+                let json: Value = serde_json::from_str(&text).map_err(|e| {
+                    TestCaseError::fail(format!("{method} {path}: not JSON ({e}): {text}"))
+                })?;
+                if !status.is_success() {
+                    prop_assert!(json["errorCode"].is_string(), "{method} {path}: {text}");
+                }
+            }
+            Ok(())
+        })
+        .unwrap();
+    // Still serving.
+    let (status, _, _) = runtime.block_on(org.get("/api/v1/users/me"));
+    assert_eq!(status, StatusCode::OK);
+}
