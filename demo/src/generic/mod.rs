@@ -972,6 +972,12 @@ fn absolute_links(value: &mut Value, base: &str) {
                     Value::String(s) if k == "href" && s.starts_with('/') => {
                         *s = format!("{base}{s}");
                     }
+                    // A link into some other Okta org of the examples' (`vantest.oktapreview.com
+                    // /api/v1/…`) is a link into this one: followed, it must not leave the demo.
+                    Value::String(s) if k == "href" && api_path_of(s).is_some() => {
+                        let path = api_path_of(s).unwrap_or_default();
+                        *s = format!("{base}{path}");
+                    }
                     Value::String(s) => {
                         if let Some(origin) = EXAMPLE_ORIGINS.iter().find(|o| s.starts_with(*o)) {
                             *s = format!("{base}{}", &s[origin.len()..]);
@@ -986,7 +992,47 @@ fn absolute_links(value: &mut Value, base: &str) {
     }
 }
 
+/// The path (and query) of an absolute URL into an Okta API: `/api/…` or `/oauth2/…`.
+fn api_path_of(url: &str) -> Option<String> {
+    let url = url::Url::parse(url).ok()?;
+    let path = url.path();
+    if !(path.starts_with("/api/") || path.starts_with("/oauth2/")) {
+        return None;
+    }
+    Some(match url.query() {
+        Some(query) => format!("{path}?{query}"),
+        None => path.to_string(),
+    })
+}
+
 /// `demo serve --list-operations`: the load time of the spec, for the figures.
 pub fn load_time() -> std::time::Duration {
     spec().load_time
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_into_another_org_s_api_come_home_and_others_stay() {
+        let mut org = json!({"_links": {
+            "contacts": {"href": "https://vantest.oktapreview.com/api/v1/org/contacts"},
+            "next": {"href": "https://acme.okta.com/api/v1/zones?after=nzo1&limit=2"},
+            "logo": {"href": "https://juniper.example.com/58"},
+            "self": {"href": "/api/v1/org"}
+        }});
+        absolute_links(&mut org, "http://127.0.0.1:9");
+        let links = &org["_links"];
+        assert_eq!(
+            links["contacts"]["href"],
+            "http://127.0.0.1:9/api/v1/org/contacts"
+        );
+        assert_eq!(
+            links["next"]["href"],
+            "http://127.0.0.1:9/api/v1/zones?after=nzo1&limit=2"
+        );
+        assert_eq!(links["logo"]["href"], "https://juniper.example.com/58");
+        assert_eq!(links["self"]["href"], "http://127.0.0.1:9/api/v1/org");
+    }
 }
