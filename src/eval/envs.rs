@@ -244,9 +244,16 @@ impl Shell {
 
     /// `demo reset`: the demo org back at its seed. Only an org on loopback is a demo org; a
     /// real Okta org is never asked.
+    /// The active org is on loopback: oktash's demo org (`--demo` or `demo serve`), as far as
+    /// the shell can tell.
+    pub(super) fn on_demo_org(&self) -> bool {
+        self.base_url()
+            .is_ok_and(|base| crate::urls::is_loopback(&base))
+    }
+
     pub(super) fn demo_reset(&mut self) -> Result<Outcome, Failure> {
         let base = self.base_url()?;
-        if !crate::urls::is_loopback(&base) {
+        if !self.on_demo_org() {
             return fail(format!(
                 "demo reset is for the demo org; {} is not one (start with --demo, or `use` the environment of oktash demo serve)",
                 self.active_env()?.name

@@ -448,7 +448,7 @@ impl Shell {
             Command::Play { file } => self.play(&file)?,
             Command::Record { file } => self.start_recording(file.as_ref())?,
             Command::Help { topic } => {
-                let text = help(topic.as_deref())?;
+                let text = help(topic.as_deref(), self.on_demo_org())?;
                 Outcome::Listing {
                     json: Value::String(text.clone()),
                     text,

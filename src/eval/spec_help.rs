@@ -9,7 +9,7 @@ const WIDTH: usize = 80;
 const LIST_MAX: usize = 60;
 
 /// Help for a topic that is not a command of the shell; `Err` says what was looked for.
-pub fn help(topic: &str) -> Result<String, String> {
+pub fn help(topic: &str, on_demo: bool) -> Result<String, String> {
     let index = spec::index().map_err(str::to_string)?;
     let words: Vec<&str> = topic.split_whitespace().collect();
     match words.as_slice() {
@@ -26,7 +26,7 @@ pub fn help(topic: &str) -> Result<String, String> {
         [method, path] if is_method(method) => {
             let path = spec::api_path(path);
             match index.find(method, &path) {
-                Some(op) => Ok(operation(index, op)),
+                Some(op) => Ok(operation(index, op, on_demo)),
                 None => Err(not_found(index, &method.to_uppercase(), &path)),
             }
         }
@@ -38,13 +38,13 @@ pub fn help(topic: &str) -> Result<String, String> {
             };
             let path = spec::api_path(resource);
             match index.find(method, &path) {
-                Some(op) => Ok(operation(index, op)),
+                Some(op) => Ok(operation(index, op, on_demo)),
                 None => Err(not_found(index, &method.to_uppercase(), &path)),
             }
         }
         [one] => {
             if let Some(op) = index.by_id(one) {
-                return Ok(operation(index, op));
+                return Ok(operation(index, op, on_demo));
             }
             let ops = index.resource(one);
             if ops.is_empty() {
@@ -105,7 +105,7 @@ fn listing(ops: &[&Operation], title: &str) -> String {
     out.join("\n")
 }
 
-fn operation(index: &Index, op: &Operation) -> String {
+fn operation(index: &Index, op: &Operation, on_demo: bool) -> String {
     let mut out = vec![
         fit(&format!("{}  ({})", op.summary, op.id)),
         fit(&format!("{} {}", op.method, op.path)),
@@ -171,6 +171,19 @@ fn operation(index: &Index, op: &Operation) -> String {
     }
     // The link is never cut: a cut link is no link.
     out.push(format!("Docs: {}", op.docs_url()));
+    if on_demo {
+        out.push(
+            match oktash_demo::operations::owner_of_operation(&op.method, &op.path) {
+                oktash_demo::operations::Owner::Hand => {
+                    "Demo org: modelled by hand, with Okta's rules"
+                }
+                oktash_demo::operations::Owner::Generic => {
+                    "Demo org: answered from the spec (objects kept; Okta's rules not modelled)"
+                }
+            }
+            .to_string(),
+        );
+    }
     out.join("\n")
 }
 

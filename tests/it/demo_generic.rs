@@ -411,3 +411,24 @@ fn any_path_method_and_body_gets_json_or_an_okta_error() {
     let (status, _, _) = runtime.block_on(org.get("/api/v1/users/me"));
     assert_eq!(status, StatusCode::OK);
 }
+
+/// `help` of an operation on the demo org says who answers it there.
+#[test]
+fn help_on_the_demo_org_says_who_answers_an_operation() {
+    let home = Home::new();
+    let (ok, out, err) = home.run_demo("help ls users; help ls policies");
+    assert!(ok, "{err}");
+    let docs = documents(&out);
+    let text = |i: usize| docs[i].as_str().unwrap_or_default().to_string();
+    assert!(
+        text(0).ends_with("Demo org: modelled by hand, with Okta's rules"),
+        "{out}"
+    );
+    assert!(
+        text(1).contains("Demo org: answered from the spec"),
+        "{out}"
+    );
+    let (ok, out, err) = home.run(&["-c", "help ls policies"]);
+    assert!(ok, "{err}");
+    assert!(!out.contains("Demo org"), "no demo org, no line: {out}");
+}

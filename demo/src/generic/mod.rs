@@ -874,8 +874,22 @@ fn looks_like_okta_id(id: &str) -> bool {
     id.len() == 20 && id.bytes().all(|b| b.is_ascii_alphanumeric())
 }
 
-/// The prefix of made-up ids of a kind of object: `00p` for a Policy, as Okta's `00u` and `00g`.
+/// Okta's prefixes for kinds whose examples in the spec carry no real id (a template, a name).
+const KNOWN_PREFIXES: &[(&str, &str)] = &[
+    ("AuthorizationServer", "aus"),
+    ("OAuth2Scope", "scp"),
+    ("OAuth2Claim", "ocl"),
+    ("AuthorizationServerPolicy", "00p"),
+    ("AuthorizationServerPolicyRule", "0pr"),
+    ("PolicyRule", "0pr"),
+];
+
+/// The prefix of made-up ids of a kind of object: Okta's own where it is known (`aus` for an
+/// AuthorizationServer), else `00` and the kind's initial (`00p` for a Policy).
 fn id_prefix(noun: &str) -> String {
+    if let Some((_, prefix)) = KNOWN_PREFIXES.iter().find(|(kind, _)| *kind == noun) {
+        return prefix.to_string();
+    }
     let first = noun.chars().next().unwrap_or('x').to_ascii_lowercase();
     format!("00{first}")
 }
@@ -1013,6 +1027,12 @@ pub fn load_time() -> std::time::Duration {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn made_up_ids_take_okta_s_prefix_where_it_is_known() {
+        assert_eq!(id_prefix("AuthorizationServer"), "aus");
+        assert_eq!(id_prefix("Policy"), "00p");
+    }
 
     #[test]
     fn links_into_another_org_s_api_come_home_and_others_stay() {
