@@ -198,17 +198,6 @@ fn next_step(typed: &str, path: &str) -> bool {
     !chars.as_str().contains(['.', '['])
 }
 
-/// The method a command sends.
-fn method_of(command: &str) -> &'static str {
-    match command {
-        "post" => "POST",
-        "put" => "PUT",
-        "patch" => "PATCH",
-        "delete" => "DELETE",
-        _ => "GET",
-    }
-}
-
 /// The resource argument: collections, then (after a `/`) the sub-resources the spec has under
 /// what is typed, and the ids seen (`users/00u…`). `ls` offers no bare ids: it lists.
 fn resources(command: &str, word: &str, data: &Candidates) -> Vec<String> {
@@ -248,7 +237,10 @@ fn query_params(command: &str, resource: &str) -> Vec<String> {
     if resource.starts_with('$') {
         return Vec::new();
     }
-    match index.find(method_of(command), &spec::api_path(resource)) {
+    match index.find(
+        lang::commands::http_method(command).unwrap_or("GET"),
+        &spec::api_path(resource),
+    ) {
         Some(op) => op.query_params().map(|p| format!("{}=", p.name)).collect(),
         None => Vec::new(),
     }
@@ -261,7 +253,10 @@ fn enum_values(command: &str, words: &[&str], key: &str) -> Vec<String> {
     let Some(resource) = words.get(1) else {
         return Vec::new();
     };
-    let Some(op) = index.find(method_of(command), &spec::api_path(resource)) else {
+    let Some(op) = index.find(
+        lang::commands::http_method(command).unwrap_or("GET"),
+        &spec::api_path(resource),
+    ) else {
         return Vec::new();
     };
     match op.query_params().find(|p| p.name == key) {

@@ -31,10 +31,8 @@ pub fn help(topic: &str, on_demo: bool) -> Result<String, String> {
             }
         }
         [command, resource] => {
-            let method = match *command {
-                "ls" | "get" => "GET",
-                "post" | "put" | "patch" | "delete" => command,
-                _ => return Err(format!("no help for `{topic}`; try `help`")),
+            let Some(method) = crate::lang::commands::http_method(command) else {
+                return Err(format!("no help for `{topic}`; try `help`"));
             };
             let path = spec::api_path(resource);
             match index.find(method, &path) {

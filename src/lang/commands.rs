@@ -392,6 +392,18 @@ pub const DEMO_RESET: CommandDef = CommandDef {
     example: "demo reset",
     ..def("demo reset", "demo reset", "")
 };
+/// The HTTP method a request command sends (`ls` and `get` read), `None` for any other word.
+pub fn http_method(command: &str) -> Option<&'static str> {
+    Some(match command {
+        "ls" | "get" => "GET",
+        "post" => "POST",
+        "put" => "PUT",
+        "patch" => "PATCH",
+        "delete" => "DELETE",
+        _ => return None,
+    })
+}
+
 /// The options of `option`: each one's name (its start-up flag without `--`) and what it does.
 pub const SESSION_OPTIONS: &[(&str, &str)] = &[
     (
