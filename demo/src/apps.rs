@@ -168,7 +168,15 @@ const READ_ONLY: &[&str] = &[
 ];
 
 /// Checks an app body: a label, a known `signOnMode`, and a bookmark's URL.
-fn read_app(ctx: &Ctx) -> Result<(String, String, String, Map<String, Value>), ApiError> {
+/// Sign-on modes of custom apps whose `name` Okta generates (a unique key; the spec's
+/// `SamlApplication` and `AutoLoginApplication` have it read-only).
+const GENERATED_NAMES: &[&str] = &["SAML_2_0", "AUTO_LOGIN"];
+
+/// An app's body: its name (`None`: Okta makes one, see [`GENERATED_NAMES`]), label, sign-on
+/// mode and the rest.
+type AppBody = (Option<String>, String, String, Map<String, Value>);
+
+fn read_app(ctx: &Ctx) -> Result<AppBody, ApiError> {
     let body = ctx.json_object()?;
     let label = match body.get("label") {
         Some(Value::String(s)) if !s.trim().is_empty() => s.clone(),
@@ -190,14 +198,15 @@ fn read_app(ctx: &Ctx) -> Result<(String, String, String, Map<String, Value>), A
         }
     };
     let name = match (mode.as_str(), body.get("name").and_then(Value::as_str)) {
-        ("BOOKMARK", None | Some("bookmark")) => "bookmark".to_string(),
+        ("BOOKMARK", None | Some("bookmark")) => Some("bookmark".to_string()),
         ("BOOKMARK", Some(_)) => {
             return Err(ApiError::validation(
                 "name",
                 "A BOOKMARK app must be named bookmark",
             ))
         }
-        (_, Some(n)) if !n.trim().is_empty() => n.to_string(),
+        (_, Some(n)) if !n.trim().is_empty() => Some(n.to_string()),
+        (mode, _) if GENERATED_NAMES.contains(&mode) => None,
         _ => {
             return Err(ApiError::validation(
                 "name",
@@ -227,10 +236,26 @@ fn read_app(ctx: &Ctx) -> Result<(String, String, String, Map<String, Value>), A
     Ok((name, label, mode, rest))
 }
 
+/// The unique key Okta gives a custom app: the org, the label's letters and digits, a number
+/// (`demo_expensesportal_1`).
+fn generated_name(store: &Store, label: &str) -> String {
+    let slug: String = label
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    let taken = |name: &str| store.apps.iter().flatten().any(|a| a.name == name);
+    (1..)
+        .map(|n| format!("demo_{slug}_{n}"))
+        .find(|name| !taken(name))
+        .unwrap_or_default()
+}
+
 fn create(org: &Org, ctx: &Ctx) -> Answer {
     let activate = ctx.flag("activate", true)?;
     let (name, label, mode, body) = read_app(ctx)?;
     let mut store = org.write();
+    let name = name.unwrap_or_else(|| generated_name(&store, &label));
     let now = now_ms();
     let id = store.new_id("0oa", Kind::App);
     let pos = store.apps.len() as u32;
@@ -270,10 +295,10 @@ fn replace(org: &Org, ctx: &Ctx, id: &str) -> Answer {
     let (name, label, mode, body) = read_app(ctx)?;
     let mut store = org.write();
     let pos = find::app(&store, id)?;
-    if store
-        .app(pos)
-        .is_some_and(|a| a.sign_on_mode != mode || a.name != name)
-    {
+    // A generated name need not be sent back.
+    if store.app(pos).is_some_and(|a| {
+        a.sign_on_mode != mode || name.as_ref().is_some_and(|name| *name != a.name)
+    }) {
         return Err(ApiError::validation(
             "signOnMode",
             "The sign on mode and name of an app cannot be changed",

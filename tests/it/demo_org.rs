@@ -468,3 +468,28 @@ async fn bounded_log_queries_end_and_sort() {
     let (status, _, body) = org.get("/api/v1/logs?sortOrder=sideways").await;
     assert_error(status, &body, 400, "E0000053");
 }
+
+/// A custom SAML 2.0 or SWA app is created without a `name`: Okta generates a unique key, and an
+/// update need not send it back.
+#[tokio::test]
+async fn custom_saml_and_swa_apps_get_a_generated_name() {
+    let org = Org::default().await;
+    let saml = json!({"label": "Expenses Portal", "signOnMode": "SAML_2_0"});
+    let (status, _, first) = org.post("/api/v1/apps", saml.clone()).await;
+    assert_eq!(status, StatusCode::OK, "{first}");
+    assert_eq!(first["name"], "demo_expensesportal_1");
+    let swa = json!({"label": "Expenses Portal", "signOnMode": "AUTO_LOGIN"});
+    let (_, _, second) = org.post("/api/v1/apps", swa).await;
+    assert_eq!(second["name"], "demo_expensesportal_2", "unique");
+    let id = first["id"].as_str().unwrap();
+    let renamed = json!({"label": "Expenses", "signOnMode": "SAML_2_0"});
+    let (status, _, updated) = org
+        .call(Method::PUT, &format!("/api/v1/apps/{id}"), Some(renamed))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{updated}");
+    assert_eq!(updated["name"], "demo_expensesportal_1", "the key stays");
+    assert_eq!(updated["label"], "Expenses");
+    let oidc = json!({"label": "Portal", "signOnMode": "OPENID_CONNECT"});
+    let (status, _, body) = org.post("/api/v1/apps", oidc).await;
+    assert_error(status, &body, 400, "E0000001");
+}
