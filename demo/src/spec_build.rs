@@ -74,21 +74,42 @@ pub fn build_demo_spec(yaml: &str) -> Result<String, String> {
     Ok(to_text(&demo_spec_of(&doc)))
 }
 
+/// An operation of an OpenAPI document as it is written there.
+pub struct RawOperation<'a> {
+    pub path: &'a str,
+    /// Lower case, as the document keys it: `get`.
+    pub method: &'static str,
+    pub op: &'a Value,
+    /// The parameters its path item gives every operation.
+    pub shared: Option<&'a Vec<Value>>,
+}
+
+/// Every operation of an OpenAPI document, path by path; the shell's spec index reads them too.
+pub fn operations(doc: &Value) -> Vec<RawOperation<'_>> {
+    let Some(paths) = doc.get("paths").and_then(Value::as_object) else {
+        return Vec::new();
+    };
+    paths
+        .iter()
+        .flat_map(|(path, item)| {
+            let shared = item.get("parameters").and_then(Value::as_array);
+            METHODS.into_iter().filter_map(move |method| {
+                Some(RawOperation {
+                    path,
+                    method,
+                    op: item.get(method)?,
+                    shared,
+                })
+            })
+        })
+        .collect()
+}
+
 fn demo_spec_of(doc: &Value) -> Value {
-    let mut operations = Vec::new();
-    let empty = Map::new();
-    let paths = doc
-        .get("paths")
-        .and_then(Value::as_object)
-        .unwrap_or(&empty);
-    for (path, item) in paths {
-        let shared = item.get("parameters").and_then(Value::as_array);
-        for method in METHODS {
-            if let Some(op) = item.get(method) {
-                operations.push(operation_of(doc, path, method, op, shared));
-            }
-        }
-    }
+    let operations: Vec<Value> = operations(doc)
+        .into_iter()
+        .map(|raw| operation_of(doc, raw.path, raw.method, raw.op, raw.shared))
+        .collect();
     let mut schemas = Map::new();
     if let Some(all) = doc
         .pointer("/components/schemas")
@@ -294,7 +315,7 @@ fn trim_schema(schema: &Value) -> Value {
 }
 
 /// A `$ref`'s target within the document, or the value itself.
-fn resolve<'a>(doc: &'a Value, value: &'a Value) -> &'a Value {
+pub fn resolve<'a>(doc: &'a Value, value: &'a Value) -> &'a Value {
     let mut value = value;
     // References to references: follow a few, never loop.
     for _ in 0..4 {

@@ -4,11 +4,11 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use oktash_demo::spec_build::resolve;
 use serde_json::{Map, Value};
 
 use super::{Field, Index, Operation, Param, Schema};
 
-const METHODS: [&str; 5] = ["get", "post", "put", "patch", "delete"];
 /// Where a one-line description is cut.
 const DESCRIPTION_CHARS: usize = 160;
 
@@ -34,19 +34,15 @@ fn index_of(doc: &Value) -> Index {
             schemas.insert(name.clone(), schema_of(doc, schema));
         }
     }
-    let mut operations = Vec::new();
+    let operations = oktash_demo::spec_build::operations(doc)
+        .into_iter()
+        .map(|raw| operation_of(doc, raw.path, raw.method, raw.op, raw.shared, &mut schemas))
+        .collect();
     let empty = Map::new();
     let paths = doc
         .get("paths")
         .and_then(Value::as_object)
         .unwrap_or(&empty);
-    for (path, item) in paths {
-        let shared = item.get("parameters").and_then(Value::as_array);
-        for method in METHODS {
-            let Some(op) = item.get(method) else { continue };
-            operations.push(operation_of(doc, path, method, op, shared, &mut schemas));
-        }
-    }
     let id_prefixes = id_prefixes(doc, paths);
     Index {
         id_prefixes,
@@ -315,21 +311,6 @@ fn field_of(doc: &Value, prop: &Value) -> Field {
         read_only: prop.get("readOnly").and_then(Value::as_bool) == Some(true)
             || resolved.get("readOnly").and_then(Value::as_bool) == Some(true),
     }
-}
-
-/// Follows a `$ref` inside the document (one level at a time until a real object).
-fn resolve<'a>(doc: &'a Value, value: &'a Value) -> &'a Value {
-    let mut current = value;
-    for _ in 0..8 {
-        match current.get("$ref").and_then(Value::as_str) {
-            Some(target) => match target.strip_prefix('#').and_then(|p| doc.pointer(p)) {
-                Some(found) => current = found,
-                None => return current,
-            },
-            None => return current,
-        }
-    }
-    current
 }
 
 /// The JSON schema of a request body or response.
