@@ -44,16 +44,17 @@ pub fn resource_for_id(word: &str) -> Option<&'static str> {
     }
     let prefix = &word[..3];
     let index = crate::spec::index().ok();
-    // `authorizationServers` looks like an id of `aut…` (an authenticator's): a word the spec
-    // names a path with is not an id.
-    if index.is_some_and(|index| index.names_segment(word)) {
-        return None;
-    }
-    ID_PREFIXES
+    let resource = ID_PREFIXES
         .iter()
         .find(|(p, _)| *p == prefix)
         .map(|(_, resource)| *resource)
-        .or_else(|| index?.id_prefixes.get(prefix).map(String::as_str))
+        .or_else(|| index?.id_prefixes.get(prefix).map(String::as_str))?;
+    // `authorizationServers` looks like an id of `aut…` (an authenticator's): a word the spec
+    // names a path with is not an id. Asked only of a word whose prefix matched.
+    match index {
+        Some(index) if index.names_segment(word) => None,
+        _ => Some(resource),
+    }
 }
 
 /// A resource path whose first segment is a bare id, routed by the id's prefix as `get` routes a

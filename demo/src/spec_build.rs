@@ -81,7 +81,28 @@ pub struct RawOperation<'a> {
     pub method: &'static str,
     pub op: &'a Value,
     /// The parameters its path item gives every operation.
-    pub shared: Option<&'a Vec<Value>>,
+    shared: Option<&'a Vec<Value>>,
+}
+
+impl<'a> RawOperation<'a> {
+    /// Its parameters, `$ref`s followed: the path item's, then its own, an own one replacing
+    /// the path item's of the same name and place.
+    pub fn parameters(&self, doc: &'a Value) -> Vec<&'a Value> {
+        let key = |p: &Value| (p.get("name").cloned(), p.get("in").cloned());
+        let own = self.op.get("parameters").and_then(Value::as_array);
+        let mut params: Vec<&Value> = Vec::new();
+        for raw in self
+            .shared
+            .into_iter()
+            .flatten()
+            .chain(own.into_iter().flatten())
+        {
+            let raw = resolve(doc, raw);
+            params.retain(|p| key(p) != key(raw));
+            params.push(raw);
+        }
+        params
+    }
 }
 
 /// Every operation of an OpenAPI document, path by path; the shell's spec index reads them too.
@@ -108,7 +129,7 @@ pub fn operations(doc: &Value) -> Vec<RawOperation<'_>> {
 fn demo_spec_of(doc: &Value) -> Value {
     let operations: Vec<Value> = operations(doc)
         .into_iter()
-        .map(|raw| operation_of(doc, raw.path, raw.method, raw.op, raw.shared))
+        .map(|raw| operation_of(doc, &raw))
         .collect();
     let mut schemas = Map::new();
     if let Some(all) = doc
@@ -129,13 +150,8 @@ fn demo_spec_of(doc: &Value) -> Value {
     Value::Object(out)
 }
 
-fn operation_of(
-    doc: &Value,
-    path: &str,
-    method: &str,
-    op: &Value,
-    shared: Option<&Vec<Value>>,
-) -> Value {
+fn operation_of(doc: &Value, raw_op: &RawOperation) -> Value {
+    let (path, method, op) = (raw_op.path, raw_op.method, raw_op.op);
     let mut out = Map::new();
     out.insert(
         "id".into(),
@@ -144,15 +160,8 @@ fn operation_of(
     out.insert("method".into(), Value::from(method.to_ascii_uppercase()));
     out.insert("path".into(), Value::from(path));
 
-    // Query parameters: the operation's own override the path's of the same name.
-    let mut query: Vec<(String, Value)> = Vec::new();
-    let own = op.get("parameters").and_then(Value::as_array);
-    for raw in shared
-        .into_iter()
-        .flatten()
-        .chain(own.into_iter().flatten())
-    {
-        let raw = resolve(doc, raw);
+    let mut query: Vec<Value> = Vec::new();
+    for raw in raw_op.parameters(doc) {
         if raw.get("in").and_then(Value::as_str) != Some("query") {
             continue;
         }
@@ -168,14 +177,10 @@ fn operation_of(
         if let Some(values) = schema.and_then(|s| s.get("enum")) {
             param.insert("enum".into(), values.clone());
         }
-        query.retain(|(n, _)| n != name);
-        query.push((name.to_string(), Value::Object(param)));
+        query.push(Value::Object(param));
     }
     if !query.is_empty() {
-        out.insert(
-            "query".into(),
-            Value::Array(query.into_iter().map(|(_, p)| p).collect()),
-        );
+        out.insert("query".into(), Value::Array(query));
     }
 
     if let Some(body) = op.get("requestBody").map(|b| resolve(doc, b)) {

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use oktash_demo::spec_build::resolve;
+use oktash_demo::spec_build::{resolve, RawOperation};
 use serde_json::{Map, Value};
 
 use super::{Field, Index, Operation, Param, Schema};
@@ -36,7 +36,7 @@ fn index_of(doc: &Value) -> Index {
     }
     let operations = oktash_demo::spec_build::operations(doc)
         .into_iter()
-        .map(|raw| operation_of(doc, raw.path, raw.method, raw.op, raw.shared, &mut schemas))
+        .map(|raw| operation_of(doc, &raw, &mut schemas))
         .collect();
     let empty = Map::new();
     let paths = doc
@@ -112,30 +112,17 @@ fn id_prefixes(doc: &Value, paths: &Map<String, Value>) -> BTreeMap<String, Stri
 
 fn operation_of(
     doc: &Value,
-    path: &str,
-    method: &str,
-    op: &Value,
-    shared: Option<&Vec<Value>>,
+    raw: &RawOperation,
     schemas: &mut BTreeMap<String, Schema>,
 ) -> Operation {
+    let (path, method, op) = (raw.path, raw.method, raw.op);
     let id = text(op, "operationId");
-    // Operation parameters override the path's own ones of the same name and place.
-    let mut params: Vec<Param> = Vec::new();
-    let own = op.get("parameters").and_then(Value::as_array);
-    for raw in shared
+    let params: Vec<Param> = raw
+        .parameters(doc)
         .into_iter()
-        .flatten()
-        .chain(own.into_iter().flatten())
-    {
-        let raw = resolve(doc, raw);
-        let place = text(raw, "in");
-        if place != "path" && place != "query" {
-            continue;
-        }
-        let param = param_of(doc, raw);
-        params.retain(|p| !(p.name == param.name && p.place == param.place));
-        params.push(param);
-    }
+        .filter(|p| matches!(text(p, "in").as_str(), "path" | "query"))
+        .map(|p| param_of(doc, p))
+        .collect();
 
     let body_schema = op
         .get("requestBody")
