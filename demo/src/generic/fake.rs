@@ -232,15 +232,7 @@ impl<'a> Faker<'a> {
             }
         }
         let kind = schema.get("type").and_then(Value::as_str).unwrap_or("");
-        let fits = match kind {
-            "object" => value.is_object(),
-            "array" => value.is_array(),
-            "string" => value.is_string(),
-            "integer" => value.is_i64() || value.is_u64(),
-            "number" => value.is_number(),
-            "boolean" => value.is_boolean(),
-            _ => true,
-        };
+        let fits = super::validate::is_of_type(value, kind);
         let nullable = schema.get("nullable").and_then(Value::as_bool) == Some(true);
         if !(fits || value.is_null() && nullable) {
             *value = self.make(schema, hint, depth, in_all_of, None);

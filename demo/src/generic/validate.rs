@@ -9,6 +9,19 @@ use super::spec::Spec;
 /// Deeper than this the body is not looked into (the spec has recursive schemas).
 const MAX_DEPTH: usize = 24;
 
+/// Whether `value` is of the JSON schema `type` `kind` (an unknown kind fits anything).
+pub fn is_of_type(value: &Value, kind: &str) -> bool {
+    match kind {
+        "object" => value.is_object(),
+        "array" => value.is_array(),
+        "string" => value.is_string(),
+        "integer" => value.is_i64() || value.is_u64(),
+        "number" => value.is_number(),
+        "boolean" => value.is_boolean(),
+        _ => true,
+    }
+}
+
 /// The first violation: the field and why.
 pub fn check(spec: &Spec, schema: &Value, body: &Value) -> Result<(), (String, String)> {
     walk(spec, schema, body, "", 0, false)
@@ -36,16 +49,7 @@ fn walk(
         return Ok(());
     }
     if let Some(kind) = schema.get("type").and_then(Value::as_str) {
-        let fits = match kind {
-            "object" => value.is_object(),
-            "array" => value.is_array(),
-            "string" => value.is_string(),
-            "integer" => value.is_i64() || value.is_u64(),
-            "number" => value.is_number(),
-            "boolean" => value.is_boolean(),
-            _ => true,
-        };
-        if !fits {
+        if !is_of_type(value, kind) {
             return Err((name_of(field), format!("must be of type {kind}")));
         }
     }
