@@ -222,6 +222,8 @@ fn big_tables_keep_the_columns_a_room_reads() {
     sh.expect("#2 GET groups?q=nothing-like-this  200  0 groups")
         .unwrap();
     sh.expect("no groups\r\n").unwrap();
+    // Ctrl-D only once the editor is back at the prompt (under load it may not be yet).
+    sh.expect("]> ").unwrap();
     sh.send(ControlCode::EndOfTransmission).unwrap();
     sh.expect(expectrl::Eof).unwrap();
 }
