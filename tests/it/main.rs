@@ -2,6 +2,7 @@
 //! the demo org over loopback HTTP, the parser corpus, Postman fixtures and the conformance check.
 //! One module per topic; the helpers shared by all of them live in `common`.
 
+mod architecture;
 mod commands;
 mod commands_table;
 mod common;
