@@ -1,5 +1,7 @@
 //! What is Okta-specific: resource names and paths, id prefixes, error envelopes, org URL checks.
 
+use std::borrow::Cow;
+
 use serde_json::Value;
 use url::Url;
 
@@ -99,27 +101,68 @@ impl Kind {
         }
     }
 
-    /// `1 user`, `200 users`.
-    pub fn count(self, n: usize) -> String {
-        let noun = self.noun();
+    /// `1 user`, `200 users`; `3 rules` for a list at `…/groups/rules`.
+    pub fn count(self, n: usize, path: &str) -> String {
+        let noun = self.noun(path);
         if n == 1 {
-            format!("1 {}", noun.strip_suffix('s').unwrap_or(noun))
+            format!("1 {}", singular(&noun))
         } else {
             format!("{n} {noun}")
         }
     }
 
-    /// Plural noun for footers: `200 users`.
-    pub fn noun(self) -> &'static str {
-        match self {
+    /// Plural noun for footers: `200 users`. A kind the shell has no name for is named by the
+    /// words of its path's last segment (`authorizationServers` → `authorization servers`,
+    /// `api-tokens` → `api tokens`), when that reads as a plural; else `items`.
+    pub fn noun(self, path: &str) -> Cow<'static, str> {
+        Cow::Borrowed(match self {
             Kind::Users => "users",
             Kind::Groups => "groups",
             Kind::Apps => "apps",
             Kind::Logs => "events",
             Kind::AppUsers => "app users",
             Kind::AppGroups => "app groups",
-            Kind::Other => "items",
+            Kind::Other => {
+                return collection_words(path).map_or(Cow::Borrowed("items"), Cow::Owned)
+            }
+        })
+    }
+}
+
+/// The last segment of a list's path as lower-case words, if it is a plural made of letters.
+fn collection_words(path: &str) -> Option<String> {
+    let path = path.split(['?', '#']).next().unwrap_or("");
+    let last = path.trim_end_matches('/').rsplit('/').next()?;
+    if last.len() < 3
+        || !last.ends_with('s')
+        || !last
+            .chars()
+            .all(|c| c.is_ascii_alphabetic() || c == '-' || c == '_')
+    {
+        return None;
+    }
+    let mut words = String::new();
+    for c in last.chars() {
+        match c {
+            '-' | '_' => words.push(' '),
+            c if c.is_ascii_uppercase() => {
+                words.push(' ');
+                words.push(c.to_ascii_lowercase());
+            }
+            c => words.push(c),
         }
+    }
+    Some(words)
+}
+
+/// `users` → `user`, `policies` → `policy`, `addresses` → `address`.
+fn singular(noun: &str) -> String {
+    if let Some(stem) = noun.strip_suffix("ies") {
+        format!("{stem}y")
+    } else if let Some(stem) = noun.strip_suffix("sses") {
+        format!("{stem}ss")
+    } else {
+        noun.strip_suffix('s').unwrap_or(noun).to_string()
     }
 }
 
@@ -293,6 +336,32 @@ pub fn object_label(object: &Value) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_list_the_shell_has_no_kind_for_is_named_by_its_path() {
+        let count = |n, url| Kind::of_path(url).count(n, url);
+        assert_eq!(count(3, "http://o/api/v1/groups/rules?limit=50"), "3 rules");
+        assert_eq!(
+            count(1, "http://o/api/v1/policies?type=PASSWORD"),
+            "1 policy"
+        );
+        assert_eq!(
+            count(2, "http://o/api/v1/authorizationServers"),
+            "2 authorization servers"
+        );
+        assert_eq!(count(1, "http://o/api/v1/api-tokens"), "1 api token");
+        assert_eq!(
+            count(0, "http://o/api/v1/users/00u1a2b3c4d5e6f7g8h9/factors"),
+            "0 factors"
+        );
+        assert_eq!(count(1, "http://o/api/v1/users"), "1 user");
+        // Not a plural of letters: no guess.
+        assert_eq!(count(2, "http://o/api/v1/meta/types/user"), "2 items");
+        assert_eq!(
+            count(2, "http://o/api/v1/groups/00g1a2b3c4d5e6f7g8h9"),
+            "2 items"
+        );
+    }
 
     #[test]
     fn ids_route_by_prefix() {

@@ -161,7 +161,7 @@ pub fn entry_line(entry: &Entry, style: Style) -> String {
         entry.method,
         url,
         entry.status,
-        body_summary(&entry.body, Kind::of_path(&entry.url)),
+        body_summary(&entry.body, &entry.url),
         duration(entry.elapsed)
     );
     escape_controls(&line).into_owned()
@@ -209,19 +209,21 @@ pub fn duration_words(d: Duration) -> String {
     }
 }
 
-pub fn body_summary(body: &Body, kind: Kind) -> String {
+/// One line for what a body holds; `url` is where it came from, which names what a list holds.
+pub fn body_summary(body: &Body, url: &str) -> String {
+    let kind = Kind::of_path(url);
     match body {
         Body::Empty => "no content".into(),
         Body::Text(t) if looks_like_html(t) => format!("HTML page, {} bytes", t.len()),
         Body::Text(t) => format!("text, {} bytes", t.len()),
-        Body::Json(Value::Array(items)) => list_kind(kind, items).count(items.len()),
+        Body::Json(Value::Array(items)) => list_kind(kind, items).count(items.len(), url),
         // A `--all > FILE` export keeps a summary, not the items.
         Body::Json(Value::Object(map))
             if map.len() == 2 && map.contains_key("written") && map.contains_key("file") =>
         {
             format!(
                 "{} written to {}",
-                kind.count(map["written"].as_u64().unwrap_or(0) as usize),
+                kind.count(map["written"].as_u64().unwrap_or(0) as usize, url),
                 map["file"].as_str().unwrap_or("?")
             )
         }
@@ -237,7 +239,7 @@ pub fn body_summary(body: &Body, kind: Kind) -> String {
         },
         Body::Json(other) => other.to_string(),
         Body::Compact(c) => match c.list_len() {
-            Some(len) => list_kind(kind, &c.first_items(1)).count(len),
+            Some(len) => list_kind(kind, &c.first_items(1)).count(len, url),
             None => format!("JSON, {} bytes", c.text_len()),
         },
     }

@@ -4,7 +4,6 @@ use serde_json::{json, Value};
 
 use crate::auth::{Auth, TokenSource};
 use crate::http::Body;
-use crate::okta::Kind;
 use crate::render;
 use crate::session::Entry;
 
@@ -87,7 +86,7 @@ impl Shell {
                             "method": entry.method.as_str(),
                             "url": entry.url,
                             "status": entry.status,
-                            "summary": render::body_summary(&entry.body, Kind::of_path(&entry.url)),
+                            "summary": render::body_summary(&entry.body, &entry.url),
                             "elapsed_ms": entry.elapsed.as_secs_f64() * 1000.0,
                         })
                     })

@@ -123,7 +123,7 @@ impl Shell {
         if len == 0 {
             // `[]` says nothing to a person; the count says what was looked for.
             let more = if has_next(entry) { MORE } else { "" };
-            return Some(format!("no {}{more}", kind.noun()));
+            return Some(format!("no {}{more}", kind.noun(&entry.url)));
         }
         let Some(table) = render::table(&items, kind, self.style) else {
             return Some(self.screenful_of_json(&entry.body, Some(entry.number)));
@@ -132,11 +132,11 @@ impl Shell {
         let count = if shown < len {
             format!(
                 "{shown} of {} shown (all: show {} --json | less)",
-                kind.count(len),
+                kind.count(len, &entry.url),
                 entry.number
             )
         } else {
-            kind.count(len)
+            kind.count(len, &entry.url)
         };
         Some(format!("{table}\n{count}{more}"))
     }

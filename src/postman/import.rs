@@ -287,6 +287,19 @@ fn auth_block(v: Option<&Value>) -> Option<Option<AuthDef>> {
     }
 }
 
+/// A raw body (none when empty), typed by its options' `raw.language` as Postman shows it:
+/// v2 keeps the options in `body.options`, v1 in the request's `dataOptions`.
+fn raw_body(text: String, options: Option<&Value>) -> BodyDef {
+    if text.is_empty() {
+        return BodyDef::None;
+    }
+    let content_type = options
+        .and_then(|o| o.get("raw"))
+        .and_then(|raw| str_of(raw, "language"))
+        .and_then(content_type_for_language);
+    BodyDef::Raw { text, content_type }
+}
+
 fn content_type_for_language(lang: &str) -> Option<String> {
     Some(
         match lang {
@@ -577,18 +590,7 @@ mod v2 {
             return BodyDef::None;
         }
         match str_of(b, "mode") {
-            Some("raw") => {
-                let text = text(b.get("raw"));
-                if text.is_empty() {
-                    return BodyDef::None;
-                }
-                let content_type = b
-                    .get("options")
-                    .and_then(|o| o.get("raw"))
-                    .and_then(|r| str_of(r, "language"))
-                    .and_then(content_type_for_language);
-                BodyDef::Raw { text, content_type }
-            }
+            Some("raw") => raw_body(text(b.get("raw")), b.get("options")),
             Some("urlencoded") => BodyDef::UrlEncoded(pairs(arr(b, "urlencoded"))),
             Some("formdata") => BodyDef::FormData(form_parts(arr(b, "formdata"))),
             Some("file") => BodyDef::File(
@@ -816,19 +818,7 @@ mod v1 {
             },
         };
         let body = match str_of(r, "dataMode") {
-            Some("raw") => {
-                let text = text(r.get("rawModeData"));
-                if text.is_empty() {
-                    BodyDef::None
-                } else {
-                    let content_type = r
-                        .get("dataOptions")
-                        .and_then(|o| o.get("raw"))
-                        .and_then(|o| str_of(o, "language"))
-                        .and_then(content_type_for_language);
-                    BodyDef::Raw { text, content_type }
-                }
-            }
+            Some("raw") => raw_body(text(r.get("rawModeData")), r.get("dataOptions")),
             Some("params") => BodyDef::FormData(v2::form_parts(arr(r, "data"))),
             Some("urlencoded") => BodyDef::UrlEncoded(pairs(arr(r, "data"))),
             Some("binary") => BodyDef::File(None),

@@ -39,10 +39,7 @@ fn a_large_listing_is_kept_compactly_and_still_walked() {
     assert_eq!(docs[6].as_array().unwrap().len(), users.len());
 
     // One drop, of #1 only, and what it freed is the compact size (the text), not the parsed.
-    let notices: Vec<&str> = stderr
-        .lines()
-        .filter(|l| l.starts_with("history:"))
-        .collect();
+    let notices = history_notices(&stderr);
     assert_eq!(notices.len(), 1, "{stderr}");
     assert!(
         notices[0].starts_with("history: dropped #1, "),
@@ -74,14 +71,19 @@ fn an_entry_over_the_whole_budget_is_kept_and_said_so() {
     assert!(ok, "{stderr}");
     let docs = documents(&stdout);
     assert_eq!(docs[1], docs[0][1]["id"]);
-    let notices: Vec<&str> = stderr
-        .lines()
-        .filter(|l| l.starts_with("history:"))
-        .collect();
+    let notices = history_notices(&stderr);
     assert_eq!(notices.len(), 1, "{stderr}");
     assert!(
         notices[0].contains("#1 alone holds") && notices[0].contains("> FILE"),
         "{}",
         notices[0]
     );
+}
+
+/// The lines in which the history says what it dropped to stay within its budget.
+fn history_notices(stderr: &str) -> Vec<&str> {
+    stderr
+        .lines()
+        .filter(|l| l.starts_with("history:"))
+        .collect()
 }

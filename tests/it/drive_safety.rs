@@ -137,13 +137,8 @@ fn third_user(home: &Home, demo: &DemoProcess) -> String {
     String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
 
-/// `env add prod … --protected`: scripts need `--yes` (on the command or for the whole run).
-#[test]
-fn protected_writes_need_yes_when_not_interactive() {
-    let demo = DemoProcess::start(&[]);
-    let home = Home::new();
-    let id = third_user(&home, &demo);
-    assert_eq!(user_status(&home, &demo, &id), "ACTIVE");
+/// Saves the demo process as environment `prod`, protected.
+fn add_protected_prod(home: &Home, demo: &DemoProcess) {
     let add = format!("env add prod {} token={} --protected", demo.url, demo.token);
     assert!(home
         .command()
@@ -151,6 +146,16 @@ fn protected_writes_need_yes_when_not_interactive() {
         .status()
         .unwrap()
         .success());
+}
+
+/// `env add prod … --protected`: scripts need `--yes` (on the command or for the whole run).
+#[test]
+fn protected_writes_need_yes_when_not_interactive() {
+    let demo = DemoProcess::start(&[]);
+    let home = Home::new();
+    let id = third_user(&home, &demo);
+    assert_eq!(user_status(&home, &demo, &id), "ACTIVE");
+    add_protected_prod(&home, &demo);
     let run = |args: &[&str]| {
         let out = home.command().args(args).output().unwrap();
         (
@@ -208,13 +213,7 @@ mod pty {
         let demo = DemoProcess::start(&[]);
         let home = Home::new();
         let id = third_user(&home, &demo);
-        let add = format!("env add prod {} token={} --protected", demo.url, demo.token);
-        assert!(home
-            .command()
-            .args(["-c", &add])
-            .status()
-            .unwrap()
-            .success());
+        add_protected_prod(&home, &demo);
         let mut sh = home.pty(&["-e", "prod"]);
         sh.expect("prod").unwrap();
         sh.send_line(format!("post users/{id}/lifecycle/suspend"))
