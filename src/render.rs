@@ -8,7 +8,7 @@
 use std::borrow::Cow;
 use std::time::Duration;
 
-use comfy_table::{presets, ColumnConstraint, ContentArrangement, Row, Table, Width};
+use comfy_table::{presets, ContentArrangement, Row, Table};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -387,9 +387,9 @@ const WHOLE_COLUMNS: &[&str] = &[
 const MIN_CUT_WIDTH: usize = 14;
 
 /// A table of text cells. On a terminal it fits the width of the screen: whole columns keep
-/// their width, the others are cut with `…`; when they would get narrower than
-/// [`MIN_CUT_WIDTH`], the rightmost column that is not a key column is dropped (columns are
-/// listed by importance).
+/// their width, the others are cut with `…` from the right (the rightmost first, down to
+/// [`MIN_CUT_WIDTH`], then the next); when every column at its least is still too wide, the
+/// rightmost column that is not a key column is dropped (columns are listed by importance).
 /// Every cell is one line, its control characters escaped.
 pub fn grid(mut header: Vec<String>, mut rows: Vec<Vec<String>>, style: Style) -> String {
     // A generic table's header is made of the API's keys: escaped as the cells are.
@@ -401,55 +401,17 @@ pub fn grid(mut header: Vec<String>, mut rows: Vec<Vec<String>>, style: Style) -
             *cell = cell.replace('\n', "\\n");
         }
     }
-    for row in &mut rows {
+    for row in rows.iter_mut() {
         row.resize(header.len(), String::new());
     }
-    let is_whole = |name: &str| WHOLE_COLUMNS.contains(&name);
     // Spaces on each side of a cell: two columns apart, four in a `--big` table.
     let pad: u16 = if style.big { 2 } else { 1 };
     if style.terminal {
-        let width = screen().0;
-        // What each column needs at least: its content when whole, else up to MIN_CUT_WIDTH;
-        // plus its padding.
-        let mut needs: Vec<usize> = (0..header.len())
-            .map(|i| {
-                let content = rows
-                    .iter()
-                    .map(|r| console::measure_text_width(&r[i]))
-                    .chain([header[i].len()])
-                    .max()
-                    .unwrap_or(0);
-                2 * pad as usize
-                    + if is_whole(&header[i]) {
-                        content
-                    } else {
-                        content.min(MIN_CUT_WIDTH.max(header[i].len()))
-                    }
-            })
-            .collect();
-        while header.len() > 2 && needs.iter().sum::<usize>() > width {
-            let Some(drop) = (0..header.len())
-                .rev()
-                .find(|&i| !KEY_COLUMNS.contains(&header[i].as_str()))
-            else {
-                break;
-            };
-            header.remove(drop);
-            needs.remove(drop);
-            for row in &mut rows {
-                row.remove(drop);
-            }
-        }
+        fit(&mut header, &mut rows, pad, screen().0);
     }
     let mut table = Table::new();
     table.load_preset(presets::NOTHING);
-    table.set_truncation_indicator("…");
-    if style.terminal {
-        table.set_content_arrangement(ContentArrangement::Dynamic);
-        table.set_width(screen().0.min(u16::MAX as usize) as u16);
-    } else {
-        table.set_content_arrangement(ContentArrangement::Disabled);
-    }
+    table.set_content_arrangement(ContentArrangement::Disabled);
     let mut header_row = Row::from(header.clone());
     header_row.max_height(1);
     table.set_header(header_row);
@@ -458,15 +420,9 @@ pub fn grid(mut header: Vec<String>, mut rows: Vec<Vec<String>>, style: Style) -
         row.max_height(1);
         table.add_row(row);
     }
-    for (i, name) in header.iter().enumerate() {
+    for i in 0..header.len() {
         if let Some(column) = table.column_mut(i) {
             column.set_padding((pad, pad));
-            column.set_constraint(if is_whole(name) {
-                ColumnConstraint::ContentWidth
-            } else {
-                // A header is never cut (`PROTEC…`).
-                ColumnConstraint::LowerBoundary(Width::Fixed(name.len() as u16))
-            });
         }
     }
     table
@@ -474,6 +430,68 @@ pub fn grid(mut header: Vec<String>, mut rows: Vec<Vec<String>>, style: Style) -
         .map(|line| line.trim_end().to_string())
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// Fits a table's cells into `width` columns, each cell padded by `pad` on both sides (see
+/// [`grid`]): drops the least important columns that cannot fit, then cuts from the right.
+fn fit(header: &mut Vec<String>, rows: &mut [Vec<String>], pad: u16, width: usize) {
+    let padding = 2 * pad as usize;
+    // What each column takes whole, and the least it may be cut to: a whole column keeps its
+    // content, another goes down to MIN_CUT_WIDTH; a header is never cut (`PROTEC…`).
+    let mut wholes: Vec<usize> = (0..header.len())
+        .map(|i| {
+            rows.iter()
+                .map(|r| console::measure_text_width(&r[i]))
+                .chain([header[i].len()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut leasts: Vec<usize> = header
+        .iter()
+        .zip(&wholes)
+        .map(|(name, &whole)| {
+            if WHOLE_COLUMNS.contains(&name.as_str()) {
+                whole
+            } else {
+                whole.min(MIN_CUT_WIDTH.max(name.len()))
+            }
+        })
+        .collect();
+    // Too narrow even with every column cut to its least: drop the rightmost column that is
+    // not a key column (columns are listed by importance).
+    while header.len() > 2 && leasts.iter().map(|w| w + padding).sum::<usize>() > width {
+        let Some(drop) = (0..header.len())
+            .rev()
+            .find(|&i| !KEY_COLUMNS.contains(&header[i].as_str()))
+        else {
+            break;
+        };
+        header.remove(drop);
+        wholes.remove(drop);
+        leasts.remove(drop);
+        for row in rows.iter_mut() {
+            row.remove(drop);
+        }
+    }
+    // Then cut from the right: the least important column gives up its width first, down
+    // to its least, before the one to its left is cut at all.
+    let mut excess = (wholes.iter().map(|w| w + padding).sum::<usize>()).saturating_sub(width);
+    let mut widths = wholes.clone();
+    for i in (0..header.len()).rev() {
+        let cut = excess.min(wholes[i] - leasts[i]);
+        widths[i] -= cut;
+        excess -= cut;
+    }
+    for row in rows.iter_mut() {
+        for (cell, &width) in row.iter_mut().zip(&widths) {
+            if console::measure_text_width(cell) > width {
+                // `token 59…`, not `token 59 …`: the mark stands where the text goes on.
+                let kept = console::truncate_str(cell, width.saturating_sub(1), "");
+                *cell = format!("{}…", kept.trim_end());
+            }
+        }
+    }
 }
 
 /// Columns for objects of unknown kind: `id` first, then the first few scalar fields; times in
@@ -710,6 +728,44 @@ pub fn progress_bar(len: u64, label: &str) -> indicatif::ProgressBar {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn fitted(header: &[&str], row: &[&str], width: usize) -> (Vec<String>, Vec<String>) {
+        let mut header: Vec<String> = header.iter().map(|h| h.to_string()).collect();
+        let mut rows = vec![row.iter().map(|c| c.to_string()).collect::<Vec<_>>()];
+        fit(&mut header, &mut rows, 1, width);
+        (header, rows.remove(0))
+    }
+
+    #[test]
+    fn a_table_is_cut_from_the_right_and_drops_columns_only_when_cutting_is_not_enough() {
+        let header = ["NAME", "AUTH", "SCOPES"];
+        let row = [
+            "svc",
+            "OAuth 0oa…0k2Q, token 59 min left",
+            "okta.users.read okta.groups.read",
+        ];
+        // Room for all: nothing changes.
+        assert_eq!(fitted(&header, &row, 200).1, row);
+        // 6 + 35 + 34 = 75 columns whole: at 60 the last column gives up 15 and is cut alone.
+        let (_, cells) = fitted(&header, &row, 60);
+        assert_eq!(cells[..2], row[..2]);
+        assert_eq!(cells[2], "okta.users.read…");
+        // At 50 SCOPES is at its least (14) and AUTH gives up the other 7.
+        let (_, cells) = fitted(&header, &row, 50);
+        assert_eq!(console::measure_text_width(&cells[2]), 14);
+        assert_eq!(cells[1], "OAuth 0oa…0k2Q, token 59…");
+        // Below what every column at its least needs, the last column goes.
+        let (names, cells) = fitted(&header, &row, 30);
+        assert_eq!(names, ["NAME", "AUTH"]);
+        assert_eq!(cells.len(), 2);
+        // A whole column is never cut.
+        let (_, cells) = fitted(
+            &["ID", "NAME"],
+            &["00u1a2b3c4d5e6f7g8h9", "a very long name indeed"],
+            40,
+        );
+        assert_eq!(cells[0], "00u1a2b3c4d5e6f7g8h9");
+    }
     use serde_json::json;
 
     #[test]

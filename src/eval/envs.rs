@@ -55,16 +55,22 @@ impl Shell {
             .collect();
         let json = rows
             .iter()
-            .map(|[active, name, url, auth, from, protected, scopes]| {
-                let mut env = serde_json::json!({
-                    "name": name, "url": url, "auth": auth, "from": from,
-                    "active": !active.is_empty(), "protected": !protected.is_empty(),
-                });
-                if !scopes.is_empty() {
-                    env["scopes"] = scopes.split(' ').collect();
-                }
-                env
-            })
+            .zip(&self.session.environments)
+            .map(
+                |([active, name, url, auth, from, protected, scopes], environment)| {
+                    let mut env = serde_json::json!({
+                        "name": name, "url": url, "auth": auth, "from": from,
+                        "active": !active.is_empty(), "protected": !protected.is_empty(),
+                    });
+                    if !scopes.is_empty() {
+                        env["scopes"] = scopes.split(' ').collect();
+                    }
+                    if let Some(Auth::ServiceApp(app)) = &environment.auth {
+                        env["client_id"] = app.client_id.clone().into();
+                    }
+                    env
+                },
+            )
             .collect();
         // SCOPES last: the column a narrow terminal drops first.
         let header = ["", "NAME", "URL", "AUTH", "FROM", "PROTECTED", "SCOPES"].map(String::from);
@@ -99,7 +105,7 @@ impl Shell {
                     format!("token {} left", render::duration_words(s.expires_in))
                 };
                 (
-                    format!("{kind} {}, {expiry}", app.client_id),
+                    format!("{kind} {}, {expiry}", short_client_id(&app.client_id)),
                     s.scopes.join(" "),
                 )
             }
@@ -322,4 +328,16 @@ pub(super) fn read_secret(question: &str) -> Result<String, Failure> {
         .map_err(|e| Failure::Message(format!("cannot read the token: {e}")))?;
     crate::note!();
     Ok(token.trim().to_string())
+}
+
+/// A client id as the AUTH column tells apps apart, the way a token shows its last characters:
+/// `0oa…0k2Q`; `env --json` gives the whole id as `client_id`.
+fn short_client_id(id: &str) -> String {
+    let chars: Vec<char> = id.chars().collect();
+    if chars.len() <= 10 {
+        return id.to_string();
+    }
+    let head: String = chars[..3].iter().collect();
+    let tail: String = chars[chars.len() - 4..].iter().collect();
+    format!("{head}…{tail}")
 }
