@@ -141,16 +141,13 @@ impl Shell {
             Err(stop) => {
                 if streamed.is_some() || count > 0 {
                     let n = self.finish_pages(&url, run)?;
+                    let fetched = Kind::of_path(url.path()).count(count as usize, url.path());
                     match &streamed {
                         Some(path) => crate::note!(
-                            "partial: {} from {} written to {path} (kept as #{n})",
-                            plural(count as usize, "item"),
+                            "partial: {fetched} from {} written to {path} (kept as #{n})",
                             plural(pages as usize, "page")
                         ),
-                        None => crate::note!(
-                            "partial: {} fetched so far, kept as #{n}",
-                            plural(count as usize, "item")
-                        ),
+                        None => crate::note!("partial: {fetched} fetched so far, kept as #{n}"),
                     }
                 }
                 match stop {

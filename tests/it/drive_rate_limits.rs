@@ -125,7 +125,7 @@ fn ctrl_c_cancels_a_wait_and_keeps_what_was_fetched() {
     sh.expect("rate-limit budget spent: waiting").unwrap();
     let started = Instant::now();
     sh.send(expectrl::ControlCode::EndOfText).unwrap();
-    sh.expect("partial: 15 items fetched so far, kept as #1")
+    sh.expect("partial: 15 users fetched so far, kept as #1")
         .unwrap();
     sh.expect("interrupted").unwrap();
     assert!(started.elapsed() < Duration::from_secs(5), "at once");

@@ -87,7 +87,7 @@ fn the_token_never_reaches_another_origin() {
     assert!(!ok);
     assert!(stderr.contains("refusing to send the token"), "{stderr}");
     assert!(
-        stderr.contains("partial: 1 item fetched so far"),
+        stderr.contains("partial: 1 user fetched so far"),
         "{stderr}"
     );
     // `follow next`, an absolute URL, an object's self link, a lifecycle link.

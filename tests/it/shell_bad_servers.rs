@@ -330,7 +330,7 @@ fn two_alternating_next_links_stop_with_a_clear_error() {
     let text = std::fs::read_to_string(home.path().join("out.json")).unwrap();
     let items: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
     assert_eq!(items.as_array().unwrap().len(), 3);
-    assert!(run.stderr.contains("partial: 3 items"), "{}", run.stderr);
+    assert!(run.stderr.contains("partial: 3 users"), "{}", run.stderr);
 }
 
 #[test]
@@ -451,7 +451,7 @@ fn a_failed_export_leaves_valid_json_and_says_it_is_partial() {
     let home = Home::new();
     let run = run_with(&home, &url, &["-c", "ls users --all > out.json"]);
     assert!(!run.ok);
-    assert!(run.stderr.contains("partial: 2 items"), "{}", run.stderr);
+    assert!(run.stderr.contains("partial: 2 users"), "{}", run.stderr);
     let text = std::fs::read_to_string(home.path().join("out.json")).unwrap();
     let items: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
     assert_eq!(items.as_array().unwrap().len(), 2);
