@@ -165,7 +165,7 @@ fn run_shell(cli: &Cli) -> anyhow::Result<ExitCode> {
         max_entries: cli.keep_entries,
         max_bytes: cli.keep_mb.saturating_mul(1024 * 1024),
     };
-    let mut shell = oktash::eval::Shell::new(oktash::session::Session::new(limits), runtime)?;
+    let mut shell = oktash::eval::Shell::new(oktash::session::Session::new(limits), runtime);
     shell.assume_yes = cli.yes;
     shell.keep_going = cli.keep_going;
     shell.parallel = usize::try_from(cli.parallel).unwrap_or(1);
@@ -175,11 +175,13 @@ fn run_shell(cli: &Cli) -> anyhow::Result<ExitCode> {
     oktash::startup::load_environments(&mut shell);
     if cli.demo {
         let defaults = oktash_demo::DemoOptions::default();
-        shell.start_demo(oktash_demo::DemoOptions {
+        if let Err(failure) = shell.start_demo(oktash_demo::DemoOptions {
             latency: cli.latency.map_or(defaults.latency, |l| l.base),
             jitter: cli.latency.map_or(defaults.jitter, |l| l.jitter),
             ..defaults
-        })?;
+        }) {
+            return Ok(exit_code(failure));
+        }
     }
     if let Some(name) = &cli.env {
         if let Err(failure) = shell.run_line(&format!("use {}", oktash::startup::quote_word(name)))

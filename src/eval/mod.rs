@@ -205,12 +205,12 @@ pub struct Shell {
 }
 
 impl Shell {
-    pub fn new(session: Session, runtime: tokio::runtime::Runtime) -> anyhow::Result<Shell> {
+    pub fn new(session: Session, runtime: tokio::runtime::Runtime) -> Shell {
         let style = Style::detect();
         let mut client = http::Client::default();
         client.notices = Box::new(render::Notices::on_stderr());
         let interrupt = Interrupt::install(&runtime);
-        Ok(Shell {
+        Shell {
             session,
             client,
             interrupt,
@@ -225,7 +225,7 @@ impl Shell {
             pending_play: None,
             config_path: config::environments_path(),
             demo: None,
-        })
+        }
     }
 
     /// The longest one request may take, every attempt together.
@@ -268,8 +268,11 @@ impl Shell {
     }
 
     /// Starts the built-in demo org and makes it the active environment `demo`.
-    pub fn start_demo(&mut self, options: oktash_demo::DemoOptions) -> anyhow::Result<()> {
-        let demo = self.runtime.block_on(oktash_demo::start(options))?;
+    pub fn start_demo(&mut self, options: oktash_demo::DemoOptions) -> Result<(), Failure> {
+        let demo = self
+            .runtime
+            .block_on(oktash_demo::start(options))
+            .map_err(|e| Failure::Message(format!("the demo org did not start: {e:#}")))?;
         let env = Environment {
             name: "demo".into(),
             url: demo.base_url.trim_end_matches('/').to_string(),

@@ -77,7 +77,7 @@ fn line() -> impl Strategy<Value = String> {
 
 fn shell() -> Shell {
     let runtime = tokio::runtime::Runtime::new().unwrap();
-    let mut shell = Shell::new(Session::new(HistoryLimits::default()), runtime).unwrap();
+    let mut shell = Shell::new(Session::new(HistoryLimits::default()), runtime);
     shell.config_path = None;
     shell
         .start_demo(oktash_demo::DemoOptions {
