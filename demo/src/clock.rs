@@ -2,6 +2,10 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
+/// How far a client's clock may be ahead of ours (a client assertion's or a DPoP proof's `iat`),
+/// or a proof old.
+pub const CLOCK_SKEW_SECS: i64 = 300;
+
 pub fn now_ms() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)

@@ -8,7 +8,7 @@ use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use crate::oauth::CLOCK_SKEW_SECS;
+use crate::clock::CLOCK_SKEW_SECS;
 
 /// What the request says a proof must match.
 pub struct Expected<'a> {

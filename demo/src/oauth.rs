@@ -14,13 +14,12 @@ use base64::Engine;
 use jsonwebtoken::{Algorithm, Validation};
 use serde_json::{json, Value};
 
+use crate::clock::CLOCK_SKEW_SECS;
 use crate::dpop::{self, ProofError};
 use crate::service_app::{AppKey, ServiceApp, DEMO_CLIENT_ID, DEMO_KEY_ID, GRANTED_SCOPES};
 
 pub const TOKEN_PATH: &str = "/oauth2/v1/token";
 pub const AUTHORIZE_PATH: &str = "/oauth2/v1/authorize";
-/// How far a client's clock may be ahead of ours (assertion and proof `iat`), or a proof old.
-pub const CLOCK_SKEW_SECS: i64 = 300;
 /// Okta refuses client assertions that live longer than an hour.
 const MAX_ASSERTION_LIFETIME_SECS: i64 = 3600;
 const JWT_BEARER: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
