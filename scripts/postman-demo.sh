@@ -13,12 +13,14 @@
 #   scripts/postman-demo.sh                      # every collection
 #   scripts/postman-demo.sh users.json idps.json # some
 #   KEEP=dir scripts/postman-demo.sh             # keeps each generated script and its output
+#   AS_IS=1 scripts/postman-demo.sh users.json   # every folder whole, one value per variable
+#   OKTASH=path/to/oktash scripts/postman-demo.sh
 #
 # Needs only the repository: builds target/release/oktash when it is missing.
 set -Eeuo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-bin=$root/target/release/oktash
+bin=${OKTASH:-$root/target/release/oktash}
 fixtures=$root/data/okta/postman
 work=${KEEP:-$(mktemp -d)}
 mkdir -p "$work"
@@ -80,12 +82,15 @@ post groups {"profile": {"name": "Postman group 3"}}
 set groupId3 = $last.id
 post groups {"profile": {"name": "Postman group 4"}}
 set groupId4 = $last.id
+# The app requests of the collections are about an OAuth client (OIDC app); the org has
+# bookmarks only, so one is made, as a person would in the Admin Console.
+post apps {"name": "oidc_client", "label": "Postman OIDC client", "signOnMode": "OPENID_CONNECT", "credentials": {"oauthClient": {"token_endpoint_auth_method": "client_secret_post"}}, "settings": {"oauthClient": {"redirect_uris": ["https://example.com/oauth2/callback"], "response_types": ["code"], "grant_types": ["authorization_code"], "application_type": "web"}}}
+set appId = $last.id
+set applicationId = $last.id
+set clientId = $last.id
+set client_id = $last.id
 ls apps limit=1
-set appId = $last[0].id
-set applicationId = $last[0].id
 set appName = $last[0].name
-set clientId = $last[0].id
-set client_id = $last[0].id
 ls /api/v1/meta/types/user
 set typeId = $last[0].id
 set userTypeId = $last[0].id
