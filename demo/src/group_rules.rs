@@ -2,7 +2,8 @@
 //! condition matches to its groups while it is ACTIVE. Created INACTIVE; activation (204)
 //! assigns the matching users and takes back those it had assigned that no longer match (as the
 //! recorded org does); while ACTIVE it keeps up as users are created, activated or changed
-//! (`reevaluate`); a rule is changed or deleted (202) only while INACTIVE.
+//! (`reevaluate`); a rule is changed or deleted (202) only while INACTIVE. STAGED and
+//! DEPROVISIONED users are left alone.
 //!
 //! The expression subset: `user.ATTR` (a profile property, or `status`), string literals,
 //! `==`, `!=`, `&&`/`AND`, `||`/`OR`, `!`, parentheses, `true`/`false`,
@@ -298,11 +299,12 @@ impl Rule {
             .collect()
     }
 
-    /// Whether the rule takes this user: not deprovisioned, not excluded, and the expression
-    /// holds.
+    /// Whether the rule takes this user: neither STAGED nor deactivated (Okta's help: rules
+    /// move no user who is pending or inactive; activation is when a staged user's turn
+    /// comes), not excluded, and the expression holds.
     fn matches(&self, expr: &Expr, store: &Store, pos: u32) -> bool {
         store.user(pos).is_some_and(|u| {
-            u.status != Status::Deprovisioned
+            !matches!(u.status, Status::Staged | Status::Deprovisioned)
                 && !self.exclude.iter().any(|x| **x == *u.id)
                 && expr.eval(store, pos, u)
         })
