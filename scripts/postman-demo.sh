@@ -87,8 +87,9 @@ set groupId4 = $last.id
 post apps {"name": "oidc_client", "label": "Postman OIDC client", "signOnMode": "OPENID_CONNECT", "credentials": {"oauthClient": {"token_endpoint_auth_method": "client_secret_post"}}, "settings": {"oauthClient": {"redirect_uris": ["https://example.com/oauth2/callback"], "response_types": ["code"], "grant_types": ["authorization_code"], "application_type": "web"}}}
 set appId = $last.id
 set applicationId = $last.id
-set clientId = $last.id
-set client_id = $last.id
+set clientId = $last.credentials.oauthClient.client_id
+set client_id = $last.credentials.oauthClient.client_id
+set client_secret = $last.credentials.oauthClient.client_secret
 ls apps limit=1
 set appName = $last[0].name
 ls /api/v1/meta/types/user
