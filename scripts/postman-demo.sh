@@ -238,8 +238,9 @@ items() {
              /^    [^ ]/ && /\/$/ { folder = "" }'
 }
 
-# Counts one run's output (tab-separated rows): for each top-level folder (or `(top level)`), the requests sent, the
-# 2xx among them, the not sent with the variables that stopped them.
+# Counts one run's output, as tab-separated rows: for each top-level folder (or `(top level)`)
+# the requests sent, the 2xx among them, and the ones not sent with the variables that stopped
+# them.
 tally() { # collection items-file output-file
     awk -F'\t' -v coll="$1" '
         FNR == NR { if ($1 == "F") folders[$2] = 1; next }
