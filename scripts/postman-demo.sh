@@ -195,6 +195,15 @@ declare -A per_request=(
     ["users.json|Lifecycle Operations/Delete User"]='userId=$doomedUserId'
 )
 
+# Where a collection means another object by a shared name: api-access-mgmt.json's {{policyId}}
+# and {{ruleId}} are an authorization server's policy and rule, not the org's sign-on policy.
+declare -A collection_vars=(
+    [api-access-mgmt.json]='ls authorizationServers/$authorizationServerId/policies
+set policyId = $last[0].id
+ls authorizationServers/$authorizationServerId/policies/$policyId/rules
+set ruleId = $last[0].id'
+)
+
 # What a collection's test scripts would set after a request (the shell does not run scripts),
 # set by hand after it as a person would.
 declare -A after_request=(
@@ -288,6 +297,7 @@ for f in "${files[@]}"; do
     {
         echo "import $f"
         preamble
+        [[ -z ${collection_vars[$base]:-} ]] || echo "${collection_vars[$base]}"
         runs "$base" "$collection" "$work/$base.items"
     } >"$work/$base.oktash"
     timeout 300 "$bin" --demo -k "$work/$base.oktash" >"$work/$base.out" 2>&1 || true
