@@ -2,8 +2,8 @@
 //! condition matches to its groups while it is ACTIVE. Created INACTIVE; activation (204)
 //! assigns the matching users and takes back those it had assigned that no longer match (as the
 //! recorded org does); while ACTIVE it keeps up as users are created, activated or changed
-//! (`reevaluate`); a rule is changed or deleted (202) only while INACTIVE. STAGED and
-//! DEPROVISIONED users are left alone.
+//! (`reevaluate`); a user taken out of its group by hand joins its exclusions; a rule is
+//! changed or deleted (202) only while INACTIVE. STAGED and DEPROVISIONED users are left alone.
 //!
 //! The expression subset: `user.ATTR` (a profile property, or `status`), string literals,
 //! `==`, `!=`, `&&`/`AND`, `||`/`OR`, `!`, parentheses, `true`/`false`,
@@ -289,6 +289,27 @@ pub(super) fn reevaluate(rules: &mut Rules, store: &mut Store, pos: u32, now: i6
         }
     }
     changes
+}
+
+/// A member taken out of a group by hand: a rule that had put the user there keeps it out from
+/// now on, as Okta adds such a user to the rule's exclusions (or the next profile change would
+/// put the user back).
+pub(super) fn removed_by_hand(rules: &mut Rules, store: &Store, group: u32, user: u32, now: i64) {
+    let Some(id) = store.user(user).map(|u| u.id.to_string()) else {
+        return;
+    };
+    for rule in &mut rules.rules {
+        let Ok(at) = rule.assigned.binary_search(&user) else {
+            continue;
+        };
+        if rule.group_positions(store).contains(&group) {
+            rule.assigned.remove(at);
+            if !rule.exclude.contains(&id) {
+                rule.exclude.push(id.clone());
+            }
+            rule.last_updated = now;
+        }
+    }
 }
 
 impl Rule {

@@ -219,6 +219,28 @@ async fn an_active_rule_keeps_up_as_users_are_created_and_changed() {
     assert_eq!(status.as_u16(), 200, "{body}");
     assert_eq!(member_ids(&org, gid).await, vec![pat.clone()]);
 
+    // Taken out by hand, Pat joins the rule's exclusions: a later change does not put Pat back.
+    let (status, _, _) = org
+        .call(
+            reqwest::Method::DELETE,
+            &format!("/api/v1/groups/{gid}/users/{pat}"),
+            None,
+        )
+        .await;
+    assert_eq!(status.as_u16(), 204);
+    org.post(
+        &format!("/api/v1/users/{pat}"),
+        json!({"profile": {"title": "Sorter"}}),
+    )
+    .await;
+    assert!(!member_ids(&org, gid).await.contains(&pat), "kept out");
+    let (_, _, got) = org.get(&format!("/api/v1/groups/rules/{rid}")).await;
+    assert_eq!(
+        got["conditions"]["people"]["users"]["exclude"],
+        json!([pat.clone()]),
+        "{got}"
+    );
+
     // A membership given by hand is not the rule's to take back.
     let (status, _, _) = org
         .call(
