@@ -251,13 +251,53 @@ fn generated_name(store: &Store, label: &str) -> String {
         .unwrap_or_default()
 }
 
+/// The token endpoint authentication methods that need a client secret.
+const SECRET_METHODS: [&str; 3] = [
+    "client_secret_basic",
+    "client_secret_post",
+    "client_secret_jwt",
+];
+
+/// An OAuth client's `credentials.oauthClient` as Okta completes it (the spec's
+/// ApplicationCredentialsOAuthClient): `client_id` is the app's id unless one was given, and a
+/// client whose method (by default `client_secret_basic`) needs a secret and sent none gets one
+/// made. The made secret is returned, not kept: Okta shows it only in the answer that made it.
+fn complete_oauth_client(
+    body: &mut Map<String, Value>,
+    id: &str,
+    store: &mut Store,
+) -> Option<String> {
+    let credentials = body
+        .entry("credentials")
+        .or_insert_with(|| json!({}))
+        .as_object_mut()?;
+    let client = credentials
+        .entry("oauthClient")
+        .or_insert_with(|| json!({}))
+        .as_object_mut()?;
+    client.entry("client_id").or_insert_with(|| Value::from(id));
+    let method = client
+        .entry("token_endpoint_auth_method")
+        .or_insert_with(|| Value::from("client_secret_basic"))
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    (SECRET_METHODS.contains(&method.as_str()) && !client.contains_key("client_secret"))
+        .then(|| store.token(40))
+}
+
 fn create(org: &Org, ctx: &Ctx) -> Answer {
     let activate = ctx.flag("activate", true)?;
-    let (name, label, mode, body) = read_app(ctx)?;
+    let (name, label, mode, mut body) = read_app(ctx)?;
     let mut store = org.write();
     let name = name.unwrap_or_else(|| generated_name(&store, &label));
     let now = now_ms();
     let id = store.new_id("0oa", Kind::App);
+    let made_secret = if mode == "OPENID_CONNECT" {
+        complete_oauth_client(&mut body, &id, &mut store)
+    } else {
+        None
+    };
     let pos = store.apps.len() as u32;
     store.app_ids.insert(id.clone(), pos);
     store.apps.push(Some(App {
@@ -288,7 +328,13 @@ fn create(org: &Org, ctx: &Ctx) -> Answer {
         );
     }
     let a = store.app(pos).ok_or_else(|| app_not_found(""))?;
-    Ok(Reply::ok(render_app(a, &ctx.base)))
+    let mut answer = render_app(a, &ctx.base);
+    if let (Some(secret), Some(client)) =
+        (made_secret, answer.pointer_mut("/credentials/oauthClient"))
+    {
+        client["client_secret"] = Value::from(secret);
+    }
+    Ok(Reply::ok(answer))
 }
 
 fn replace(org: &Org, ctx: &Ctx, id: &str) -> Answer {

@@ -1,7 +1,9 @@
 //! `/api/v1/groups/rules`, by hand: a rule assigns the users its Okta Expression Language
 //! condition matches to its groups while it is ACTIVE. Created INACTIVE; activation (204)
 //! assigns the matching users and takes back those it had assigned that no longer match (as the
-//! recorded org does); a rule is changed or deleted (202) only while INACTIVE.
+//! recorded org does); while ACTIVE it keeps up as users are created, activated or changed
+//! (`reevaluate`); a user taken out of its group by hand joins its exclusions; a rule is
+//! changed or deleted (202) only while INACTIVE. STAGED and DEPROVISIONED users are left alone.
 //!
 //! The expression subset: `user.ATTR` (a profile property, or `status`), string literals,
 //! `==`, `!=`, `&&`/`AND`, `||`/`OR`, `!`, parentheses, `true`/`false`,
@@ -223,19 +225,9 @@ fn activate(org: &Org, rules: &mut Rules, ctx: &Ctx, id: &str) -> Answer {
     let expr = Expr::parse(&rule.expression)
         .ok_or_else(|| ApiError::validation(FIELD, "Invalid property in expression"))?;
     let mut store = org.write();
-    let groups: Vec<u32> = rule
-        .groups
-        .iter()
-        .filter_map(|g| store.find_group(g))
-        .collect();
+    let groups = rule.group_positions(&store);
     let matching: Vec<u32> = (0..store.users.len() as u32)
-        .filter(|&pos| {
-            store.user(pos).is_some_and(|u| {
-                u.status != Status::Deprovisioned
-                    && !rule.exclude.iter().any(|x| **x == *u.id)
-                    && expr.eval(&store, pos, u)
-            })
-        })
+        .filter(|&pos| rule.matches(&expr, &store, pos))
         .collect();
     let now = now_ms();
     for &g in &groups {
@@ -254,6 +246,90 @@ fn activate(org: &Org, rules: &mut Rules, ctx: &Ctx, id: &str) -> Answer {
     rule.active = true;
     rule.last_updated = now;
     Ok(Reply::NoContent)
+}
+
+/// A membership a rule gave or took back, for the System Log.
+pub(super) struct Change {
+    pub group: u32,
+    pub added: bool,
+}
+
+/// Okta evaluates its active rules again when a user is created, activated or its profile
+/// changes: the user joins the groups of each active rule it now matches, and leaves those of a
+/// rule that had assigned it and no longer matches (a membership given by hand stays).
+pub(super) fn reevaluate(rules: &mut Rules, store: &mut Store, pos: u32, now: i64) -> Vec<Change> {
+    let mut changes = Vec::new();
+    for rule in rules.rules.iter_mut().filter(|r| r.active) {
+        let Some(expr) = Expr::parse(&rule.expression) else {
+            continue;
+        };
+        let matches = rule.matches(&expr, store, pos);
+        let at = rule.assigned.binary_search(&pos);
+        match (matches, at) {
+            (true, Err(at)) => rule.assigned.insert(at, pos),
+            (false, Ok(at)) => {
+                rule.assigned.remove(at);
+            }
+            _ => {}
+        }
+        for g in rule.group_positions(store) {
+            let changed = if matches {
+                store.add_member(g, pos, now)
+            } else if at.is_ok() {
+                store.remove_member(g, pos, now)
+            } else {
+                false
+            };
+            if changed {
+                changes.push(Change {
+                    group: g,
+                    added: matches,
+                });
+            }
+        }
+    }
+    changes
+}
+
+/// A member taken out of a group by hand: a rule that had put the user there keeps it out from
+/// now on, as Okta adds such a user to the rule's exclusions (or the next profile change would
+/// put the user back).
+pub(super) fn removed_by_hand(rules: &mut Rules, store: &Store, group: u32, user: u32, now: i64) {
+    let Some(id) = store.user(user).map(|u| u.id.to_string()) else {
+        return;
+    };
+    for rule in &mut rules.rules {
+        let Ok(at) = rule.assigned.binary_search(&user) else {
+            continue;
+        };
+        if rule.group_positions(store).contains(&group) {
+            rule.assigned.remove(at);
+            if !rule.exclude.contains(&id) {
+                rule.exclude.push(id.clone());
+            }
+            rule.last_updated = now;
+        }
+    }
+}
+
+impl Rule {
+    fn group_positions(&self, store: &Store) -> Vec<u32> {
+        self.groups
+            .iter()
+            .filter_map(|g| store.find_group(g))
+            .collect()
+    }
+
+    /// Whether the rule takes this user: neither STAGED nor deactivated (Okta's help: rules
+    /// move no user who is pending or inactive; activation is when a staged user's turn
+    /// comes), not excluded, and the expression holds.
+    fn matches(&self, expr: &Expr, store: &Store, pos: u32) -> bool {
+        store.user(pos).is_some_and(|u| {
+            !matches!(u.status, Status::Staged | Status::Deprovisioned)
+                && !self.exclude.iter().any(|x| **x == *u.id)
+                && expr.eval(store, pos, u)
+        })
+    }
 }
 
 fn render(rule: &Rule) -> Value {

@@ -303,6 +303,8 @@ fn members(org: &Org, ctx: &Ctx, id: &str) -> Answer {
 }
 
 fn membership(org: &Org, ctx: &Ctx, id: &str, user: &str, add: bool) -> Answer {
+    // The rules before the store, the order every handler takes both in.
+    let mut rules = org.group_rules();
     let mut store = org.write();
     let pos = find::group(&store, id)?;
     let upos = find::user_by_id(&store, user)?;
@@ -315,6 +317,9 @@ fn membership(org: &Org, ctx: &Ctx, id: &str, user: &str, add: bool) -> Answer {
     } else {
         store.remove_member(pos, upos, now)
     };
+    if changed && !add {
+        super::group_rules::removed_by_hand(&mut rules, &store, pos, upos, now);
+    }
     if changed {
         let targets = vec![store.actor_user(upos), store.actor_group(pos)];
         let (event, msg) = if add {

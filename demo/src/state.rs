@@ -97,17 +97,21 @@ pub fn load(path: &Path) -> anyhow::Result<Option<Restored>> {
 /// Writes the org to `path` atomically and privately.
 pub fn save(path: &Path, org: &Org) -> anyhow::Result<()> {
     // Not `org.generic()`: that counts as a change, and saving would never be done.
+    // One lock at a time: a handler takes the rules before the store, so holding the store
+    // while waiting for the rules could deadlock with it.
+    let store = serde_json::value::to_raw_value(&*org.read())?;
+    let generic =
+        serde_json::value::to_raw_value(&*org.generic.lock().unwrap_or_else(|e| e.into_inner()))?;
+    let group_rules = serde_json::value::to_raw_value(
+        &*org.group_rules.lock().unwrap_or_else(|e| e.into_inner()),
+    )?;
     let bytes = serde_json::to_vec(&Saving {
         format: FORMAT,
         seed: org.seed,
         users: org.users,
-        store: serde_json::value::to_raw_value(&*org.read())?,
-        generic: serde_json::value::to_raw_value(
-            &*org.generic.lock().unwrap_or_else(|e| e.into_inner()),
-        )?,
-        group_rules: serde_json::value::to_raw_value(
-            &*org.group_rules.lock().unwrap_or_else(|e| e.into_inner()),
-        )?,
+        store,
+        generic,
+        group_rules,
     })?;
     let temporary = temporary_beside(path);
     let _ = std::fs::remove_file(&temporary);

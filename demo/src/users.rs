@@ -8,6 +8,7 @@ use super::clock::now_ms;
 use super::credentials::{self, read_credentials, remember};
 use super::errors::ApiError;
 use super::find::{self, user_not_found};
+use super::group_rules::{self, Rules};
 use super::lifecycle::LifecycleOp;
 use super::query::{Expr, Op};
 use super::store::{remove_sorted, Kind, Profile, Status, Store, User, USER_TYPE_ID};
@@ -340,6 +341,8 @@ fn create(org: &Org, ctx: &Ctx) -> Answer {
         }
     }
 
+    // The rules before the store, the order every handler takes both in.
+    let mut rules = org.group_rules();
     let mut store = org.write();
     let login = profile["login"].as_str().unwrap_or_default().to_string();
     if login_taken(&store, &login, None) {
@@ -422,6 +425,7 @@ fn create(org: &Org, ctx: &Ctx) -> Answer {
             );
         }
     }
+    apply_rules(&mut rules, &mut store, pos, now, &ctx.request_id);
     let u = store.user(pos).ok_or_else(|| user_not_found(&login))?;
     Ok(Reply::ok(render_user(u, &ctx.base, true)))
 }
@@ -429,6 +433,7 @@ fn create(org: &Org, ctx: &Ctx) -> Answer {
 fn update(org: &Org, ctx: &Ctx, key: &str, partial: bool) -> Answer {
     let body = ctx.json_object()?;
     let creds = read_credentials(&body)?;
+    let mut rules = org.group_rules();
     let mut store = org.write();
     let pos = find::user(&store, ctx, key)?;
     let u = store.user(pos).ok_or_else(|| user_not_found(key))?;
@@ -450,6 +455,9 @@ fn update(org: &Org, ctx: &Ctx, key: &str, partial: bool) -> Answer {
         }
         (Some(Value::Object(p)), false) => Some(p.clone()),
         (None, true) | (Some(Value::Null), true) => None,
+        // A PUT "replaces a user's profile, credentials, or both" (the spec's replaceUser):
+        // credentials alone leave the profile as it is (the collections' "Set Password").
+        (None, false) | (Some(Value::Null), false) if creds.is_some() => None,
         (None, false) | (Some(Value::Null), false) => {
             return Err(ApiError::validation(
                 "profile",
@@ -510,8 +518,28 @@ fn update(org: &Org, ctx: &Ctx, key: &str, partial: bool) -> Answer {
             &ctx.request_id,
         );
     }
+    if profile_changed {
+        apply_rules(&mut rules, &mut store, pos, now, &ctx.request_id);
+    }
     let u = store.user(pos).ok_or_else(|| user_not_found(key))?;
     Ok(with_etag(u, &ctx.base))
+}
+
+/// The active group rules evaluated again for this user, each membership they give or take back
+/// logged as Okta logs a rule's.
+fn apply_rules(rules: &mut Rules, store: &mut Store, pos: u32, now: i64, request_id: &str) {
+    for change in group_rules::reevaluate(rules, store, pos, now) {
+        let (event, message) = if change.added {
+            ("group.user_membership.add", "Add user to group membership")
+        } else {
+            (
+                "group.user_membership.remove",
+                "Remove user from group membership",
+            )
+        };
+        let targets = vec![store.actor_user(pos), store.actor_group(change.group)];
+        store.record_admin(event, message, targets, request_id);
+    }
 }
 
 /// Okta's two-step delete: the first DELETE of a user that is not DEPROVISIONED deactivates it;
@@ -618,6 +646,7 @@ fn activation_body(ctx: &Ctx, store: &mut Store, send_email: bool) -> Value {
 
 /// `POST /users/{id}/lifecycle/{op}`: the query, then the status (the table's), then the change.
 fn lifecycle(org: &Org, ctx: &Ctx, key: &str, op: LifecycleOp) -> Answer {
+    let mut rules = org.group_rules();
     let mut store = org.write();
     let pos = find::user(&store, ctx, key)?;
     let (status, has_password) = store
@@ -651,6 +680,7 @@ fn lifecycle(org: &Org, ctx: &Ctx, key: &str, op: LifecycleOp) -> Answer {
             if let Some(u) = store.user_mut(pos) {
                 u.activated = Some(now);
             }
+            apply_rules(&mut rules, &mut store, pos, now, &ctx.request_id);
             activation_body(ctx, &mut store, params.send_email)
         }
         LifecycleOp::Reactivate => {

@@ -493,3 +493,49 @@ async fn custom_saml_and_swa_apps_get_a_generated_name() {
     let (status, _, body) = org.post("/api/v1/apps", oidc).await;
     assert_error(status, &body, 400, "E0000001");
 }
+
+#[tokio::test]
+async fn an_oidc_app_is_given_its_client_id_and_a_secret_shown_once() {
+    let org = Org::default().await;
+    let (status, _, made) = org
+        .post(
+            "/api/v1/apps",
+            json!({"name": "oidc_client", "label": "Client", "signOnMode": "OPENID_CONNECT",
+                "settings": {"oauthClient": {"redirect_uris": ["https://example.com/cb"],
+                    "response_types": ["code"], "grant_types": ["authorization_code"],
+                    "application_type": "web"}}}),
+        )
+        .await;
+    assert_eq!(status.as_u16(), 200, "{made}");
+    let client = &made["credentials"]["oauthClient"];
+    assert_eq!(client["client_id"], made["id"], "the app's id: {made}");
+    assert_eq!(client["token_endpoint_auth_method"], "client_secret_basic");
+    assert!(
+        client["client_secret"]
+            .as_str()
+            .is_some_and(|s| s.len() >= 14),
+        "{made}"
+    );
+    let id = made["id"].as_str().unwrap();
+    let (_, _, got) = org.get(&format!("/api/v1/apps/{id}")).await;
+    assert_eq!(got["credentials"]["oauthClient"]["client_id"], made["id"]);
+    assert!(
+        got["credentials"]["oauthClient"]
+            .get("client_secret")
+            .is_none(),
+        "shown only when made: {got}"
+    );
+
+    // A public client (no secret) and a given client_id are left as sent.
+    let (_, _, public) = org
+        .post(
+            "/api/v1/apps",
+            json!({"name": "oidc_client", "label": "Public", "signOnMode": "OPENID_CONNECT",
+                "credentials": {"oauthClient": {"client_id": "my-spa-client",
+                    "token_endpoint_auth_method": "none"}}}),
+        )
+        .await;
+    let client = &public["credentials"]["oauthClient"];
+    assert_eq!(client["client_id"], "my-spa-client");
+    assert!(client.get("client_secret").is_none(), "{public}");
+}

@@ -710,3 +710,91 @@ async fn app_links_sessions_and_reset_factors() {
         .await;
     assert_error(status, &body, 403, "E0000038");
 }
+
+#[tokio::test]
+async fn a_put_of_credentials_alone_keeps_the_profile() {
+    // The spec's replaceUser "replaces a user's profile, credentials, or both": Okta's Postman
+    // "Set Password" sends only `credentials`.
+    let org = Org::default().await;
+    let (_, _, made) = org
+        .post(
+            "/api/v1/users?activate=true",
+            json!({"profile": {"firstName": "Cred", "lastName": "Only", "email": "cred.only@example.com",
+                "login": "cred.only@example.com", "title": "Tester"},
+                "credentials": {"password": {"value": "Tr0ub4dor-First-1"}}}),
+        )
+        .await;
+    let id = made["id"].as_str().unwrap();
+    assert_eq!(made["status"], "ACTIVE");
+    assert!(made["credentials"].get("recovery_question").is_none());
+    let (status, _, put) = org
+        .call(
+            Method::PUT,
+            &format!("/api/v1/users/{id}"),
+            Some(
+                json!({"credentials": {"password": {"value": "Tr0ub4dor-Cred-3"},
+                "recovery_question": {"question": "Who?", "answer": "Annie Oakley"}}}),
+            ),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{put}");
+    assert_eq!(put["profile"], made["profile"], "the profile is untouched");
+    assert_eq!(put["credentials"]["password"], json!({}));
+    assert_eq!(put["credentials"]["recovery_question"]["question"], "Who?");
+    let (status, _, _) = org
+        .post(
+            &format!("/api/v1/users/{id}/credentials/change_password"),
+            json!({"oldPassword": {"value": "Tr0ub4dor-Cred-3"}, "newPassword": {"value": "uTVM,TPw55"}}),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "the password set by PUT is the one checked"
+    );
+
+    // Neither a profile nor credentials: a PUT replaces nothing, and is refused.
+    let (status, _, body) = org
+        .call(Method::PUT, &format!("/api/v1/users/{id}"), Some(json!({})))
+        .await;
+    assert_error(status, &body, 400, "E0000001");
+}
+
+/// The demo's lifecycle completes before it answers, so no user is ever transitioning: Okta
+/// returns `transitioningToStatus` "only if the user's state is transitioning" (the spec's
+/// User), and the answer carries the status the next GET shows, with the links of that status.
+#[test]
+fn a_script_chains_create_activate_and_get_on_settled_statuses() {
+    let home = crate::common::Home::new();
+    let (ok, stdout, stderr) = home.run_demo(concat!(
+        r#"post users?activate=false {"profile": {"firstName": "Chain", "lastName": "Staged", "#,
+        r#""email": "chain.staged@example.com", "login": "chain.staged@example.com"}, "#,
+        r#""credentials": {"password": {"value": "Tr0ub4dor-Chain-3"}}}; "#,
+        "follow activate sendEmail=false; get $1.id; ",
+        r#"post users {"profile": {"firstName": "Chain", "lastName": "Active", "#,
+        r#""email": "chain.active@example.com", "login": "chain.active@example.com"}, "#,
+        r#""credentials": {"password": {"value": "Tr0ub4dor-Chain-3"}}}; get $4.id"#,
+    ));
+    assert!(ok, "{stderr}");
+    let docs = crate::common::documents(&stdout);
+    let [staged, activation, got, active, active_got] = &docs[..] else {
+        panic!("five answers: {stdout}");
+    };
+    assert_eq!(staged["status"], "STAGED");
+    assert!(staged["_links"]["activate"]["href"].is_string(), "{staged}");
+    assert!(activation["activationToken"].is_string(), "{activation}");
+    assert_eq!(got["status"], "ACTIVE");
+    assert!(got["_links"].get("activate").is_none(), "{got}");
+    // `?activate=true` (the default): Okta may answer STAGED + transitioningToStatus ACTIVE
+    // while it works; the demo has finished, so it answers ACTIVE, as its GET does.
+    assert_eq!(active["status"], "ACTIVE");
+    assert!(active["_links"].get("activate").is_none(), "{active}");
+    for user in [staged, got, active, active_got] {
+        assert!(user.get("transitioningToStatus").is_none(), "{user}");
+    }
+    assert_eq!(active_got["status"], "ACTIVE");
+    assert!(
+        stderr.contains("STAGED → ACTIVE"),
+        "the shell shows the change: {stderr}"
+    );
+}

@@ -31,6 +31,7 @@ mod history_transcripts;
 mod parser_props;
 mod play_pipe;
 mod play_pty;
+mod postman_demo;
 mod postman_find;
 mod postman_fixtures;
 mod postman_import;
