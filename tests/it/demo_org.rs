@@ -189,12 +189,8 @@ async fn groups_create_update_delete_and_members() {
         .await;
     assert_error(status, &body, 403, "E0000006");
 
-    let (status, _, _) = org
-        .call(Method::DELETE, &format!("/api/v1/groups/{gid}"), None)
+    org.delete_and_find_gone(&format!("/api/v1/groups/{gid}"))
         .await;
-    assert_eq!(status, StatusCode::NO_CONTENT);
-    let (status, _, body) = org.get(&format!("/api/v1/groups/{gid}")).await;
-    assert_error(status, &body, 404, "E0000007");
 }
 
 #[tokio::test]
@@ -293,12 +289,8 @@ async fn apps_list_filter_create_lifecycle_and_delete() {
     let (_, _, app) = org.get(&format!("/api/v1/apps/{aid}")).await;
     assert_eq!(app["status"], "INACTIVE");
     assert!(app["_links"]["activate"].is_object());
-    let (status, _, _) = org
-        .call(Method::DELETE, &format!("/api/v1/apps/{aid}"), None)
+    org.delete_and_find_gone(&format!("/api/v1/apps/{aid}"))
         .await;
-    assert_eq!(status, StatusCode::NO_CONTENT);
-    let (status, _, body) = org.get(&format!("/api/v1/apps/{aid}")).await;
-    assert_error(status, &body, 404, "E0000007");
 }
 
 #[tokio::test]

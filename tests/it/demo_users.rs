@@ -517,10 +517,7 @@ async fn delete_takes_two_steps() {
         "the plain list hides DEPROVISIONED users"
     );
 
-    let (status, _, _) = org.call(Method::DELETE, &path, None).await;
-    assert_eq!(status, StatusCode::NO_CONTENT);
-    let (status, _, body) = org.get(&path).await;
-    assert_error(status, &body, 404, "E0000007");
+    org.delete_and_find_gone(&path).await;
     let (status, _, body) = org.get("/api/v1/users/two.step%40example.com").await;
     assert_error(status, &body, 404, "E0000007");
     let (status, _, body) = org.call(Method::DELETE, &path, None).await;

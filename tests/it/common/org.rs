@@ -73,6 +73,19 @@ impl Org {
         self.call(Method::POST, path, None).await
     }
 
+    /// DELETE answers 204, and the object is gone: a GET answers Okta's 404 E0000007.
+    pub async fn delete_and_find_gone(&self, path: &str) {
+        let (status, _, body) = self.call(Method::DELETE, path, None).await;
+        assert_eq!(status, StatusCode::NO_CONTENT, "DELETE {path}: {body}");
+        let (status, _, body) = self.get(path).await;
+        assert_eq!(
+            status,
+            StatusCode::NOT_FOUND,
+            "GET {path} after its DELETE: {body}"
+        );
+        assert_eq!(body["errorCode"], "E0000007", "{body}");
+    }
+
     /// Follows `next` links from `path` to the end, returning every item and the page count.
     pub async fn all_pages(&self, path: &str) -> (Vec<Value>, usize) {
         let mut items = Vec::new();
