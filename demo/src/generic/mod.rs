@@ -185,6 +185,9 @@ pub(crate) fn answer(org: &Org, ctx: &Ctx) -> Answer {
         request: &request,
     };
     engine.parents_exist(&mut state, op)?;
+    if let Some(media) = &op.media {
+        return Ok(engine.document(op, media));
+    }
     match kind_of(spec, op) {
         Kind::Collection => engine.collection(&mut state, op, body),
         Kind::Item(pos) => engine.item(&mut state, op, pos, body),
@@ -601,13 +604,16 @@ impl Engine<'_> {
             // The server names the object, whatever the body said.
             object["id"] = Value::from(okta_id(&prefix, &mut faker.rng));
         }
-        if let Some(key) = key_of(&object) {
-            if find(items, &key).is_some() {
+        // An object with the same key: Okta's 400 where the spec declares one; where it does
+        // not (a custom AAGUID), the create writes over the object it names.
+        if let Some(at) = key_of(&object).and_then(|key| find_by_key(items, &key)) {
+            if op.errors.contains(&400) {
                 return Err(ApiError::validation(
                     "name",
                     "An object with this name already exists",
                 ));
             }
+            items.remove(at);
         }
         let now = clock::iso(clock::now_ms());
         for field in ["created", "lastUpdated"] {
@@ -776,6 +782,24 @@ impl Engine<'_> {
         }
     }
 
+    /// A document that is no JSON: the spec's own text, its example org's URLs at the demo's.
+    fn document(&self, op: &Operation, media: &str) -> Reply {
+        let mut body = op
+            .examples
+            .first()
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
+        for origin in EXAMPLE_ORIGINS {
+            body = body.replace(origin, &self.ctx.base);
+        }
+        Reply::Text {
+            status: op.status,
+            media: media.to_string(),
+            body,
+        }
+    }
+
     /// A stateless answer: the spec's example, else a value made from the schema.
     fn action(&self, op: &Operation) -> Reply {
         if op.status == 204 || op.response.is_none() && op.examples.is_empty() {
@@ -930,6 +954,11 @@ fn key_str(object: &Value) -> &str {
     KEYS.iter()
         .find_map(|k| object.get(*k).and_then(Value::as_str))
         .unwrap_or("")
+}
+
+/// The object whose key (see [`KEYS`]) is `key`.
+fn find_by_key(items: &[Value], key: &str) -> Option<usize> {
+    items.iter().position(|o| key_str(o) == key)
 }
 
 /// The object a path segment names: by its key, else by another of its own fields (an org

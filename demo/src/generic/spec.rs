@@ -34,6 +34,10 @@ pub struct Operation {
     pub body: Option<Value>,
     pub body_required: bool,
     pub query: Vec<QueryParam>,
+    /// The error statuses the spec declares (`400`, `404` …).
+    pub errors: Vec<u16>,
+    /// The media type of a success that is no JSON (`text/xml`), whose examples are texts.
+    pub media: Option<String>,
     /// A list wrapped in an object (`{"domains": [...]}`): the array's property.
     pub wrapper: Option<String>,
 }
@@ -205,6 +209,14 @@ fn operation(mut raw: Value) -> Option<Operation> {
         body: raw.get_mut("body").map(Value::take),
         body_required: raw.get("body_required").and_then(Value::as_bool) == Some(true),
         query,
+        media: text(&raw, "media"),
+        errors: raw
+            .get("errors")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|c| c.as_u64().and_then(|c| u16::try_from(c).ok()))
+            .collect(),
         wrapper: None,
     })
 }
