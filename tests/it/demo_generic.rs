@@ -432,3 +432,48 @@ fn help_on_the_demo_org_says_who_answers_an_operation() {
     assert!(ok, "{err}");
     assert!(!out.contains("Demo org"), "no demo org, no line: {out}");
 }
+
+/// A request below a parent that does not exist answers Okta's 404, whether the parent is
+/// modelled by hand (a user, a group, an app) or by the engine (a policy, an IdP); below one
+/// that exists, the engine answers.
+#[tokio::test]
+async fn below_a_parent_that_does_not_exist_the_engine_answers_okta_s_404() {
+    let org = Org::default().await;
+    for (path, noun) in [
+        ("/api/v1/users/nope/factors", "User"),
+        ("/api/v1/users/00unotauser000000000/grants", "User"),
+        ("/api/v1/groups/00gNOPE/owners", "UserGroup"),
+        ("/api/v1/apps/0oaNOPE/tokens", "AppInstance"),
+        ("/api/v1/policies/00pNOPE/rules", "Policy"),
+        ("/api/v1/idps/0oaNOPE/users", "IdentityProvider"),
+    ] {
+        let (status, _, body) = org.get(path).await;
+        assert_error(status, &body, 404, "E0000007");
+        let summary = body["errorSummary"].as_str().unwrap_or_default();
+        assert!(summary.ends_with(&format!("({noun})")), "{path}: {body}");
+    }
+    // A write below a missing user is refused before its body is looked at.
+    let (status, _, body) = org
+        .post("/api/v1/users/nope/factors", json!({"factorType": 5}))
+        .await;
+    assert_error(status, &body, 404, "E0000007");
+
+    let (_, _, me) = org.get("/api/v1/users/me").await;
+    let (_, _, groups) = org.get("/api/v1/groups?limit=1").await;
+    let (_, _, apps) = org.get("/api/v1/apps?limit=1").await;
+    let (_, _, idps) = org.get("/api/v1/idps").await;
+    for path in [
+        "/api/v1/users/me/factors".to_string(),
+        format!("/api/v1/users/{}/factors", me["id"].as_str().unwrap()),
+        format!(
+            "/api/v1/groups/{}/owners",
+            groups[0]["id"].as_str().unwrap()
+        ),
+        format!("/api/v1/apps/{}/tokens", apps[0]["id"].as_str().unwrap()),
+        format!("/api/v1/idps/{}/users", idps[0]["id"].as_str().unwrap()),
+    ] {
+        let (status, _, body) = org.get(&path).await;
+        assert_eq!(status, StatusCode::OK, "{path}: {body}");
+        assert!(body.is_array(), "{path}: {body}");
+    }
+}
