@@ -507,6 +507,9 @@ impl Engine<'_> {
     fn collection(&self, state: &mut State, op: &Operation, body: Option<Value>) -> Answer {
         let path = self.path_to(self.request.len());
         match op.method {
+            // A collection whose GET answers no list of objects (a group's member ids in an
+            // object): what the spec says it answers.
+            Method::GET if !op.lists() => Ok(self.action(op)),
             Method::GET => {
                 let items = self.items(state, &path, &op.shape);
                 let kept: Vec<&Value> = items.iter().filter(|o| self.passes(o)).collect();
@@ -615,6 +618,20 @@ impl Engine<'_> {
         let want = body
             .as_object()
             .and_then(|b| b.values().find_map(|v| v.as_str()).map(str::to_string));
+        let scalars = schema.as_ref().is_some_and(|s| {
+            let kind = self.spec.resolve(s).get("type").and_then(Value::as_str);
+            matches!(kind, Some("string" | "integer" | "number" | "boolean"))
+        });
+        if scalars {
+            // A list of ids (an app's allowed apps): the create adds the one the body names and
+            // answers what the spec says a create answers.
+            let id = want.unwrap_or_else(|| okta_id(&prefix, &mut faker.rng));
+            if find_by_key(items, &id).is_none() {
+                items.push(Value::from(id));
+                state.created += 1;
+            }
+            return Ok(self.action(op));
+        }
         let made = schema
             .as_ref()
             .map(|s| {
@@ -971,14 +988,16 @@ fn fresh_id(old: &str, prefix: &str, rng: &mut SmallRng) -> String {
 /// What addresses an object in its collection, in order: its `id`, a key's `kid`, its `name`.
 const KEYS: [&str; 3] = ["id", "kid", "name"];
 
-/// What addresses an object in its collection (see [`KEYS`]).
+/// What addresses an object in its collection (see [`KEYS`]); an id in a list of ids is its own.
 fn key_of(object: &Value) -> Option<String> {
-    KEYS.iter()
-        .find_map(|k| object.get(*k).and_then(Value::as_str))
-        .map(str::to_string)
+    let key = key_str(object);
+    (!key.is_empty()).then(|| key.to_string())
 }
 
 fn key_str(object: &Value) -> &str {
+    if let Some(id) = object.as_str() {
+        return id;
+    }
     KEYS.iter()
         .find_map(|k| object.get(*k).and_then(Value::as_str))
         .unwrap_or("")
@@ -990,14 +1009,27 @@ fn find_by_key(items: &[Value], key: &str) -> Option<usize> {
 }
 
 /// The object a path segment names: by its key, else by another of its own fields (an org
-/// contact by its `contactType`, a subscription by its `notificationType`).
+/// contact by its `contactType`, a subscription by its `notificationType`), by a field of an
+/// object it holds (a linked object by its `primary.name`), or by its own URL's last segment
+/// (a log stream schema by the `…/logStream/aws_eventbridge` of its `$id`).
 fn find(items: &[Value], key: &str) -> Option<usize> {
-    items.iter().position(|o| key_str(o) == key).or_else(|| {
-        items.iter().position(|o| {
-            o.as_object()
-                .is_some_and(|m| m.values().any(|v| v.as_str() == Some(key)))
+    let own = |o: &Value| {
+        o.as_object()
+            .is_some_and(|m| m.values().any(|v| v.as_str() == Some(key)))
+    };
+    let held = |o: &Value| o.as_object().is_some_and(|m| m.values().any(own));
+    let tail = format!("/{key}");
+    let url_ends = |o: &Value| {
+        o.as_object().is_some_and(|m| {
+            m.values()
+                .filter_map(Value::as_str)
+                .any(|s| s.contains("://") && s.ends_with(&tail))
         })
-    })
+    };
+    find_by_key(items, key)
+        .or_else(|| items.iter().position(own))
+        .or_else(|| items.iter().position(held))
+        .or_else(|| items.iter().position(url_ends))
 }
 
 fn encode(segment: &str) -> String {

@@ -147,6 +147,19 @@ fn parse(text: &str) -> Spec {
         _ => Vec::new(),
     };
     for op in &mut operations {
+        // A list behind a name (`CustomTelephonyProviderCredentialsResponse` is an array):
+        // read as the array it is, so that it lists.
+        let named_array = op
+            .response
+            .as_ref()
+            .and_then(|r| r.get("$ref"))
+            .and_then(Value::as_str)
+            .and_then(|name| schemas.get(name))
+            .filter(|s| s.get("type").and_then(Value::as_str) == Some("array"))
+            .cloned();
+        if named_array.is_some() {
+            op.response = named_array;
+        }
         op.wrapper = wrapper_of(&schemas, op);
     }
     let mut collections = HashSet::new();
