@@ -209,8 +209,14 @@ fn hand_parents_exist(
     request: &[&str],
 ) -> Result<(), ApiError> {
     let segs = op.template.segments();
+    let names: Vec<&str> = op.path.split('/').skip(1).collect();
     for (pos, key) in request.iter().enumerate().take(segs.len()) {
-        if pos == 0 || segs[pos] != Segment::Param {
+        // An id of the collection's objects (`{appId}`, `{userIdOrLogin}`), not another word
+        // in its place (the `{appName}` of an app's OAuth callback).
+        let names_an_id = names
+            .get(pos)
+            .is_some_and(|n| n.to_ascii_lowercase().contains("id"));
+        if pos == 0 || segs[pos] != Segment::Param || !names_an_id {
             continue;
         }
         let store = org.read();
@@ -641,6 +647,7 @@ impl Engine<'_> {
                 )
             })
             .unwrap_or_else(|| json!({}));
+        let kid_given = body.get("kid").is_some();
         let mut object = merge(made, body);
         if !object.is_object() {
             return Ok(self.status_only(op));
@@ -648,6 +655,9 @@ impl Engine<'_> {
         if object.get("id").is_some() || fields.contains_key("id") {
             // The server names the object, whatever the body said.
             object["id"] = Value::from(okta_id(&prefix, &mut faker.rng));
+        } else if object.get("kid").is_some() && !kid_given {
+            // A key's id the body did not give is the server's (not the schema's example).
+            object["kid"] = Value::from(okta_id(&prefix, &mut faker.rng));
         }
         // An object with the same key: Okta's 400 where the spec declares one; where it does
         // not (a custom AAGUID), the create writes over the object it names.
@@ -712,9 +722,12 @@ impl Engine<'_> {
                     // A full update: what the server writes stays, the rest is the body.
                     let mut kept = Map::new();
                     for (k, v) in old.as_object().into_iter().flatten() {
+                        // What the server writes, and the field the path names it by (a
+                        // custom AAGUID's `aaguid`).
                         if read_only.contains(k)
                             || ["id", "created", "lastUpdated", "status", "_links"]
                                 .contains(&k.as_str())
+                            || v.as_str() == Some(id)
                         {
                             kept.insert(k.clone(), v.clone());
                         }
