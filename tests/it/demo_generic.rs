@@ -477,3 +477,72 @@ async fn below_a_parent_that_does_not_exist_the_engine_answers_okta_s_404() {
         assert!(body.is_array(), "{path}: {body}");
     }
 }
+
+/// Where the spec's examples break its own schema, the engine answers what the schema says: a
+/// date-time is RFC 3339 (the examples write `2023-03-29 18:18:37.0`), an object is an object
+/// (the spec gives an object schema `example: ACTIVE`); SAML metadata is the spec's XML, as
+/// text/xml; an app's allowed apps are a list of the ids created.
+#[tokio::test]
+async fn the_engine_answers_what_the_schema_says_where_the_examples_do_not() {
+    let org = Org::default().await;
+    let (_, _, groups) = org.get("/api/v1/groups?limit=1").await;
+    let group = groups[0]["id"].as_str().unwrap();
+    let (status, _, owners) = org.get(&format!("/api/v1/groups/{group}/owners")).await;
+    assert_eq!(status, StatusCode::OK);
+    for owner in owners.as_array().unwrap() {
+        let at = owner["lastUpdated"].as_str().unwrap();
+        assert!(
+            at.len() >= 20 && at.as_bytes()[10] == b'T' && at.ends_with('Z'),
+            "{at}"
+        );
+    }
+    let (_, _, policies) = org.get("/api/v1/policies?type=ACCESS_POLICY").await;
+    let policy = policies[0]["id"].as_str().unwrap();
+    let (status, _, apps) = org.get(&format!("/api/v1/policies/{policy}/app")).await;
+    assert_eq!(status, StatusCode::OK);
+    for app in apps.as_array().unwrap() {
+        assert!(app["universalLogout"].is_object(), "{app}");
+    }
+
+    let (_, _, apps) = org.get("/api/v1/apps?limit=1").await;
+    let app = apps[0]["id"].as_str().unwrap();
+    let res = org
+        .http
+        .get(org.url(&format!("/api/v1/apps/{app}/sso/saml/metadata?kid=k1")))
+        .header("Authorization", format!("SSWS {}", org.demo.token))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["content-type"], "text/xml");
+    assert!(res.text().await.unwrap().contains("<md:EntityDescriptor"));
+
+    let allowed = format!("/api/v1/apps/{app}/interclient-allowed-apps");
+    let (status, _, mapping) = org
+        .post(&allowed, json!({"id": "0oa89ks1irGAcYwXw0g5"}))
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert!(mapping.is_object(), "{mapping}");
+    let (_, _, ids) = org.get(&allowed).await;
+    assert!(
+        ids.as_array()
+            .unwrap()
+            .contains(&json!("0oa89ks1irGAcYwXw0g5")),
+        "{ids}"
+    );
+    let (status, _, _) = org
+        .call(
+            Method::DELETE,
+            &format!("{allowed}/0oa89ks1irGAcYwXw0g5"),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    assert!(!org
+        .get(&allowed)
+        .await
+        .2
+        .as_array()
+        .unwrap()
+        .contains(&json!("0oa89ks1irGAcYwXw0g5")));
+}
