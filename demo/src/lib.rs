@@ -532,6 +532,12 @@ pub(crate) enum Reply {
     NoContent,
     /// A success the spec declares without a body (`202 Accepted`).
     Empty(u16),
+    /// A document that is no JSON (SAML metadata), with its media type.
+    Text {
+        status: u16,
+        media: String,
+        body: String,
+    },
 }
 
 impl Reply {
@@ -945,6 +951,18 @@ fn reply_response(reply: Reply, rid: &str, quota: Quota) -> Response {
         Reply::Empty(status) => {
             let mut r = Response::new(Body::empty());
             *r.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+            r
+        }
+        Reply::Text {
+            status,
+            media,
+            body,
+        } => {
+            let mut r = Response::new(Body::from(body));
+            *r.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+            if let Ok(v) = HeaderValue::from_str(&media) {
+                r.headers_mut().insert(header::CONTENT_TYPE, v);
+            }
             r
         }
         Reply::Json {

@@ -13,7 +13,7 @@ use serde_json::{Map, Value};
 const METHODS: [&str; 5] = ["get", "post", "put", "patch", "delete"];
 const REF_PREFIX: &str = "#/components/schemas/";
 /// What a schema keeps: enough to generate a valid value and to validate a request body.
-const SCHEMA_KEYS: [&str; 21] = [
+const SCHEMA_KEYS: [&str; 22] = [
     "type",
     "properties",
     "required",
@@ -33,6 +33,7 @@ const SCHEMA_KEYS: [&str; 21] = [
     "minItems",
     "minLength",
     "maxLength",
+    "pattern",
     "nullable",
     "$ref",
 ];
@@ -200,6 +201,17 @@ fn operation_of(doc: &Value, raw_op: &RawOperation) -> Value {
 
     // The first 2xx the spec declares is what the engine answers.
     let responses = op.get("responses").and_then(Value::as_object);
+    // The errors it declares: the engine answers a conflict only where the spec has one.
+    let errors: Vec<Value> = responses
+        .into_iter()
+        .flat_map(|r| r.keys())
+        .filter_map(|c| c.parse::<u16>().ok())
+        .filter(|c| *c >= 400)
+        .map(Value::from)
+        .collect();
+    if !errors.is_empty() {
+        out.insert("errors".into(), Value::Array(errors));
+    }
     let success = responses.and_then(|r| {
         let mut codes: Vec<&String> = r.keys().filter(|c| c.starts_with('2')).collect();
         codes.sort();
@@ -219,6 +231,17 @@ fn operation_of(doc: &Value, raw_op: &RawOperation) -> Value {
                 if !examples.is_empty() {
                     out.insert("examples".into(), Value::Array(examples));
                 }
+            } else if let Some((kind, media)) = other_media(response) {
+                // A document that is no JSON (SAML metadata in XML): its type and the spec's
+                // own texts, which the engine answers as they are.
+                out.insert("media".into(), Value::from(kind));
+                let texts: Vec<Value> = examples_of(doc, media)
+                    .into_iter()
+                    .filter(Value::is_string)
+                    .collect();
+                if !texts.is_empty() {
+                    out.insert("examples".into(), Value::Array(texts));
+                }
             }
         }
         None => {
@@ -237,6 +260,16 @@ fn json_media(holder: &Value) -> Option<&Value> {
             .find(|(t, _)| t.contains("json"))
             .map(|(_, v)| v)
     })
+}
+
+/// The one media type of a response that has no JSON one (`text/xml`).
+fn other_media(holder: &Value) -> Option<(&str, &Value)> {
+    let content = holder.get("content")?.as_object()?;
+    let mut types = content.iter();
+    match (types.next(), types.next()) {
+        (Some((kind, media)), None) => Some((kind.as_str(), media)),
+        _ => None,
+    }
 }
 
 /// The values of a media type's `example` and `examples` (references resolved).

@@ -7,16 +7,39 @@
 //
 // Environment: PRISM_URL, OKTA_TOKEN, OKTA_READONLY_TOKEN.
 
+import fs from 'node:fs';
 import { generic } from './generic.mjs';
 
 const base = process.env.PRISM_URL;
 const token = process.env.OKTA_TOKEN;
 const readonly = process.env.OKTA_READONLY_TOKEN;
 
+// The hand-made operations (`demo serve --list-operations`), to count which ones the corpus
+// saw answer with success: a request path matches a template, a literal beating a parameter.
+const handOps = fs
+  .readFileSync(process.env.OPERATIONS_LIST, 'utf8')
+  .split('\n')
+  .map((line) => line.trim().split(/\s+/))
+  .filter(([owner]) => owner === 'hand')
+  .map(([, method, template]) => ({
+    method,
+    template,
+    params: (template.match(/\{/g) ?? []).length,
+    re: new RegExp('^' + template.replace(/\{[^}]+\}/g, '[^/]+') + '$'),
+  }));
+const handCovered = new Set();
+function coverHand(method, url, status) {
+  if (status < 200 || status >= 300) return;
+  const path = new URL(url).pathname;
+  const hits = handOps.filter((o) => o.method === method && o.re.test(path)).sort((a, b) => a.params - b.params);
+  if (hits.length) handCovered.add(`${method} ${hits[0].template}`);
+}
+
 let requests = 0;
 const violations = [];
 const gaps = [];
-// What Prism finds in the spec-driven engine's answers: reported apart, not (yet) failing the run.
+// What Prism finds in the spec-driven engine's answers: counted apart, failing the run as the
+// hand-made operations' do.
 const genericViolations = [];
 const unexpected = [];
 
@@ -48,6 +71,7 @@ async function call(method, path, opts = {}) {
   const requestRejected = prismError && text.includes('UNPROCESSABLE_ENTITY');
   const list = opts.gap || (opts.requestGap && requestRejected) ? gaps : opts.generic ? genericViolations : violations;
   for (const v of found) list.push({ method, path, status: res.status, ...v });
+  if (!opts.generic && !prismError) coverHand(method, url, res.status);
   if (opts.expect && res.status !== opts.expect && !prismError) {
     unexpected.push({ method, path, status: res.status, expected: opts.expect, body: text.slice(0, 300) });
   }
@@ -254,10 +278,13 @@ const summary = {
   violations: violations.length,
   gaps: gaps.length,
   unexpected: unexpected.length,
+  hand_operations: handOps.length,
+  hand_covered: handCovered.size,
   generic_operations: engine.generic,
   generic_covered: engine.covered.size,
   generic_violations: genericViolations.length,
   generic_unexpected: engine.unexpected.length,
 };
 console.log(JSON.stringify({ summary, violations, gaps, unexpected, genericViolations, genericUnexpected: engine.unexpected }, null, 2));
-process.exit(violations.length || unexpected.length ? 1 : 0);
+const failed = violations.length + unexpected.length + genericViolations.length + engine.unexpected.length;
+process.exit(failed ? 1 : 0);

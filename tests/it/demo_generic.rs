@@ -432,3 +432,117 @@ fn help_on_the_demo_org_says_who_answers_an_operation() {
     assert!(ok, "{err}");
     assert!(!out.contains("Demo org"), "no demo org, no line: {out}");
 }
+
+/// A request below a parent that does not exist answers Okta's 404, whether the parent is
+/// modelled by hand (a user, a group, an app) or by the engine (a policy, an IdP); below one
+/// that exists, the engine answers.
+#[tokio::test]
+async fn below_a_parent_that_does_not_exist_the_engine_answers_okta_s_404() {
+    let org = Org::default().await;
+    for (path, noun) in [
+        ("/api/v1/users/nope/factors", "User"),
+        ("/api/v1/users/00unotauser000000000/grants", "User"),
+        ("/api/v1/groups/00gNOPE/owners", "UserGroup"),
+        ("/api/v1/apps/0oaNOPE/tokens", "AppInstance"),
+        ("/api/v1/policies/00pNOPE/rules", "Policy"),
+        ("/api/v1/idps/0oaNOPE/users", "IdentityProvider"),
+    ] {
+        let (status, _, body) = org.get(path).await;
+        assert_error(status, &body, 404, "E0000007");
+        let summary = body["errorSummary"].as_str().unwrap_or_default();
+        assert!(summary.ends_with(&format!("({noun})")), "{path}: {body}");
+    }
+    // A write below a missing user is refused before its body is looked at.
+    let (status, _, body) = org
+        .post("/api/v1/users/nope/factors", json!({"factorType": 5}))
+        .await;
+    assert_error(status, &body, 404, "E0000007");
+
+    let (_, _, me) = org.get("/api/v1/users/me").await;
+    let (_, _, groups) = org.get("/api/v1/groups?limit=1").await;
+    let (_, _, apps) = org.get("/api/v1/apps?limit=1").await;
+    let (_, _, idps) = org.get("/api/v1/idps").await;
+    for path in [
+        "/api/v1/users/me/factors".to_string(),
+        format!("/api/v1/users/{}/factors", me["id"].as_str().unwrap()),
+        format!(
+            "/api/v1/groups/{}/owners",
+            groups[0]["id"].as_str().unwrap()
+        ),
+        format!("/api/v1/apps/{}/tokens", apps[0]["id"].as_str().unwrap()),
+        format!("/api/v1/idps/{}/users", idps[0]["id"].as_str().unwrap()),
+    ] {
+        let (status, _, body) = org.get(&path).await;
+        assert_eq!(status, StatusCode::OK, "{path}: {body}");
+        assert!(body.is_array(), "{path}: {body}");
+    }
+}
+
+/// Where the spec's examples break its own schema, the engine answers what the schema says: a
+/// date-time is RFC 3339 (the examples write `2023-03-29 18:18:37.0`), an object is an object
+/// (the spec gives an object schema `example: ACTIVE`); SAML metadata is the spec's XML, as
+/// text/xml; an app's allowed apps are a list of the ids created.
+#[tokio::test]
+async fn the_engine_answers_what_the_schema_says_where_the_examples_do_not() {
+    let org = Org::default().await;
+    let (_, _, groups) = org.get("/api/v1/groups?limit=1").await;
+    let group = groups[0]["id"].as_str().unwrap();
+    let (status, _, owners) = org.get(&format!("/api/v1/groups/{group}/owners")).await;
+    assert_eq!(status, StatusCode::OK);
+    for owner in owners.as_array().unwrap() {
+        let at = owner["lastUpdated"].as_str().unwrap();
+        assert!(
+            at.len() >= 20 && at.as_bytes()[10] == b'T' && at.ends_with('Z'),
+            "{at}"
+        );
+    }
+    let (_, _, policies) = org.get("/api/v1/policies?type=ACCESS_POLICY").await;
+    let policy = policies[0]["id"].as_str().unwrap();
+    let (status, _, apps) = org.get(&format!("/api/v1/policies/{policy}/app")).await;
+    assert_eq!(status, StatusCode::OK);
+    for app in apps.as_array().unwrap() {
+        assert!(app["universalLogout"].is_object(), "{app}");
+    }
+
+    let (_, _, apps) = org.get("/api/v1/apps?limit=1").await;
+    let app = apps[0]["id"].as_str().unwrap();
+    let res = org
+        .http
+        .get(org.url(&format!("/api/v1/apps/{app}/sso/saml/metadata?kid=k1")))
+        .header("Authorization", format!("SSWS {}", org.demo.token))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["content-type"], "text/xml");
+    assert!(res.text().await.unwrap().contains("<md:EntityDescriptor"));
+
+    let allowed = format!("/api/v1/apps/{app}/interclient-allowed-apps");
+    let (status, _, mapping) = org
+        .post(&allowed, json!({"id": "0oa89ks1irGAcYwXw0g5"}))
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert!(mapping.is_object(), "{mapping}");
+    let (_, _, ids) = org.get(&allowed).await;
+    assert!(
+        ids.as_array()
+            .unwrap()
+            .contains(&json!("0oa89ks1irGAcYwXw0g5")),
+        "{ids}"
+    );
+    let (status, _, _) = org
+        .call(
+            Method::DELETE,
+            &format!("{allowed}/0oa89ks1irGAcYwXw0g5"),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    assert!(!org
+        .get(&allowed)
+        .await
+        .2
+        .as_array()
+        .unwrap()
+        .contains(&json!("0oa89ks1irGAcYwXw0g5")));
+}

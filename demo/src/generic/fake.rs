@@ -101,10 +101,12 @@ impl<'a> Faker<'a> {
                 }
             }
         }
-        if let Some(example) = schema.get("example") {
-            if !example.is_null() {
-                return example.clone();
-            }
+        // The schema's own example, where it is of the schema's type (the spec gives
+        // `example: ACTIVE` to an object), fitted inside as the spec's response examples are.
+        if let Some(example) = schema.get("example").filter(|e| fits_own(schema, e)) {
+            let mut value = example.clone();
+            self.fit(schema, &mut value, hint, depth, in_all_of);
+            return value;
         }
         if let Some(first) = schema
             .get("enum")
@@ -247,7 +249,8 @@ impl<'a> Faker<'a> {
         if let Value::String(s) = value {
             fit_length(schema, s);
             let bad = match schema.get("format").and_then(Value::as_str) {
-                Some("date-time") => super::super::clock::parse_iso(s).is_none(),
+                Some("date-time") => !is_date_time(s),
+                Some("date") => !is_date(s),
                 Some("uri" | "url") => !s.contains("://") && !s.starts_with('/'),
                 Some("email") => !s.contains('@'),
                 _ => false,
@@ -323,6 +326,13 @@ impl<'a> Faker<'a> {
     }
 
     fn string(&mut self, schema: &Value, hint: &str) -> String {
+        if let Some(sample) = schema
+            .get("pattern")
+            .and_then(Value::as_str)
+            .and_then(pattern_sample)
+        {
+            return sample;
+        }
         let word = WORDS[self.rng.random_range(0..WORDS.len())];
         let n: u32 = self.rng.random_range(1..100);
         let format = schema.get("format").and_then(Value::as_str).unwrap_or("");
@@ -380,6 +390,75 @@ impl<'a> Faker<'a> {
     }
 }
 
+/// Whether a schema's own `example` is of its type and among its `enum`.
+fn fits_own(schema: &Value, example: &Value) -> bool {
+    let kind = schema.get("type").and_then(Value::as_str).unwrap_or("");
+    let allowed = schema.get("enum").and_then(Value::as_array);
+    !example.is_null()
+        && super::validate::is_of_type(example, kind)
+        && allowed.is_none_or(|a| a.is_empty() || a.contains(example))
+}
+
+/// An RFC 3339 date-time, as JSON Schema's `date-time` format wants it: a `T`, seconds and an
+/// offset (`2023-03-29 18:18:37.0`, which Okta's examples write, is not one).
+pub fn is_date_time(s: &str) -> bool {
+    let b = s.as_bytes();
+    let offset = s.ends_with(['Z', 'z'])
+        || b.len() > 6 && matches!(b[b.len() - 6], b'+' | b'-') && b[b.len() - 3] == b':';
+    b.len() >= 20
+        && matches!(b[10], b'T' | b't')
+        && b[16] == b':'
+        && offset
+        && s.get(..19)
+            .is_some_and(|p| super::super::clock::parse_iso(p).is_some())
+}
+
+/// A full date, `2025-01-31`.
+fn is_date(s: &str) -> bool {
+    s.len() == 10 && super::super::clock::parse_iso(s).is_some()
+}
+
+/// The shortest string a regular expression matches, letters and digits preferred where a class
+/// offers them: the spec's patterns (a version, an E.164 number, a UUID) are simple enough.
+fn pattern_sample(pattern: &str) -> Option<String> {
+    use regex_syntax::hir::{Class, Hir, HirKind};
+    fn write(hir: &Hir, out: &mut String) {
+        match hir.kind() {
+            HirKind::Empty | HirKind::Look(_) => {}
+            HirKind::Literal(l) => out.push_str(&String::from_utf8_lossy(&l.0)),
+            HirKind::Class(Class::Unicode(c)) => {
+                let chars = c.ranges().iter().flat_map(|r| r.start()..=r.end());
+                let mut chars = chars.take(256);
+                let first = c.ranges().first().map(|r| r.start());
+                if let Some(ch) = chars.find(char::is_ascii_alphanumeric).or(first) {
+                    out.push(ch);
+                }
+            }
+            HirKind::Class(Class::Bytes(c)) => {
+                if let Some(r) = c.ranges().first() {
+                    out.push(r.start() as char);
+                }
+            }
+            HirKind::Repetition(r) => {
+                for _ in 0..r.min.min(64) {
+                    write(&r.sub, out);
+                }
+            }
+            HirKind::Capture(c) => write(&c.sub, out),
+            HirKind::Concat(parts) => parts.iter().for_each(|p| write(p, out)),
+            HirKind::Alternation(parts) => {
+                if let Some(first) = parts.first() {
+                    write(first, out);
+                }
+            }
+        }
+    }
+    let hir = regex_syntax::parse(pattern).ok()?;
+    let mut out = String::new();
+    write(&hir, &mut out);
+    Some(out)
+}
+
 /// A string cut or padded to the schema's `minLength`/`maxLength`.
 fn fit_length(schema: &Value, s: &mut String) {
     if let Some(max) = schema.get("maxLength").and_then(Value::as_u64) {
@@ -416,5 +495,37 @@ pub fn merge(a: Value, b: Value) -> Value {
         }
         (a, Value::Null) => a,
         (_, b) => b,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_pattern_s_sample_is_a_string_it_matches() {
+        assert_eq!(
+            pattern_sample(r"^(?:\*|\^?\d+(?:\.\d+){0,2})$").as_deref(),
+            Some("*")
+        );
+        assert_eq!(pattern_sample(r"^\+[1-9]\d{1,14}$").as_deref(), Some("+10"));
+        assert_eq!(
+            pattern_sample(
+                r"(?i)^[0-9a-f]{8}-[0-9a-f]{4}-[1-5][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$"
+            )
+            .as_deref(),
+            Some("00000000-0000-1000-8000-000000000000")
+        );
+        assert_eq!(pattern_sample(r"^[\w\-_. ]+$").as_deref(), Some("0"));
+    }
+
+    #[test]
+    fn date_times_need_a_t_seconds_and_an_offset() {
+        assert!(is_date_time("2023-03-29T18:30:58.000Z"));
+        assert!(is_date_time("2023-03-29T18:30:58+02:00"));
+        assert!(!is_date_time("2023-03-29 18:18:37.0"));
+        assert!(!is_date_time("2025-05-28T19:21:14"));
+        assert!(!is_date_time("createdDate"));
+        assert!(!is_date_time("2023-03-29T18:30:5é.000Z"));
     }
 }

@@ -174,6 +174,9 @@ pub(crate) fn answer(org: &Org, ctx: &Ctx) -> Answer {
         .at(&best.shape)
         .find(|op| op.method == method)
         .ok_or_else(method_not_allowed)?;
+    // Parents first, as Okta; and before the engine's lock: the hand-made store is never read
+    // while it is held.
+    hand_parents_exist(org, ctx, op, &request)?;
     check_query(op, ctx)?;
     let body = read_body(spec, op, ctx)?;
 
@@ -185,6 +188,9 @@ pub(crate) fn answer(org: &Org, ctx: &Ctx) -> Answer {
         request: &request,
     };
     engine.parents_exist(&mut state, op)?;
+    if let Some(media) = &op.media {
+        return Ok(engine.document(op, media));
+    }
     match kind_of(spec, op) {
         Kind::Collection => engine.collection(&mut state, op, body),
         Kind::Item(pos) => engine.item(&mut state, op, pos, body),
@@ -192,6 +198,37 @@ pub(crate) fn answer(org: &Org, ctx: &Ctx) -> Answer {
         Kind::Singleton => engine.singleton(&mut state, op, body),
         Kind::Action => Ok(engine.action(op)),
     }
+}
+
+/// Each `{id}` below a hand-made collection (a user's factors, a group's owners, an app's
+/// tokens) names one of its objects, as Okta's 404 says otherwise: the hand-made store is asked.
+fn hand_parents_exist(
+    org: &Org,
+    ctx: &Ctx,
+    op: &Operation,
+    request: &[&str],
+) -> Result<(), ApiError> {
+    let segs = op.template.segments();
+    let names: Vec<&str> = op.path.split('/').skip(1).collect();
+    for (pos, key) in request.iter().enumerate().take(segs.len()) {
+        // An id of the collection's objects (`{appId}`, `{userIdOrLogin}`), not another word
+        // in its place (the `{appName}` of an app's OAuth callback).
+        let names_an_id = names
+            .get(pos)
+            .is_some_and(|n| n.to_ascii_lowercase().contains("id"));
+        if pos == 0 || segs[pos] != Segment::Param || !names_an_id {
+            continue;
+        }
+        let store = org.read();
+        let found = match spec::shape(&Template::from_segments(&segs[..pos])).as_str() {
+            "/api/v1/users" => crate::find::user(&store, ctx, key).map(drop),
+            "/api/v1/groups" => crate::find::group(&store, key).map(drop),
+            "/api/v1/apps" => crate::find::app(&store, key).map(drop),
+            _ => Ok(()),
+        };
+        found?;
+    }
+    Ok(())
 }
 
 /// Required query parameters present, enum ones with an allowed value.
@@ -476,6 +513,9 @@ impl Engine<'_> {
     fn collection(&self, state: &mut State, op: &Operation, body: Option<Value>) -> Answer {
         let path = self.path_to(self.request.len());
         match op.method {
+            // A collection whose GET answers no list of objects (a group's member ids in an
+            // object): what the spec says it answers.
+            Method::GET if !op.lists() => Ok(self.action(op)),
             Method::GET => {
                 let items = self.items(state, &path, &op.shape);
                 let kept: Vec<&Value> = items.iter().filter(|o| self.passes(o)).collect();
@@ -584,6 +624,20 @@ impl Engine<'_> {
         let want = body
             .as_object()
             .and_then(|b| b.values().find_map(|v| v.as_str()).map(str::to_string));
+        let scalars = schema.as_ref().is_some_and(|s| {
+            let kind = self.spec.resolve(s).get("type").and_then(Value::as_str);
+            matches!(kind, Some("string" | "integer" | "number" | "boolean"))
+        });
+        if scalars {
+            // A list of ids (an app's allowed apps): the create adds the one the body names and
+            // answers what the spec says a create answers.
+            let id = want.unwrap_or_else(|| okta_id(&prefix, &mut faker.rng));
+            if find_by_key(items, &id).is_none() {
+                items.push(Value::from(id));
+                state.created += 1;
+            }
+            return Ok(self.action(op));
+        }
         let made = schema
             .as_ref()
             .map(|s| {
@@ -593,6 +647,7 @@ impl Engine<'_> {
                 )
             })
             .unwrap_or_else(|| json!({}));
+        let kid_given = body.get("kid").is_some();
         let mut object = merge(made, body);
         if !object.is_object() {
             return Ok(self.status_only(op));
@@ -600,14 +655,20 @@ impl Engine<'_> {
         if object.get("id").is_some() || fields.contains_key("id") {
             // The server names the object, whatever the body said.
             object["id"] = Value::from(okta_id(&prefix, &mut faker.rng));
+        } else if object.get("kid").is_some() && !kid_given {
+            // A key's id the body did not give is the server's (not the schema's example).
+            object["kid"] = Value::from(okta_id(&prefix, &mut faker.rng));
         }
-        if let Some(key) = key_of(&object) {
-            if find(items, &key).is_some() {
+        // An object with the same key: Okta's 400 where the spec declares one; where it does
+        // not (a custom AAGUID), the create writes over the object it names.
+        if let Some(at) = key_of(&object).and_then(|key| find_by_key(items, &key)) {
+            if op.errors.contains(&400) {
                 return Err(ApiError::validation(
                     "name",
                     "An object with this name already exists",
                 ));
             }
+            items.remove(at);
         }
         let now = clock::iso(clock::now_ms());
         for field in ["created", "lastUpdated"] {
@@ -661,9 +722,12 @@ impl Engine<'_> {
                     // A full update: what the server writes stays, the rest is the body.
                     let mut kept = Map::new();
                     for (k, v) in old.as_object().into_iter().flatten() {
+                        // What the server writes, and the field the path names it by (a
+                        // custom AAGUID's `aaguid`).
                         if read_only.contains(k)
                             || ["id", "created", "lastUpdated", "status", "_links"]
                                 .contains(&k.as_str())
+                            || v.as_str() == Some(id)
                         {
                             kept.insert(k.clone(), v.clone());
                         }
@@ -773,6 +837,24 @@ impl Engine<'_> {
                 *current = new.clone();
                 Ok(self.json(op.status, self.render(&new)))
             }
+        }
+    }
+
+    /// A document that is no JSON: the spec's own text, its example org's URLs at the demo's.
+    fn document(&self, op: &Operation, media: &str) -> Reply {
+        let mut body = op
+            .examples
+            .first()
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
+        for origin in EXAMPLE_ORIGINS {
+            body = body.replace(origin, &self.ctx.base);
+        }
+        Reply::Text {
+            status: op.status,
+            media: media.to_string(),
+            body,
         }
     }
 
@@ -919,28 +1001,48 @@ fn fresh_id(old: &str, prefix: &str, rng: &mut SmallRng) -> String {
 /// What addresses an object in its collection, in order: its `id`, a key's `kid`, its `name`.
 const KEYS: [&str; 3] = ["id", "kid", "name"];
 
-/// What addresses an object in its collection (see [`KEYS`]).
+/// What addresses an object in its collection (see [`KEYS`]); an id in a list of ids is its own.
 fn key_of(object: &Value) -> Option<String> {
-    KEYS.iter()
-        .find_map(|k| object.get(*k).and_then(Value::as_str))
-        .map(str::to_string)
+    let key = key_str(object);
+    (!key.is_empty()).then(|| key.to_string())
 }
 
 fn key_str(object: &Value) -> &str {
+    if let Some(id) = object.as_str() {
+        return id;
+    }
     KEYS.iter()
         .find_map(|k| object.get(*k).and_then(Value::as_str))
         .unwrap_or("")
 }
 
+/// The object whose key (see [`KEYS`]) is `key`.
+fn find_by_key(items: &[Value], key: &str) -> Option<usize> {
+    items.iter().position(|o| key_str(o) == key)
+}
+
 /// The object a path segment names: by its key, else by another of its own fields (an org
-/// contact by its `contactType`, a subscription by its `notificationType`).
+/// contact by its `contactType`, a subscription by its `notificationType`), by a field of an
+/// object it holds (a linked object by its `primary.name`), or by its own URL's last segment
+/// (a log stream schema by the `…/logStream/aws_eventbridge` of its `$id`).
 fn find(items: &[Value], key: &str) -> Option<usize> {
-    items.iter().position(|o| key_str(o) == key).or_else(|| {
-        items.iter().position(|o| {
-            o.as_object()
-                .is_some_and(|m| m.values().any(|v| v.as_str() == Some(key)))
+    let own = |o: &Value| {
+        o.as_object()
+            .is_some_and(|m| m.values().any(|v| v.as_str() == Some(key)))
+    };
+    let held = |o: &Value| o.as_object().is_some_and(|m| m.values().any(own));
+    let tail = format!("/{key}");
+    let url_ends = |o: &Value| {
+        o.as_object().is_some_and(|m| {
+            m.values()
+                .filter_map(Value::as_str)
+                .any(|s| s.contains("://") && s.ends_with(&tail))
         })
-    })
+    };
+    find_by_key(items, key)
+        .or_else(|| items.iter().position(own))
+        .or_else(|| items.iter().position(held))
+        .or_else(|| items.iter().position(url_ends))
 }
 
 fn encode(segment: &str) -> String {

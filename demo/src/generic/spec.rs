@@ -34,6 +34,10 @@ pub struct Operation {
     pub body: Option<Value>,
     pub body_required: bool,
     pub query: Vec<QueryParam>,
+    /// The error statuses the spec declares (`400`, `404` …).
+    pub errors: Vec<u16>,
+    /// The media type of a success that is no JSON (`text/xml`), whose examples are texts.
+    pub media: Option<String>,
     /// A list wrapped in an object (`{"domains": [...]}`): the array's property.
     pub wrapper: Option<String>,
 }
@@ -143,6 +147,19 @@ fn parse(text: &str) -> Spec {
         _ => Vec::new(),
     };
     for op in &mut operations {
+        // A list behind a name (`CustomTelephonyProviderCredentialsResponse` is an array):
+        // read as the array it is, so that it lists.
+        let named_array = op
+            .response
+            .as_ref()
+            .and_then(|r| r.get("$ref"))
+            .and_then(Value::as_str)
+            .and_then(|name| schemas.get(name))
+            .filter(|s| s.get("type").and_then(Value::as_str) == Some("array"))
+            .cloned();
+        if named_array.is_some() {
+            op.response = named_array;
+        }
         op.wrapper = wrapper_of(&schemas, op);
     }
     let mut collections = HashSet::new();
@@ -205,6 +222,14 @@ fn operation(mut raw: Value) -> Option<Operation> {
         body: raw.get_mut("body").map(Value::take),
         body_required: raw.get("body_required").and_then(Value::as_bool) == Some(true),
         query,
+        media: text(&raw, "media"),
+        errors: raw
+            .get("errors")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|c| c.as_u64().and_then(|c| u16::try_from(c).ok()))
+            .collect(),
         wrapper: None,
     })
 }
