@@ -546,3 +546,41 @@ async fn the_engine_answers_what_the_schema_says_where_the_examples_do_not() {
         .unwrap()
         .contains(&json!("0oa89ks1irGAcYwXw0g5")));
 }
+
+/// An object offers the lifecycle link it can take next: `deactivate` while active, `activate`
+/// once deactivated, so `follow` goes back and forth as on Okta.
+#[test]
+fn a_lifecycle_change_offers_the_other_link() {
+    let (docs, err) = run_demo_script(
+        "ls zones limit=1; follow deactivate $last[0]; get $last.id; follow activate $last",
+    );
+    let links = |doc: &Value| {
+        doc["_links"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(docs[0][0]["status"], "ACTIVE", "{err}");
+    assert!(links(&docs[0][0]).contains(&"deactivate".to_string()));
+    for deactivated in [&docs[1], &docs[2]] {
+        assert_eq!(deactivated["status"], "INACTIVE");
+        assert!(
+            links(deactivated).contains(&"activate".to_string()),
+            "{deactivated}"
+        );
+        assert!(
+            !links(deactivated).contains(&"deactivate".to_string()),
+            "{deactivated}"
+        );
+        let href = deactivated["_links"]["activate"]["href"].as_str().unwrap();
+        assert!(href.ends_with("/lifecycle/activate"), "{href}");
+    }
+    assert_eq!(docs[3]["status"], "ACTIVE");
+    assert!(
+        links(&docs[3]).contains(&"deactivate".to_string()),
+        "{}",
+        docs[3]
+    );
+}

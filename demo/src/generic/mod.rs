@@ -782,6 +782,7 @@ impl Engine<'_> {
         if object.get("lastUpdated").is_some() {
             object["lastUpdated"] = Value::from(clock::iso(clock::now_ms()));
         }
+        offer_the_other_lifecycle_link(object, activate);
         let object = object.clone();
         let same_schema = self.spec.name_of(op.response.as_ref()) == Some(noun);
         if same_schema {
@@ -1124,6 +1125,29 @@ fn api_path_of(url: &str) -> Option<String> {
 /// `demo serve --list-operations`: the load time of the spec, for the figures.
 pub fn load_time() -> std::time::Duration {
     spec().load_time
+}
+
+/// After an activation an object offers `deactivate` in its `_links`, and after a deactivation
+/// `activate`, as Okta's objects do: the link just followed gives way to the other one, at the
+/// same place but for its last word (`…/lifecycle/deactivate` → `…/lifecycle/activate`).
+fn offer_the_other_lifecycle_link(object: &mut Value, activated: bool) {
+    let (done, other) = if activated {
+        ("activate", "deactivate")
+    } else {
+        ("deactivate", "activate")
+    };
+    let Some(links) = object.get_mut("_links").and_then(Value::as_object_mut) else {
+        return;
+    };
+    let Some(mut link) = links.remove(done) else {
+        return;
+    };
+    if let Some(href) = link.get("href").and_then(Value::as_str) {
+        if let Some(base) = href.strip_suffix(done) {
+            link["href"] = Value::from(format!("{base}{other}"));
+            links.insert(other.to_string(), link);
+        }
+    }
 }
 
 #[cfg(test)]
