@@ -245,7 +245,7 @@ fn read_stdin() -> anyhow::Result<String> {
 
 fn serve_demo(args: ServeArgs) -> ExitCode {
     if args.list_operations {
-        print!("{}", oktash_demo::operations::listing());
+        print!("{}", oktash_demo::operations_listing());
         return ExitCode::SUCCESS;
     }
     let defaults = oktash_demo::DemoOptions::default();

@@ -56,7 +56,7 @@ use service_app::ServiceApp;
 use store::{Outcome, Store};
 
 pub use distance::Latency;
-pub use generic::{load_time as demo_spec_load_time, MAX_OBJECTS};
+pub use generic::{listing as operations_listing, MAX_OBJECTS};
 pub use operations::Owner;
 pub use service_app::{DEMO_CLIENT_ID, DEMO_KEY_ID, GRANTED_SCOPES};
 

@@ -2,7 +2,7 @@
 //! cycle and a change to a lower module never has to know who calls it. docs/ARCHITECTURE.md's
 //! module table is in this order; this test keeps the code to it.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 /// The shell's top-level modules, from the top (what drives) to the bottom (what everything may
@@ -128,6 +128,102 @@ fn every_module_of_the_shell_imports_only_from_the_layers_below_it() {
         upward.is_empty(),
         "imports against the layers:\n{}",
         upward.join("\n")
+    );
+}
+
+/// The demo crate's modules (a folder counts as one module: `generic/`), each with the modules
+/// of the crate it names outside its tests: `crate::X`, and `super::X` where `super` is the
+/// crate root (`super::super::X` one folder down).
+fn demo_imports() -> BTreeMap<String, BTreeSet<String>> {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("demo/src");
+    let mut files = Vec::new();
+    source_files(&src, &mut files);
+    let mut imports: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for file in &files {
+        let relative = file.strip_prefix(&src).unwrap();
+        let module = module_of(relative);
+        let text = std::fs::read_to_string(file).unwrap();
+        let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+        let root = if relative.components().count() == 1 {
+            "super::"
+        } else {
+            "super::super::"
+        };
+        let as_crate = code.replace(root, "crate::");
+        let named = imports.entry(module.clone()).or_default();
+        named.extend(
+            modules_named(&as_crate)
+                .into_iter()
+                .filter(|m| *m != module),
+        );
+    }
+    imports
+}
+
+/// A cycle in `imports`, as the modules along it, if there is one.
+fn a_cycle(imports: &BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>> {
+    fn visit(
+        module: &str,
+        imports: &BTreeMap<String, BTreeSet<String>>,
+        path: &mut Vec<String>,
+        done: &mut BTreeSet<String>,
+    ) -> Option<Vec<String>> {
+        if let Some(at) = path.iter().position(|m| m == module) {
+            return Some(
+                path[at..]
+                    .iter()
+                    .cloned()
+                    .chain([module.to_string()])
+                    .collect(),
+            );
+        }
+        if done.contains(module) {
+            return None;
+        }
+        path.push(module.to_string());
+        for next in imports.get(module).into_iter().flatten() {
+            if let Some(cycle) = visit(next, imports, path, done) {
+                return Some(cycle);
+            }
+        }
+        path.pop();
+        done.insert(module.to_string());
+        None
+    }
+    let mut done = BTreeSet::new();
+    imports
+        .keys()
+        .find_map(|m| visit(m, imports, &mut Vec::new(), &mut done))
+}
+
+#[test]
+fn the_demo_crate_has_no_import_cycle() {
+    let imports = demo_imports();
+    assert!(
+        imports.contains_key("users") && imports["users"].contains("store"),
+        "{imports:?}"
+    );
+    if let Some(cycle) = a_cycle(&imports) {
+        panic!(
+            "the demo's modules import in a circle: {}",
+            cycle.join(" → ")
+        );
+    }
+}
+
+#[test]
+fn a_cycle_is_found_and_a_chain_is_not_one() {
+    let graph = |edges: &[(&str, &str)]| {
+        let mut g: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for (a, b) in edges {
+            g.entry(a.to_string()).or_default().insert(b.to_string());
+        }
+        g
+    };
+    assert_eq!(a_cycle(&graph(&[("a", "b"), ("b", "c"), ("a", "c")])), None);
+    assert_eq!(
+        a_cycle(&graph(&[("a", "b"), ("b", "c"), ("c", "b")])),
+        Some(vec!["b".into(), "c".into(), "b".into()])
     );
 }
 

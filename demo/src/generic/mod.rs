@@ -1122,9 +1122,42 @@ fn api_path_of(url: &str) -> Option<String> {
     })
 }
 
-/// `demo serve --list-operations`: the load time of the spec, for the figures.
-pub fn load_time() -> std::time::Duration {
-    spec().load_time
+/// Every operation of the spec with its owner, in the spec's order: `(method, path, id, owner)`.
+pub fn list() -> Vec<(String, String, String, Owner)> {
+    spec()
+        .operations
+        .iter()
+        .map(|op| {
+            (
+                op.method.to_string(),
+                op.path.clone(),
+                op.id.clone(),
+                operations::owner_of_operation(op.method.as_str(), &op.path),
+            )
+        })
+        .collect()
+}
+
+/// `demo serve --list-operations`: one line per operation (`hand` or `generic`, method, path,
+/// operationId), then the counts.
+pub fn listing() -> String {
+    let ops = list();
+    let width = ops.iter().map(|(_, p, _, _)| p.len()).max().unwrap_or(0);
+    let mut out = String::new();
+    for (method, path, id, owner) in &ops {
+        out.push_str(&format!(
+            "{:<7}  {method:<6}  {path:<width$}  {id}\n",
+            owner.as_str()
+        ));
+    }
+    let hand = ops.iter().filter(|o| o.3 == Owner::Hand).count();
+    out.push_str(&format!(
+        "{} operations: {hand} hand, {} generic (demo spec loaded in {:.1} ms)\n",
+        ops.len(),
+        ops.len() - hand,
+        spec().load_time.as_secs_f64() * 1000.0
+    ));
+    out
 }
 
 /// After an activation an object offers `deactivate` in its `_links`, and after a deactivation
