@@ -122,6 +122,10 @@ struct ServeArgs {
     /// change. `demo reset` goes back to the seed.
     #[arg(long, value_name = "FILE")]
     state: Option<std::path::PathBuf>,
+    /// A user's activation and deactivation take MS milliseconds, as Okta's asynchronous
+    /// lifecycle does; meanwhile the user shows `transitioningToStatus` [default: 0, at once].
+    #[arg(long = "transition-ms", value_name = "MS")]
+    transition_ms: Option<u64>,
     /// Print every operation of Okta's spec as `hand` (modelled by hand) or `generic` (the
     /// spec-driven engine), with a count, and exit.
     #[arg(long = "list-operations")]
@@ -268,6 +272,9 @@ fn serve_demo(args: ServeArgs) -> ExitCode {
         jitter: args.latency.map_or(defaults.jitter, |l| l.jitter),
         concurrency: args.concurrency.map_or(defaults.concurrency, |n| n.get()),
         state: args.state,
+        transition: args
+            .transition_ms
+            .map_or(defaults.transition, std::time::Duration::from_millis),
     };
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,

@@ -93,6 +93,10 @@ pub struct DemoOptions {
     /// Where the org is kept across restarts: read at start if it is there, written after
     /// every change. `None`: the org lives as long as the server.
     pub state: Option<PathBuf>,
+    /// How long a user's activation or deactivation takes, as Okta's asynchronous lifecycle
+    /// does: meanwhile the user keeps its status and shows `transitioningToStatus`. Zero: done
+    /// before the answer.
+    pub transition: Duration,
 }
 
 /// Okta's per-org limit on requests in flight (API-FACTS §11).
@@ -119,6 +123,7 @@ impl Default for DemoOptions {
             jitter: Duration::ZERO,
             concurrency: OKTA_CONCURRENCY,
             state: None,
+            transition: Duration::ZERO,
         }
     }
 }
@@ -182,6 +187,8 @@ pub(crate) struct Org {
     in_flight: InFlight,
     /// Bumped whenever the store may change, so `--state` knows when to write.
     changes: AtomicU64,
+    /// How long a user's activation or deactivation takes (`--transition-ms`).
+    transition: Duration,
 }
 
 impl Org {
@@ -245,6 +252,7 @@ pub async fn start(options: DemoOptions) -> anyhow::Result<RunningDemo> {
         },
         in_flight: InFlight::new(options.concurrency),
         changes: AtomicU64::new(0),
+        transition: options.transition,
     });
     if let Some(path) = &options.state {
         state::keep(org.clone(), path.clone());
@@ -630,6 +638,7 @@ fn too_many_in_flight(org: &Org, rid: &str) -> Response {
 async fn answer(org: &Org, req: Request, n: u64, rid: &str) -> Response {
     let (parts, body) = req.into_parts();
     let path = parts.uri.path().to_string();
+    users::settle_transitions(org, clock::now_ms(), rid);
     let quota = org
         .limits
         .take(limits::bucket(&parts.method, &path), clock::now_ms());

@@ -38,6 +38,7 @@ impl Store {
             readonly_admin: 1,
             everyone: 0,
             secrets: HashMap::new(),
+            transitions: Vec::new(),
         };
         let mut pair_counts: HashMap<(u16, u16), u32> = HashMap::new();
         for i in 0..n {
@@ -153,6 +154,7 @@ impl Store {
                     .then(|| "What is the name of your first pet?".into()),
                 version: 0,
                 profile,
+                transitioning_to: None,
             }));
         }
         store.seed_groups(&mut rng);

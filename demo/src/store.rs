@@ -66,6 +66,10 @@ pub struct User {
     /// Bumped on every change; feeds the ETag.
     pub version: u32,
     pub profile: Profile,
+    /// The status an activation or deactivation under way will leave the user in
+    /// (`demo serve --transition-ms`); Okta shows it as `transitioningToStatus` meanwhile.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transitioning_to: Option<Status>,
 }
 
 impl User {
@@ -259,6 +263,17 @@ pub struct Store {
     /// `change_password` and the recovery flows can check them as Okta does. Seeded users have
     /// none: their credentials exist but are unknown, so checks against them fail. Never rendered.
     pub secrets: HashMap<u32, Secrets>,
+    /// Lifecycle changes under way, each with the user and when it is done.
+    #[serde(default)]
+    pub transitions: Vec<Transition>,
+}
+
+/// An activation or deactivation under way (`demo serve --transition-ms`): the user's
+/// `transitioning_to` becomes its status at `due` (epoch ms).
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+pub struct Transition {
+    pub user: u32,
+    pub due: i64,
 }
 
 /// What a user's credentials hold that Okta never returns.

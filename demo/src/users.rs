@@ -4,6 +4,8 @@
 use axum::http::Method;
 use serde_json::{json, Map, Value};
 
+use std::time::Duration;
+
 use super::clock::now_ms;
 use super::credentials::{self, read_credentials, remember};
 use super::errors::ApiError;
@@ -11,7 +13,7 @@ use super::find::{self, user_not_found};
 use super::group_rules::{self, Rules};
 use super::lifecycle::LifecycleOp;
 use super::query::{Expr, Op};
-use super::store::{remove_sorted, Kind, Profile, Status, Store, User, USER_TYPE_ID};
+use super::store::{remove_sorted, Kind, Profile, Status, Store, Transition, User, USER_TYPE_ID};
 use super::views::{render_group, render_user};
 use super::{method_not_allowed, paging, Answer, Ctx, Org, Reply};
 
@@ -394,6 +396,7 @@ fn create(org: &Org, ctx: &Ctx) -> Answer {
             .map(String::into_boxed_str),
         version: 0,
         profile: Profile::Custom(Box::new(profile)),
+        transitioning_to: None,
     };
     store.users.push(Some(user));
     if let Some(c) = creds {
@@ -585,9 +588,51 @@ fn delete(org: &Org, ctx: &Ctx, key: &str) -> Answer {
 }
 
 /// Deactivation deprovisions the user from its directly assigned apps, as Okta's does.
+fn activate(rules: &mut Rules, store: &mut Store, pos: u32, to: Status, now: i64, rid: &str) {
+    if let Some(u) = store.user_mut(pos) {
+        u.set_status(to, now);
+        u.activated = Some(now);
+    }
+    apply_rules(rules, store, pos, now, rid);
+}
+
+/// An activation or deactivation that takes `takes` (`--transition-ms`), as Okta's do: the user
+/// keeps its status and shows where it is going until [`settle_transitions`] finds it done.
+fn begin_transition(store: &mut Store, pos: u32, to: Status, now: i64, takes: Duration) {
+    if let Some(u) = store.user_mut(pos) {
+        u.transitioning_to = Some(to);
+        u.touch(now);
+    }
+    let due = now.saturating_add(i64::try_from(takes.as_millis()).unwrap_or(i64::MAX));
+    store.transitions.push(Transition { user: pos, due });
+}
+
+/// Finishes the activations and deactivations whose time has come, before a request is
+/// answered, so every answer sees them done: the group rules run for an activated user then.
+pub(super) fn settle_transitions(org: &Org, now: i64, rid: &str) {
+    if org.transition.is_zero() || !org.read().transitions.iter().any(|t| t.due <= now) {
+        return;
+    }
+    // The rules before the store, the order every handler takes both in.
+    let mut rules = org.group_rules();
+    let mut store = org.write();
+    let (done, pending): (Vec<Transition>, Vec<Transition>) =
+        store.transitions.drain(..).partition(|t| t.due <= now);
+    store.transitions = pending;
+    for Transition { user: pos, .. } in done {
+        match store.user_mut(pos).and_then(|u| u.transitioning_to.take()) {
+            Some(Status::Deprovisioned) => deactivate(&mut store, pos, now),
+            Some(to) => activate(&mut rules, &mut store, pos, to, now, rid),
+            None => {}
+        }
+    }
+}
+
 fn deactivate(store: &mut Store, pos: u32, now: i64) {
     if let Some(u) = store.user_mut(pos) {
         u.set_status(Status::Deprovisioned, now);
+        // A deactivation ends whatever was under way.
+        u.transitioning_to = None;
     }
     for a in store.apps.iter_mut().flatten() {
         remove_sorted(&mut a.users, pos);
@@ -649,13 +694,15 @@ fn lifecycle(org: &Org, ctx: &Ctx, key: &str, op: LifecycleOp) -> Answer {
     let mut rules = org.group_rules();
     let mut store = org.write();
     let pos = find::user(&store, ctx, key)?;
-    let (status, has_password) = store
+    let (status, has_password, transitioning) = store
         .user(pos)
-        .map(|u| (u.status, u.has_password))
+        .map(|u| (u.status, u.has_password, u.transitioning_to.is_some()))
         .ok_or_else(|| user_not_found(key))?;
     let params = lifecycle_params(ctx, op)?;
     let rule = op.rule();
-    if !op.allowed_from(status) {
+    // A user whose activation or deactivation is under way takes no other change until it is
+    // done.
+    if !op.allowed_from(status) || transitioning {
         return Err(op.refusal());
     }
     if rule.spares_token_owners && (pos == store.admin || pos == store.readonly_admin) {
@@ -667,20 +714,19 @@ fn lifecycle(org: &Org, ctx: &Ctx, key: &str, op: LifecycleOp) -> Answer {
             u.set_status(s, now);
         }
     };
+    let asynchronous = !org.transition.is_zero();
     let body = match op {
         LifecycleOp::Activate => {
-            set(
-                &mut store,
-                if has_password {
-                    Status::Active
-                } else {
-                    Status::Provisioned
-                },
-            );
-            if let Some(u) = store.user_mut(pos) {
-                u.activated = Some(now);
+            let to = if has_password {
+                Status::Active
+            } else {
+                Status::Provisioned
+            };
+            if asynchronous {
+                begin_transition(&mut store, pos, to, now, org.transition);
+            } else {
+                activate(&mut rules, &mut store, pos, to, now, &ctx.request_id);
             }
-            apply_rules(&mut rules, &mut store, pos, now, &ctx.request_id);
             activation_body(ctx, &mut store, params.send_email)
         }
         LifecycleOp::Reactivate => {
@@ -690,7 +736,11 @@ fn lifecycle(org: &Org, ctx: &Ctx, key: &str, op: LifecycleOp) -> Answer {
             activation_body(ctx, &mut store, params.send_email)
         }
         LifecycleOp::Deactivate => {
-            deactivate(&mut store, pos, now);
+            if asynchronous {
+                begin_transition(&mut store, pos, Status::Deprovisioned, now, org.transition);
+            } else {
+                deactivate(&mut store, pos, now);
+            }
             json!({})
         }
         LifecycleOp::Suspend => {

@@ -21,7 +21,8 @@ pub(super) fn render_user(u: &User, base: &str, all_links: bool) -> Value {
     let date = |t: Option<i64>| t.map(|t| Value::String(iso(t))).unwrap_or(Value::Null);
     let self_href = format!("{base}/api/v1/users/{}", u.id);
     let mut links = Map::new();
-    if all_links {
+    // A user whose lifecycle change is under way is offered no other until it is done.
+    if all_links && u.transitioning_to.is_none() {
         for (name, op) in LifecycleOp::offered(u.status) {
             links.insert(
                 name.into(),
@@ -31,7 +32,7 @@ pub(super) fn render_user(u: &User, base: &str, all_links: bool) -> Value {
     }
     links.insert("self".into(), link(self_href));
     let credentials = render_credentials(u);
-    json!({
+    let mut user = json!({
         "id": u.id,
         "status": u.status.as_str(),
         "created": iso(u.created),
@@ -44,7 +45,12 @@ pub(super) fn render_user(u: &User, base: &str, all_links: bool) -> Value {
         "profile": u.profile_json(),
         "credentials": credentials,
         "_links": links,
-    })
+    });
+    // Okta sends it "only if the user's state is transitioning" (the spec's User).
+    if let Some(to) = u.transitioning_to {
+        user["transitioningToStatus"] = Value::from(to.as_str());
+    }
+    user
 }
 
 /// A user's `credentials` as Okta shows them: which exist, never their values.

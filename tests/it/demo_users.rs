@@ -795,3 +795,63 @@ fn a_script_chains_create_activate_and_get_on_settled_statuses() {
         "the shell shows the change: {stderr}"
     );
 }
+
+/// With `--transition-ms`, activation and deactivation take time as Okta's asynchronous ones
+/// do: meanwhile the user keeps its status, shows `transitioningToStatus`, is offered no other
+/// lifecycle change and refuses one; afterwards the field is gone and the change is done.
+#[tokio::test]
+async fn a_lifecycle_change_that_takes_time_shows_transitioning_to_status() {
+    let org = Org::start(DemoOptions {
+        transition: std::time::Duration::from_millis(400),
+        ..DemoOptions::default()
+    })
+    .await;
+    let (status, _, user) = org
+        .post(
+            "/api/v1/users?activate=false",
+            json!({"profile": {"firstName": "Tia", "lastName": "Ray", "email": "tia@example.com",
+                "login": "tia@example.com"}, "credentials": {"password": {"value": "Tr4nsition!ng"}}}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{user}");
+    let path = format!("/api/v1/users/{}", user["id"].as_str().unwrap());
+    assert!(user.get("transitioningToStatus").is_none(), "{user}");
+
+    let (status, _, body) = org
+        .post_empty(&format!("{path}/lifecycle/activate?sendEmail=false"))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(body["activationToken"].is_string(), "{body}");
+    let (_, _, during) = org.get(&path).await;
+    assert_eq!(during["status"], "STAGED", "{during}");
+    assert_eq!(during["transitioningToStatus"], "ACTIVE", "{during}");
+    assert_eq!(
+        during["_links"].as_object().unwrap().len(),
+        1,
+        "only self: {during}"
+    );
+    let (status, _, refused) = org
+        .post_empty(&format!("{path}/lifecycle/deactivate"))
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{refused}");
+
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let (_, _, after) = org.get(&path).await;
+    assert_eq!(after["status"], "ACTIVE", "{after}");
+    assert!(after.get("transitioningToStatus").is_none(), "{after}");
+    assert!(after["activated"].is_string(), "{after}");
+
+    let (status, _, _) = org
+        .post_empty(&format!("{path}/lifecycle/deactivate"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, _, during) = org.get(&path).await;
+    assert_eq!(
+        (&during["status"], &during["transitioningToStatus"]),
+        (&json!("ACTIVE"), &json!("DEPROVISIONED"))
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let (_, _, after) = org.get(&path).await;
+    assert_eq!(after["status"], "DEPROVISIONED", "{after}");
+    assert!(after.get("transitioningToStatus").is_none(), "{after}");
+}
