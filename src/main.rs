@@ -126,6 +126,10 @@ struct ServeArgs {
     /// lifecycle does; meanwhile the user shows `transitioningToStatus` [default: 0, at once].
     #[arg(long = "transition-ms", value_name = "MS")]
     transition_ms: Option<u64>,
+    /// The most objects one collection of the spec-driven engine holds; creates beyond answer
+    /// 400 E0000001 [default: 500].
+    #[arg(long = "max-objects", value_name = "N")]
+    max_objects: Option<std::num::NonZeroUsize>,
     /// Print every operation of Okta's spec as `hand` (modelled by hand) or `generic` (the
     /// spec-driven engine), with a count, and exit.
     #[arg(long = "list-operations")]
@@ -275,6 +279,7 @@ fn serve_demo(args: ServeArgs) -> ExitCode {
         transition: args
             .transition_ms
             .map_or(defaults.transition, std::time::Duration::from_millis),
+        max_objects: args.max_objects.map_or(defaults.max_objects, |n| n.get()),
     };
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,

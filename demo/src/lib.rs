@@ -97,6 +97,9 @@ pub struct DemoOptions {
     /// does: meanwhile the user keeps its status and shows `transitioningToStatus`. Zero: done
     /// before the answer.
     pub transition: Duration,
+    /// The most objects one collection of the spec-driven engine holds (its creates beyond
+    /// answer 400 E0000001), which bounds the engine's memory.
+    pub max_objects: usize,
 }
 
 /// Okta's per-org limit on requests in flight (API-FACTS §11).
@@ -124,6 +127,7 @@ impl Default for DemoOptions {
             concurrency: OKTA_CONCURRENCY,
             state: None,
             transition: Duration::ZERO,
+            max_objects: MAX_OBJECTS,
         }
     }
 }
@@ -189,6 +193,8 @@ pub(crate) struct Org {
     changes: AtomicU64,
     /// How long a user's activation or deactivation takes (`--transition-ms`).
     transition: Duration,
+    /// The most objects one engine collection holds (`--max-objects`).
+    max_objects: usize,
 }
 
 impl Org {
@@ -253,6 +259,7 @@ pub async fn start(options: DemoOptions) -> anyhow::Result<RunningDemo> {
         in_flight: InFlight::new(options.concurrency),
         changes: AtomicU64::new(0),
         transition: options.transition,
+        max_objects: options.max_objects,
     });
     if let Some(path) = &options.state {
         state::keep(org.clone(), path.clone());

@@ -40,7 +40,8 @@ pub(crate) use fake::okta_id;
 use fake::{merge, Faker};
 pub use spec::{spec, Operation, Spec};
 
-/// The most objects one generic collection holds; a create beyond answers 400 E0000001.
+/// The most objects one generic collection holds unless `--max-objects` says otherwise; a
+/// create beyond answers 400 E0000001.
 pub const MAX_OBJECTS: usize = 500;
 /// The most collections and singletons kept at once; the first seeded is dropped beyond.
 pub const MAX_PLACES: usize = 2000;
@@ -184,6 +185,7 @@ pub(crate) fn answer(org: &Org, ctx: &Ctx) -> Answer {
     let engine = Engine {
         spec,
         seed: org.seed,
+        max_objects: org.max_objects,
         ctx,
         request: &request,
     };
@@ -276,6 +278,8 @@ fn read_body(spec: &Spec, op: &Operation, ctx: &Ctx) -> Result<Option<Value>, Ap
 struct Engine<'a> {
     spec: &'a Spec,
     seed: u64,
+    /// The most objects one collection holds (`--max-objects`).
+    max_objects: usize,
     ctx: &'a Ctx,
     request: &'a [&'a str],
 }
@@ -602,10 +606,13 @@ impl Engine<'_> {
         let state_created = state.created;
         let held: usize = state.collections.values().map(Vec::len).sum();
         let items = self.items(state, path, &op.shape);
-        if items.len() >= MAX_OBJECTS || held >= MAX_ALL_OBJECTS {
+        if items.len() >= self.max_objects || held >= MAX_ALL_OBJECTS {
             return Err(ApiError::validation(
                 "collection",
-                &format!("The demo org holds at most {MAX_OBJECTS} objects here"),
+                &format!(
+                    "The demo org holds at most {} objects here",
+                    self.max_objects
+                ),
             ));
         }
         let body = body.unwrap_or_else(|| json!({}));
