@@ -377,6 +377,13 @@ fn create(org: &Org, ctx: &Ctx) -> Answer {
     } else {
         Status::Provisioned
     };
+    // With `--transition-ms`, the activation is under way when Okta answers: the user is STAGED
+    // and shows where it is going.
+    let (status, transitioning_to) = if activate && !org.transition.is_zero() {
+        (Status::Staged, Some(status))
+    } else {
+        (status, None)
+    };
     let id = store.new_id("00u", Kind::User);
     let pos = store.users.len() as u32;
     let user = User {
@@ -399,6 +406,9 @@ fn create(org: &Org, ctx: &Ctx) -> Answer {
         transitioning_to: None,
     };
     store.users.push(Some(user));
+    if let Some(to) = transitioning_to {
+        begin_transition(&mut store, pos, to, now, org.transition);
+    }
     if let Some(c) = creds {
         remember(&mut store, pos, &c);
     }
@@ -413,7 +423,7 @@ fn create(org: &Org, ctx: &Ctx) -> Answer {
         vec![target.clone()],
         &ctx.request_id,
     );
-    if status != Status::Staged {
+    if status != Status::Staged || transitioning_to.is_some() {
         let (event, message) = LifecycleOp::Activate.rule().event;
         store.record_admin(event, message, vec![target.clone()], &ctx.request_id);
     }

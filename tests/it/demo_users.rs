@@ -854,4 +854,24 @@ async fn a_lifecycle_change_that_takes_time_shows_transitioning_to_status() {
     let (_, _, after) = org.get(&path).await;
     assert_eq!(after["status"], "DEPROVISIONED", "{after}");
     assert!(after.get("transitioningToStatus").is_none(), "{after}");
+
+    // A create with activate=true answers while its activation is under way, as Okta's may.
+    let (status, _, made) = org
+        .post(
+            "/api/v1/users?activate=true",
+            json!({"profile": {"firstName": "Ari", "lastName": "Ray", "email": "ari@example.com",
+                "login": "ari@example.com"}, "credentials": {"password": {"value": "Tr4nsition!ng"}}}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{made}");
+    assert_eq!(
+        (&made["status"], &made["transitioningToStatus"]),
+        (&json!("STAGED"), &json!("ACTIVE"))
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let (_, _, after) = org
+        .get(&format!("/api/v1/users/{}", made["id"].as_str().unwrap()))
+        .await;
+    assert_eq!(after["status"], "ACTIVE", "{after}");
+    assert!(after.get("transitioningToStatus").is_none(), "{after}");
 }
