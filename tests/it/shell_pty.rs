@@ -43,6 +43,9 @@ fn ctrl_c_cancels_the_line_and_keeps_the_session() {
     sh.expect("42").unwrap();
     sh.send_line("history").unwrap();
     sh.expect("#1 GET /api/v1/groups?limit=1").unwrap();
+    // Ctrl-D only once the editor is back at the prompt (before it, the terminal's own line
+    // editing reads it, and under load the shell may still be printing).
+    sh.expect("]> ").unwrap();
     sh.send(ControlCode::EndOfTransmission).unwrap();
     sh.expect(expectrl::Eof).expect("Ctrl-D exits");
 }
