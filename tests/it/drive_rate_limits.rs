@@ -59,7 +59,10 @@ fn paging_paces_itself_and_never_meets_a_429() {
         stderr.contains("rate-limit budget spent: waiting"),
         "the wait is shown: {stderr}"
     );
-    assert!(!stderr.contains("429"), "no 429 reached the user: {stderr}");
+    assert!(
+        !stderr.contains(" 429 "),
+        "no 429 reached the user: {stderr}"
+    );
     let text = std::fs::read_to_string(home.path().join("users.json")).unwrap();
     let list: Value = serde_json::from_str(&text).unwrap();
     let ids: Vec<&str> = list
