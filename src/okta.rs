@@ -300,35 +300,62 @@ pub fn user_link_offered(rel: &str) -> Option<&'static str> {
     })
 }
 
-/// The URL of the object whose status a write changes: `/api/v1/users/ID` for a DELETE of it
-/// (`delete`) or a request to its `lifecycle/…`, and the same for groups and apps. None for
-/// anything else (a profile update, a membership).
+/// The URL of the object whose status a write changes: the object a request to its
+/// `…/lifecycle/…` acts on (`/api/v1/authorizationServers/ID` for
+/// `…/ID/lifecycle/deactivate`), or the object itself for a DELETE of it (`delete`). It must be
+/// an object the spec reads by id, so that its status can be read before and after
+/// (`…/credentials/lifecycle/keyRotate` acts on none). None for anything else (a profile
+/// update, a membership). Without the spec index: users, groups and apps.
 pub fn lifecycle_object(url: &Url, delete: bool) -> Option<Url> {
     let segments: Vec<&str> = url.path_segments()?.collect();
-    let ["api", "v1", "users" | "groups" | "apps", id, rest @ ..] = segments.as_slice() else {
+    let len = match segments.iter().position(|s| *s == "lifecycle") {
+        Some(at) => at,
+        None if delete => segments.len(),
+        None => return None,
+    };
+    if len < 4 || segments[..2] != ["api", "v1"] || segments[len - 1].is_empty() {
         return None;
+    }
+    let path = format!("/{}", segments[..len].join("/"));
+    let readable = match crate::spec::index() {
+        Ok(index) => index.find("GET", &path).is_some_and(|op| {
+            op.path.ends_with('}') && op.path.split('/').count() == path.split('/').count()
+        }),
+        Err(_) => len == 4 && matches!(segments[2], "users" | "groups" | "apps"),
     };
-    let acts = if rest.is_empty() {
-        delete
-    } else {
-        rest[0] == "lifecycle"
-    };
-    if id.is_empty() || !acts {
+    if !readable {
         return None;
     }
     let mut object = url.clone();
-    object.set_path(&format!("/api/v1/{}/{id}", segments[2]));
+    object.set_path(&path);
     object.set_query(None);
     object.set_fragment(None);
     Some(object)
 }
 
-/// How a user, group or app is named to a person: login, group name, app label, else id.
+/// The path of the spec's POST that does `rel` to the object at `object_path`
+/// (`…/lifecycle/deactivate`, `…/deactivate`): for an object that offers no such link.
+pub fn action_path(object_path: &str, rel: &str) -> Option<String> {
+    let index = crate::spec::index().ok()?;
+    ["lifecycle/", ""]
+        .iter()
+        .map(|infix| format!("{object_path}/{infix}{rel}"))
+        .find(|path| {
+            index.find("POST", path).is_some_and(|op| {
+                op.path.ends_with(&format!("/{rel}"))
+                    && op.path.split('/').count() == path.split('/').count()
+            })
+        })
+}
+
+/// How an object is named to a person: a user's login, a group's name, an app's label, any
+/// other object's name (a policy, an authorization server), else its id.
 pub fn object_label(object: &Value) -> Option<&str> {
     object
         .pointer("/profile/login")
         .or_else(|| object.pointer("/profile/name"))
         .or_else(|| object.get("label"))
+        .or_else(|| object.get("name").filter(|n| n.is_string()))
         .or_else(|| object.get("id"))
         .and_then(Value::as_str)
 }

@@ -199,6 +199,10 @@ fn operation_of(doc: &Value, raw_op: &RawOperation) -> Value {
         }
     }
 
+    if method.eq_ignore_ascii_case("delete") && deletes_only_inactive(op) {
+        out.insert("deletes_only_inactive".into(), Value::Bool(true));
+    }
+
     // The first 2xx the spec declares is what the engine answers.
     let responses = op.get("responses").and_then(Value::as_object);
     // The errors it declares: the engine answers a conflict only where the spec has one.
@@ -252,6 +256,31 @@ fn operation_of(doc: &Value, raw_op: &RawOperation) -> Value {
 }
 
 /// The JSON media type of a request body or response (`application/json` first, else any JSON).
+/// Whether a DELETE's description says the object must be deactivated first: a sentence that
+/// names the inactive state and a condition ("You can only delete an inactive key", "must be in
+/// an `INACTIVE` state", "Before you delete a provider, ensure that it is deactivated", "a
+/// device … if it has a status of `DEACTIVATED`").
+fn deletes_only_inactive(op: &Value) -> bool {
+    let description = op
+        .get("description")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    description.split(". ").any(|sentence| {
+        let inactive = sentence.contains("inactive") || sentence.contains("deactivated");
+        let condition = [
+            "only",
+            "must",
+            "ensure",
+            "if it has a status",
+            "deletes an inactive",
+        ]
+        .iter()
+        .any(|w| sentence.contains(w));
+        inactive && condition
+    })
+}
+
 fn json_media(holder: &Value) -> Option<&Value> {
     let content = holder.get("content")?.as_object()?;
     content.get("application/json").or_else(|| {

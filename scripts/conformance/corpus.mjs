@@ -258,8 +258,10 @@ const apps = (await get('/api/v1/apps?limit=1', { expect: 200 })).json ?? [];
 const anyGroup = (await get('/api/v1/groups?limit=1', { expect: 200 })).json ?? [];
 const engine = await generic({
   call: (method, path, opts = {}) => call(method, path, { ...opts, generic: true }),
-  direct: async (method, path) => {
-    const res = await fetch(process.env.DEMO_URL + path, { method, headers: { Accept: 'application/json', Authorization: `SSWS ${token}` } });
+  direct: async (method, path, body) => {
+    const headers = { Accept: 'application/json', Authorization: `SSWS ${token}` };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    const res = await fetch(process.env.DEMO_URL + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
     try {
       return { status: res.status, json: await res.json() };
     } catch {

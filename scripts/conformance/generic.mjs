@@ -362,7 +362,16 @@ export async function generic({ call, direct, demoSpecPath, specPath, operations
         const param = op.path.slice(op.path.lastIndexOf('/{') + 2, -1);
         const key = await createdKey(await createAt(create, parentPath), create, parentPath, param);
         if (key !== undefined) {
-          await send(op, `${parentPath}/${encodeURIComponent(key)}${query(op)}`, opts, op.status);
+          const made = `${parentPath}/${encodeURIComponent(key)}`;
+          // "You can only delete an inactive key": deactivated first, by its lifecycle operation
+          // or, where it has none (a group push mapping), by an update of its status.
+          if (op.deletes_only_inactive) {
+            const deactivate = (byPath.get(`${op.path}/lifecycle/deactivate`) ?? []).find((o) => o.method === 'POST');
+            const update = (byPath.get(op.path) ?? []).find((o) => ['PATCH', 'PUT', 'POST'].includes(o.method));
+            if (deactivate) await direct('POST', `${made}/lifecycle/deactivate`);
+            else if (update) await direct(update.method, made, { status: 'INACTIVE' });
+          }
+          await send(op, `${made}${query(op)}`, opts, op.status);
           continue;
         }
       }

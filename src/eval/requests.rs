@@ -460,7 +460,8 @@ impl Shell {
             let source = from.map_or_else(|| "$last".to_string(), word_source);
             // The answer of a lifecycle call (`{}`) has no links: name the object it acted on.
             let acted_on = entry_url
-                .and_then(|u| Url::parse(&u).ok())
+                .as_deref()
+                .and_then(|u| Url::parse(u).ok())
                 .and_then(|u| okta::lifecycle_object(&u, false))
                 .map(|u| path_and_query(&u));
             if let (Some(object), None) = (acted_on, body.get("_links")) {
@@ -468,7 +469,20 @@ impl Shell {
                     "no link `{rel}`: {source} is the answer of a lifecycle call, which has no links; `get {object}` first, then `follow {rel}`"
                 ));
             }
-            return fail(missing_link(rel, &links, &body, &source));
+            let own_url = body
+                .pointer("/_links/self/href")
+                .and_then(Value::as_str)
+                .and_then(|href| self.url_for_text(href).ok());
+            let only_self = OnlySelf {
+                // Fetched by its own URL, the object carries every link Okta gives it.
+                whole: entry_url
+                    .as_deref()
+                    .and_then(|u| Url::parse(u).ok())
+                    .zip(own_url.as_ref())
+                    .is_some_and(|(entry, own)| entry.path() == own.path()),
+                action: own_url.and_then(|own| okta::action_path(own.path(), rel)),
+            };
+            return fail(missing_link(rel, &links, &body, &source, only_self));
         };
         let link = match link {
             Value::Array(list) => list.first().cloned().unwrap_or(Value::Null),
@@ -855,11 +869,25 @@ fn transition(method: Method, before: &Peek, after: &Peek) -> Option<String> {
     Some(format!("{label}: {change}{hint}"))
 }
 
+/// What is known of an object that carries only `self`.
+struct OnlySelf {
+    /// It was fetched whole, by its own URL, rather than taken from a list.
+    whole: bool,
+    /// The path of the spec's POST for this link name at the object (`…/lifecycle/activate`).
+    action: Option<String>,
+}
+
 /// Why `follow REL` finds no link, and what to do: the links the value has, why it may lack
 /// this one (its status; a list item carries only `self`; a value fetched before a change),
 /// and a spelling suggestion only for a name that is not itself a link name (so `unsuspend`
 /// is never "corrected" to its opposite `suspend`).
-fn missing_link(rel: &str, headers: &[(String, String)], body: &Value, source: &str) -> String {
+fn missing_link(
+    rel: &str,
+    headers: &[(String, String)],
+    body: &Value,
+    source: &str,
+    only_self: OnlySelf,
+) -> String {
     let mut names: Vec<String> = headers.iter().map(|(r, _)| r.clone()).collect();
     if let Some(map) = body.get("_links").and_then(Value::as_object) {
         names.extend(map.keys().cloned());
@@ -882,6 +910,14 @@ fn missing_link(rel: &str, headers: &[(String, String)], body: &Value, source: &
         None => label.to_string(),
     };
     let listed = names.join(", ");
+    if names.iter().all(|n| n == "self") && only_self.whole {
+        return match only_self.action {
+            Some(path) => format!(
+                "no link `{rel}` on {on}: Okta gave it only `self`; the spec has `post {path}` for it"
+            ),
+            None => format!("no link `{rel}` on {on}: Okta gave it only `self`"),
+        };
+    }
     if names.iter().all(|n| n == "self") {
         return format!(
             "no link `{rel}` on {on}: it carries only `self`, as items of a list do; `get {source}` for its full links, then `follow {rel}`"

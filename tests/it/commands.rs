@@ -112,6 +112,13 @@ fn a_missing_link_is_explained_not_corrected_to_its_opposite() {
     let (ok, _, stderr) = home.run_demo("ls users limit=3; follow deactivate");
     assert!(!ok);
     assert!(stderr.contains("$last is a list"), "{stderr}");
+    // Fetched by its own URL, an object has every link Okta gives it: no `get` helps.
+    let (ok, _, stderr) = home.run_demo(
+        "ls authorizationServers; ls authorizationServers/$last[0].id/scopes limit=1; get $last[0]._links.self.href; follow deactivate",
+    );
+    assert!(!ok);
+    assert!(stderr.contains(": Okta gave it only `self`"), "{stderr}");
+    assert!(!stderr.contains("as items of a list do"), "{stderr}");
 
     // A typo that is no link name of its own is still corrected.
     let (ok, _, stderr) = home.run_demo(&format!("{FETCH_U}; follow deactivte $u"));
@@ -150,6 +157,22 @@ fn lifecycle_writes_and_deletes_say_what_happened() {
         home.run_demo(r#"post groups {"profile": {"name": "Temp crew"}}; delete $last"#);
     assert!(ok, "{stderr}");
     assert!(stderr.contains("Temp crew: deleted"), "{stderr}");
+
+    // Any object the spec reads by id, by its name: an authorization server's lifecycle and
+    // delete, a network zone's delete.
+    let (ok, _, stderr) = home.run_demo(
+        r#"post authorizationServers {"name": "Partner API", "description": "For partners", "audiences": ["api://partners"]}; set a = $last; follow deactivate $a; delete $a; ls zones limit=1; delete $last[0]"#,
+    );
+    assert!(ok, "{stderr}");
+    assert!(
+        stderr.contains("Partner API: ACTIVE → INACTIVE"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("Partner API: INACTIVE → deleted"),
+        "{stderr}"
+    );
+    assert!(stderr.contains(": ACTIVE → deleted"), "{stderr}");
 }
 
 #[test]

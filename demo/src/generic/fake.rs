@@ -368,6 +368,12 @@ impl<'a> Faker<'a> {
         if let Some(d) = schema.get("default").and_then(Value::as_str) {
             return d.to_string();
         }
+        // What Okta's examples write for a property of this name elsewhere (`issuerMode`:
+        // `ORG_URL`, `issuer`: the org's URL) reads truer than a made-up word.
+        let seen = self.spec.seen(hint);
+        if !seen.is_empty() {
+            return seen[self.rng.random_range(0..seen.len())].clone();
+        }
         if lower.contains("email") {
             return format!("{}.{n}@example.com", word.to_lowercase());
         }

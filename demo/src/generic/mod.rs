@@ -465,6 +465,8 @@ impl Engine<'_> {
             }
             if let Some(old) = object.get("id").and_then(Value::as_str).map(str::to_string) {
                 let new = fresh_id(&old, &prefix, &mut rng);
+                // A placeholder id (`policyId`) is written `{policyId}` in the example's links.
+                replace_in_strings(&mut object, &format!("{{{old}}}"), &new);
                 replace_in_strings(&mut object, &old, &new);
                 object["id"] = Value::from(new);
             }
@@ -472,23 +474,55 @@ impl Engine<'_> {
             if key.as_ref().is_some_and(|k| find(&out, k).is_some()) {
                 continue;
             }
-            self.link_self(&mut object, path, schema.as_ref());
+            self.link_self(&mut object, path, shape, schema.as_ref());
             out.push(object);
         }
         out
     }
 
-    /// `_links.self` at the object's own path, where its schema has links.
-    fn link_self(&self, object: &mut Value, collection: &str, schema: Option<&Value>) {
+    /// `_links.self` at the object's own path, where its schema has links. The examples' other
+    /// links are moved onto that path (their `{policyId}` placeholders and example ids become
+    /// this object's and its parents'), and the object offers the lifecycle link its status calls
+    /// for where the spec has one, as Okta's objects do (`deactivate` while ACTIVE).
+    fn link_self(&self, object: &mut Value, collection: &str, shape: &str, schema: Option<&Value>) {
         let Some(key) = key_of(object) else { return };
         let has_links = object.get("_links").is_some()
             || schema.is_some_and(|s| self.properties(s).contains_key("_links"));
-        if has_links {
-            let href = format!("{collection}/{}", encode(&key));
-            if !object.get("_links").is_some_and(Value::is_object) {
-                object["_links"] = json!({});
-            }
-            object["_links"]["self"] = json!({ "href": href });
+        if !has_links {
+            return;
+        }
+        let href = format!("{collection}/{}", encode(&key));
+        if !object.get("_links").is_some_and(Value::is_object) {
+            object["_links"] = json!({});
+        }
+        let item_shape = format!("{shape}/{{}}");
+        rebase_links(&mut object["_links"], &href, &item_shape);
+        object["_links"]["self"] = json!({ "href": href });
+        let active = match object.get("status").and_then(Value::as_str) {
+            Some("ACTIVE" | "ENABLED") => true,
+            Some("INACTIVE" | "DEACTIVATED" | "DISABLED") => false,
+            _ => return,
+        };
+        let (offered, withdrawn) = if active {
+            ("deactivate", "activate")
+        } else {
+            ("activate", "deactivate")
+        };
+        let lifecycle_path = ["/lifecycle/", "/"].into_iter().find(|infix| {
+            let shape = format!("{item_shape}{infix}{offered}");
+            let offers = self.spec.at(&shape).any(|o| o.method == Method::POST);
+            offers
+        });
+        let Some(infix) = lifecycle_path else { return };
+        let links = &mut object["_links"];
+        if let Some(map) = links.as_object_mut() {
+            map.remove(withdrawn);
+        }
+        if links.get(offered).is_none() {
+            links[offered] = json!({
+                "href": format!("{href}{infix}{offered}"),
+                "hints": { "allow": ["POST"] },
+            });
         }
     }
 
@@ -693,7 +727,7 @@ impl Engine<'_> {
             // What is stored is what the collection's schema allows, as a later GET answers it.
             faker.conform(schema, &mut object);
         }
-        self.link_self(&mut object, path, schema.as_ref());
+        self.link_self(&mut object, path, &op.shape, schema.as_ref());
         items.push(object.clone());
         state.created += 1;
         let body = self.render(&object);
@@ -719,6 +753,17 @@ impl Engine<'_> {
         match op.method {
             Method::GET => Ok(self.json(op.status, self.render(&items[at]))),
             Method::DELETE => {
+                // "You can only delete an inactive key": deactivate first, as the spec says.
+                let status = items[at].get("status").and_then(Value::as_str);
+                let inactive =
+                    matches!(status, None | Some("INACTIVE" | "DEACTIVATED" | "DISABLED"));
+                if op.deletes_only_inactive && !inactive {
+                    return Err(if op.errors.contains(&403) {
+                        ApiError::new("E0000107", "")
+                    } else {
+                        ApiError::validation("status", "Only an inactive object can be deleted")
+                    });
+                }
                 items.remove(at);
                 Ok(self.status_only(op))
             }
@@ -1072,6 +1117,61 @@ fn replace_in_strings(value: &mut Value, old: &str, new: &str) {
             .for_each(|v| replace_in_strings(v, old, new)),
         _ => {}
     }
+}
+
+/// Moves every `href` in `links` that points at this object, or below it, onto its own path
+/// `self_path` (`/api/v1/policies/00p…`), whose shape is `item_shape` (`/api/v1/policies/{}`):
+/// where the shape has a parameter, the href's segment (a `{policyId}` placeholder, an example's
+/// id) becomes this path's; literal segments must agree, else the link points elsewhere and
+/// stays.
+fn rebase_links(links: &mut Value, self_path: &str, item_shape: &str) {
+    match links {
+        Value::Object(map) => {
+            for (k, v) in map.iter_mut() {
+                match v {
+                    Value::String(href) if k == "href" => {
+                        if let Some(rebased) = rebased_href(href, self_path, item_shape) {
+                            *href = rebased;
+                        }
+                    }
+                    _ => rebase_links(v, self_path, item_shape),
+                }
+            }
+        }
+        Value::Array(items) => items
+            .iter_mut()
+            .for_each(|v| rebase_links(v, self_path, item_shape)),
+        _ => {}
+    }
+}
+
+fn rebased_href(href: &str, self_path: &str, item_shape: &str) -> Option<String> {
+    let at = href.find("/api/")?;
+    let (origin, rest) = href.split_at(at);
+    let end = rest.find(['?', '#']).unwrap_or(rest.len());
+    let (path, tail) = rest.split_at(end);
+    let mut segments: Vec<String> = path.split('/').map(str::to_string).collect();
+    let own: Vec<&str> = self_path.split('/').collect();
+    let shape: Vec<&str> = item_shape.split('/').collect();
+    if segments.len() < own.len() || own.len() != shape.len() {
+        return None;
+    }
+    for (i, (&mine, &kind)) in own.iter().zip(&shape).enumerate() {
+        let theirs = &segments[i];
+        let fits = if kind == "{}" {
+            theirs == mine
+                || theirs.starts_with('{')
+                || theirs.starts_with("%7B")
+                || looks_like_okta_id(theirs)
+        } else {
+            theirs == mine
+        };
+        if !fits {
+            return None;
+        }
+        segments[i] = mine.to_string();
+    }
+    Some(format!("{origin}{}{tail}", segments.join("/")))
 }
 
 /// The origins Okta's examples write for "your org", longest first.

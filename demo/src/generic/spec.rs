@@ -1,7 +1,7 @@
 //! The demo's view of Okta's spec (`data/okta/demo-spec.json`, built by `spec_build`), parsed
 //! once, on the first request the hand-made handlers do not serve: `--demo` starts without it.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 use std::time::Duration;
 
@@ -38,6 +38,8 @@ pub struct Operation {
     pub errors: Vec<u16>,
     /// The media type of a success that is no JSON (`text/xml`), whose examples are texts.
     pub media: Option<String>,
+    /// A DELETE the spec allows only once the object is deactivated.
+    pub deletes_only_inactive: bool,
     /// A list wrapped in an object (`{"domains": [...]}`): the array's property.
     pub wrapper: Option<String>,
 }
@@ -112,6 +114,9 @@ pub struct Spec {
     pub schemas: Map<String, Value>,
     /// Templates (params written `{}`) of collections: a list, or a create with items below.
     collections: HashSet<String>,
+    /// The strings the spec's examples give each property name (`issuerMode`: `ORG_URL`), in
+    /// the spec's order, for values made up where a schema says no more than "a string".
+    seen: HashMap<String, Vec<String>>,
     /// How long parsing took.
     pub load_time: Duration,
 }
@@ -174,11 +179,46 @@ fn parse(text: &str) -> Spec {
             collections.insert(s);
         }
     }
+    let mut seen = HashMap::new();
+    for example in operations.iter().flat_map(|op| &op.examples) {
+        collect_strings(example, None, &mut seen);
+    }
     Spec {
         operations,
         schemas,
         collections,
+        seen,
         load_time: began.elapsed(),
+    }
+}
+
+/// Every string in `value` under the name of the property that holds it (an array's strings
+/// count for the array's name), once each. Ids are left out: they name objects of the examples.
+fn collect_strings(value: &Value, name: Option<&str>, seen: &mut HashMap<String, Vec<String>>) {
+    match value {
+        Value::String(s) => {
+            let Some(name) = name else { return };
+            let okta_id = s.len() == 20 && s.bytes().all(|b| b.is_ascii_alphanumeric());
+            // A placeholder past the org's origin (`…/oauth2/{authorizationServerId}`) would be
+            // shown as it is: only the origin is put right, at the demo's.
+            let placeholder = s
+                .trim_start_matches("https://{yourOktaDomain}")
+                .contains('{');
+            // Nor may a value point into some other org (`https://testorgone.okta.com`).
+            let other_org = s.contains(".okta.com") || s.contains(".oktapreview.com");
+            if okta_id || placeholder || other_org || s.is_empty() {
+                return;
+            }
+            let values = seen.entry(name.to_string()).or_default();
+            if !values.contains(s) {
+                values.push(s.clone());
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|v| collect_strings(v, name, seen)),
+        Value::Object(map) => map
+            .iter()
+            .for_each(|(k, v)| collect_strings(v, Some(k), seen)),
+        _ => {}
     }
 }
 
@@ -221,6 +261,8 @@ fn operation(mut raw: Value) -> Option<Operation> {
         examples,
         body: raw.get_mut("body").map(Value::take),
         body_required: raw.get("body_required").and_then(Value::as_bool) == Some(true),
+        deletes_only_inactive: raw.get("deletes_only_inactive").and_then(Value::as_bool)
+            == Some(true),
         query,
         media: text(&raw, "media"),
         errors: raw
@@ -262,6 +304,18 @@ impl Spec {
             .get("$ref")
             .and_then(Value::as_str)
             .map(str::to_string)
+    }
+
+    /// The strings the spec's examples give a property of this name, when they are a small
+    /// vocabulary (`issuerMode`: `ORG_URL`, `CUSTOM_URL`). A name given many different strings
+    /// (`name`, `description`, `type`) is free text, or means something else in each schema:
+    /// none of its examples speak for the others.
+    pub fn seen(&self, name: &str) -> &[String] {
+        const VOCABULARY: usize = 12;
+        match self.seen.get(name) {
+            Some(values) if values.len() <= VOCABULARY => values,
+            _ => &[],
+        }
     }
 
     pub fn is_collection(&self, shape: &str) -> bool {
