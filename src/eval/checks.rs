@@ -1,5 +1,5 @@
 //! Checks of a request against Okta's spec before it is sent. A path, method or query parameter
-//! the spec does not have is a warning (the request still goes: the spec may lag the org, and
+//! the spec does not have, or a required query parameter missing, is a warning (the request still goes: the spec may lag the org, and
 //! custom paths exist); a body that breaks the operation's schema in a way that is certain to
 //! fail (a missing required field, a wrong JSON type, a value outside an enum) is an error that
 //! `--force` overrides. Unknown body fields warn unless the schema allows extra ones (user
@@ -125,6 +125,20 @@ pub(super) fn check(
             if unknown.len() == 1 { "is" } else { "are" },
             op.method,
             op.path
+        ));
+    }
+    // A warning, not an error: the spec marks some parameters required that Okta defaults.
+    for param in op.query_params().filter(|p| p.required) {
+        if url.query_pairs().any(|(k, _)| k == param.name) {
+            continue;
+        }
+        let values = match param.enum_values.as_slice() {
+            [] => String::new(),
+            values => format!(" (one of {})", values.join(", ")),
+        };
+        found.warnings.push(format!(
+            "{} {} needs {}=…{values}",
+            op.method, op.path, param.name
         ));
     }
     for (key, value) in url.query_pairs() {
@@ -320,6 +334,19 @@ mod tests {
         assert!(found.warnings[0]
             .starts_with("`colour` is not a query parameter of GET /api/v1/users (it takes "));
         assert!(found.warnings[0].contains("sortOrder"));
+    }
+
+    #[test]
+    fn a_required_query_parameter_missing_names_its_values() {
+        let found = run("GET", "/api/v1/policies", None);
+        assert_eq!(found.warnings.len(), 1, "{:?}", found.warnings);
+        assert!(found.warnings[0]
+            .starts_with("GET /api/v1/policies needs type=… (one of ACCESS_POLICY, ENTITY_RISK, "));
+        assert!(found.errors.is_empty());
+        assert_eq!(
+            run("GET", "/api/v1/policies?type=PASSWORD", None),
+            Findings::default()
+        );
     }
 
     #[test]
