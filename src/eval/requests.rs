@@ -492,10 +492,21 @@ impl Shell {
             .get("href")
             .and_then(Value::as_str)
             .ok_or_else(|| Failure::Message(format!("link `{rel}` has no href")))?;
-        let declared = link
-            .pointer("/hints/allow/0")
-            .or_else(|| link.get("method"))
-            .and_then(Value::as_str);
+        // A link that allows reading is read (a policy's `rules` allows POST and GET); else
+        // the first method it allows.
+        let allowed: Vec<&str> = link
+            .pointer("/hints/allow")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect();
+        let declared = allowed
+            .iter()
+            .find(|m| m.eq_ignore_ascii_case("GET"))
+            .or(allowed.first())
+            .copied()
+            .or_else(|| link.get("method").and_then(Value::as_str));
         let url = self.with_params(self.url_for_text(href)?, params)?;
         let method = link_method(rel, &url, declared);
         if method == Method::Get {

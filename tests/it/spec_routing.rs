@@ -39,6 +39,15 @@ fn follow_reads_a_link_the_spec_reads_even_without_a_hint() {
 }
 
 #[test]
+fn follow_reads_a_link_that_allows_reading_among_other_methods() {
+    // A policy's `rules` link allows ["POST", "GET"]: following it lists the rules.
+    let (_, stderr) = run("ls policies type=PASSWORD; get $last[0].id; follow rules");
+    assert!(stderr.contains("#3 GET /api/v1/policies/00p"), "{stderr}");
+    assert!(stderr.contains("/rules  200"), "{stderr}");
+    assert!(!stderr.contains("POST"), "{stderr}");
+}
+
+#[test]
 fn follow_posts_a_lifecycle_link_the_spec_has_only_as_post() {
     // No hint on the link: the spec's only operation at …/lifecycle/suspend is a POST.
     let (_, stderr) = run(
