@@ -227,6 +227,11 @@ pub fn body_summary(body: &Body, url: &str) -> String {
                 map["file"].as_str().unwrap_or("?")
             )
         }
+        Body::Json(Value::Object(map)) if wrapped_list(map).is_some() => {
+            let (name, items) = wrapped_list(map).unwrap_or_default();
+            list_kind(Kind::of_path(&format!("/{name}")), items)
+                .count(items.len(), &wrapped_list_path(name, url))
+        }
         Body::Json(Value::Object(map)) if map.contains_key("errorCode") => map
             .get("errorCode")
             .and_then(Value::as_str)
@@ -242,6 +247,29 @@ pub fn body_summary(body: &Body, url: &str) -> String {
             Some(len) => list_kind(kind, &c.first_items(1)).count(len, url),
             None => format!("JSON, {} bytes", c.text_len()),
         },
+    }
+}
+
+/// The list inside an object, as Okta wraps some (`{"roles": [...], "_links": {"next": …}}`,
+/// `{"domains": [...]}`): the one property that holds objects, beside nothing but links.
+pub fn wrapped_list(map: &serde_json::Map<String, Value>) -> Option<(&str, &[Value])> {
+    let mut lists = map.iter().filter(|(k, _)| !k.starts_with('_'));
+    let (name, Value::Array(items)) = lists.next()? else {
+        return None;
+    };
+    let objects = items.iter().all(Value::is_object);
+    (lists.next().is_none() && objects).then_some((name.as_str(), items.as_slice()))
+}
+
+/// What names a wrapped list: its property when that reads as a plural (`roles`), else the
+/// path it came from (`{"value": [...]}` at `/iam/assignees/users`). Its kind is its property's
+/// alone: the assignees at `…/users` are no users.
+pub fn wrapped_list_path(name: &str, url: &str) -> String {
+    let by_name = format!("/{name}");
+    if Kind::Other.noun(&by_name) == "items" {
+        url.to_string()
+    } else {
+        by_name
     }
 }
 
@@ -544,7 +572,10 @@ fn guess_kind(item: &Value) -> Kind {
         Kind::AppUsers
     } else if id.starts_with("00g") && item.get("priority").is_some() {
         Kind::AppGroups
-    } else if id.starts_with("00u") || item.pointer("/profile/login").is_some() {
+    } else if id.starts_with("00u") && item.get("profile").is_some()
+        || item.pointer("/profile/login").is_some()
+    {
+        // (A user's id alone, as an admin role's assignee, is no user to show as one.)
         Kind::Users
     } else if id.starts_with("00g") {
         Kind::Groups
@@ -817,5 +848,26 @@ mod tests {
         );
         assert_eq!(short_url("/oauth2/v1/clients"), "/oauth2/v1/clients");
         assert_eq!(short_url("/api/v1/users?q=é"), "users?q=é");
+    }
+
+    #[test]
+    fn a_list_okta_wraps_in_an_object_is_counted_by_its_property() {
+        let summary = |body: Value, url: &str| body_summary(&Body::Json(body), url);
+        let roles = serde_json::json!({
+            "roles": [{"id": "cr0a"}, {"id": "cr0b"}],
+            "_links": {"next": {"href": "https://o/api/v1/iam/roles?after=cr0b"}}
+        });
+        assert_eq!(summary(roles, "https://o/api/v1/iam/roles"), "2 roles");
+        // `value` names nothing: the path does; its users are ids, not users to show as such.
+        let assignees = serde_json::json!({"value": [{"id": "00u1", "orn": "orn:x"}]});
+        let url = "https://o/api/v1/iam/assignees/users";
+        assert_eq!(summary(assignees.clone(), url), "1 user");
+        let items = assignees["value"].as_array().unwrap();
+        assert_eq!(list_kind(Kind::Other, items), Kind::Other);
+        // Two lists, or a list of values, are an object like any other.
+        let two = serde_json::json!({"a": [{"id": 1}], "b": [{"id": 2}]});
+        assert_eq!(summary(two, url), "object");
+        let values = serde_json::json!({"supportedFlows": ["SIGN_IN"]});
+        assert_eq!(summary(values, url), "object");
     }
 }

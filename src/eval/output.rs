@@ -106,6 +106,10 @@ impl Shell {
     /// JSON (a few screenfuls) for the rest.
     fn body_text(&self, entry: &Entry) -> Option<String> {
         let rows = render::rows_per_screen();
+        // What names the list, and what kind it is: its path, or the property an object wraps
+        // it in.
+        let mut path = Cow::Borrowed(entry.url.as_str());
+        let mut kind_path = Cow::Borrowed(entry.url.as_str());
         // The rows a table shows and the length of the list; a compact list parses only those.
         let (items, len): (Cow<[Value]>, usize) = match &entry.body {
             Body::Empty => return None,
@@ -116,14 +120,20 @@ impl Shell {
             Body::Compact(c) if c.list_len().is_some() => {
                 (Cow::Owned(c.first_items(rows)), c.list_len().unwrap_or(0))
             }
+            Body::Json(Value::Object(map)) if render::wrapped_list(map).is_some() => {
+                let (name, items) = render::wrapped_list(map).unwrap_or_default();
+                path = Cow::Owned(render::wrapped_list_path(name, &entry.url));
+                kind_path = Cow::Owned(format!("/{name}"));
+                (Cow::Borrowed(&items[..items.len().min(rows)]), items.len())
+            }
             body => return Some(self.screenful_of_json(body, Some(entry.number))),
         };
-        let kind = render::list_kind(Kind::of_path(&entry.url), &items);
+        let kind = render::list_kind(Kind::of_path(&kind_path), &items);
         let shown = items.len();
         if len == 0 {
             // `[]` says nothing to a person; the count says what was looked for.
             let more = if has_next(entry) { MORE } else { "" };
-            return Some(format!("no {}{more}", kind.noun(&entry.url)));
+            return Some(format!("no {}{more}", kind.noun(&path)));
         }
         let Some(table) = render::table(&items, kind, self.style) else {
             return Some(self.screenful_of_json(&entry.body, Some(entry.number)));
@@ -132,11 +142,11 @@ impl Shell {
         let count = if shown < len {
             format!(
                 "{shown} of {} shown (all: show {} --json | less)",
-                kind.count(len, &entry.url),
+                kind.count(len, &path),
                 entry.number
             )
         } else {
-            kind.count(len, &entry.url)
+            kind.count(len, &path)
         };
         Some(format!("{table}\n{count}{more}"))
     }
@@ -268,10 +278,14 @@ pub fn describe_failure(entry: &Entry) -> String {
 
 const MORE: &str = " · more: follow next";
 
+/// A next page: in the `link` header, or in the body's `_links` where Okta pages a wrapped list
+/// (`{"roles": [...], "_links": {"next": …}}`).
 fn has_next(entry: &Entry) -> bool {
-    http::parse_links(entry.header_values("link"))
-        .iter()
-        .any(|(rel, _)| rel == "next")
+    let in_body = matches!(&entry.body, Body::Json(v) if v.pointer("/_links/next/href").is_some());
+    in_body
+        || http::parse_links(entry.header_values("link"))
+            .iter()
+            .any(|(rel, _)| rel == "next")
 }
 
 /// What the footer of a list adds about its paging: a next page, or a `q=` search that Okta

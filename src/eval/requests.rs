@@ -903,6 +903,12 @@ fn missing_link(
     if let Some(map) = body.get("_links").and_then(Value::as_object) {
         names.extend(map.keys().cloned());
     }
+    let wrapped_list = body
+        .as_object()
+        .is_some_and(|map| render::wrapped_list(map).is_some());
+    if rel == "next" && wrapped_list {
+        return "no `next` link: this is the last page".to_string();
+    }
     if body.is_array() {
         if rel == "next" {
             return "no `next` link: this is the last page".to_string();

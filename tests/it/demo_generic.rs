@@ -674,3 +674,30 @@ async fn what_the_spec_deletes_only_when_inactive_is_deactivated_first() {
     org.delete_and_find_gone(&format!("/api/v1/zones/{zone}"))
         .await;
 }
+
+/// A list Okta wraps in an object pages in the body, as the IAM lists do: `_links.next` only
+/// while another page follows, and following it reaches the rest.
+#[tokio::test]
+async fn a_wrapped_list_pages_by_its_own_next_link() {
+    let org = Org::default().await;
+    let mut ids = Vec::new();
+    let mut path = "/api/v1/iam/roles?limit=2".to_string();
+    for _ in 0..10 {
+        let (status, _, page) = org.get(&path).await;
+        assert_eq!(status, StatusCode::OK, "{path}: {page}");
+        ids.extend(ids_of(&page["roles"]).into_iter().map(str::to_string));
+        match page.pointer("/_links/next/href").and_then(Value::as_str) {
+            Some(next) => {
+                assert!(page["roles"].as_array().unwrap().len() == 2, "{page}");
+                path = next
+                    .split_once("/api/v1/")
+                    .map(|(_, p)| format!("/api/v1/{p}"))
+                    .unwrap();
+            }
+            None => break,
+        }
+    }
+    let (_, _, whole) = org.get("/api/v1/iam/roles").await;
+    assert_eq!(ids, ids_of(&whole["roles"]), "every role once, in order");
+    assert!(whole.pointer("/_links/next").is_none(), "{whole}");
+}

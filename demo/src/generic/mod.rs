@@ -584,6 +584,7 @@ impl Engine<'_> {
                         }
                         let mut outer = self.render(&outer);
                         outer[prop.as_str()] = body;
+                        page_links_in_body(&mut outer, &links);
                         Reply::Json {
                             status,
                             body: outer,
@@ -1265,6 +1266,26 @@ pub fn listing() -> String {
         spec().load_time.as_secs_f64() * 1000.0
     ));
     out
+}
+
+/// A wrapped page's `_links` (`{"roles": [...], "_links": {"next": …}}`, as Okta pages its IAM
+/// lists) are this page's: `self`, and `next` only when another page follows, at the URL of the
+/// `link` header's `next`, not the example's cursor.
+fn page_links_in_body(outer: &mut Value, header_links: &[String]) {
+    let Some(links) = outer.get_mut("_links").and_then(Value::as_object_mut) else {
+        return;
+    };
+    links.remove("next");
+    for link in header_links {
+        let Some((url, rel)) = link.split_once("; rel=") else {
+            continue;
+        };
+        let url = url.trim_start_matches('<').trim_end_matches('>');
+        let rel = rel.trim_matches('"');
+        if rel == "next" || rel == "self" {
+            links.insert(rel.to_string(), json!({ "href": url }));
+        }
+    }
 }
 
 /// After an activation an object offers `deactivate` in its `_links`, and after a deactivation
