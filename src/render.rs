@@ -524,6 +524,18 @@ fn fit(header: &mut Vec<String>, rows: &mut [Vec<String>], pad: u16, width: usiz
 
 /// Columns for objects of unknown kind: `id` first, then the first few scalar fields; times in
 /// the one format of every table.
+/// Which columns a list the shell has no table for shows first: what names an item (its id, a
+/// key's `kid`, a name), its status and its type; the rest in the order Okta writes them.
+fn column_rank(key: &str) -> u8 {
+    match key {
+        "id" => 0,
+        "kid" | "name" | "label" | "displayName" | "alias" => 1,
+        "status" => 2,
+        "type" => 3,
+        _ => 4,
+    }
+}
+
 fn generic_table(items: &[Value], style: Style) -> Option<String> {
     let first = items[0].as_object()?;
     let mut keys: Vec<&String> = first
@@ -534,7 +546,7 @@ fn generic_table(items: &[Value], style: Style) -> Option<String> {
                 || first[k.as_str()].is_boolean()
         })
         .collect();
-    keys.sort_by_key(|k| *k != "id");
+    keys.sort_by_key(|k| column_rank(k));
     keys.truncate(if style.big { 3 } else { 5 });
     if keys.is_empty() {
         return None;
@@ -869,5 +881,25 @@ mod tests {
         assert_eq!(summary(two, url), "object");
         let values = serde_json::json!({"supportedFlows": ["SIGN_IN"]});
         assert_eq!(summary(values, url), "object");
+    }
+
+    #[test]
+    fn a_list_with_no_table_of_its_own_shows_what_names_its_items_first() {
+        let keys = serde_json::json!([{
+            "created": "2016-01-03T18:15:47.000Z",
+            "e": "AQAB",
+            "n": "mkC6yAJVvFwUlmM9gKjb2d",
+            "use": "sig",
+            "status": "ACTIVE",
+            "kid": "SIMcCQNY3uwXoW3y0vf6VxiNb7n9"
+        }]);
+        let style = Style {
+            terminal: false,
+            color: false,
+            big: false,
+        };
+        let table = table(keys.as_array().unwrap(), Kind::Other, style).unwrap();
+        let header: Vec<&str> = table.lines().next().unwrap().split_whitespace().collect();
+        assert_eq!(header, ["KID", "STATUS", "CREATED", "E", "N"], "{table}");
     }
 }

@@ -517,6 +517,21 @@ async fn the_engine_answers_what_the_schema_says_where_the_examples_do_not() {
         assert!(app["universalLogout"].is_object(), "{app}");
     }
 
+    // The examples' `kid: "your-key-id"` is a placeholder: the key gets an id of its own. A
+    // time the schema calls only a string still reads as one.
+    let (_, _, keys) = org.get("/api/v1/idps/credentials/keys").await;
+    for key in keys.as_array().unwrap() {
+        assert!(!key["kid"].as_str().unwrap().starts_with("your"), "{key}");
+    }
+    let (_, _, behaviors) = org.get("/api/v1/behaviors").await;
+    for behavior in behaviors.as_array().unwrap().iter().skip(1) {
+        let created = behavior["created"].as_str().unwrap();
+        assert!(
+            created.starts_with("20") && created.contains('T'),
+            "{created}"
+        );
+    }
+
     let (_, _, apps) = org.get("/api/v1/apps?limit=1").await;
     let app = apps[0]["id"].as_str().unwrap();
     let res = org

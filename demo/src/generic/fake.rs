@@ -335,7 +335,16 @@ impl<'a> Faker<'a> {
         }
         let word = WORDS[self.rng.random_range(0..WORDS.len())];
         let n: u32 = self.rng.random_range(1..100);
-        let format = schema.get("format").and_then(Value::as_str).unwrap_or("");
+        let lower = hint.to_ascii_lowercase();
+        // A time the schema calls only a string (a behavior's `created`) still reads as one.
+        let timely = ["created", "updated", "date", "expires"]
+            .iter()
+            .any(|w| lower.contains(w));
+        let format = match schema.get("format").and_then(Value::as_str) {
+            Some(format) => format,
+            None if timely => "date-time",
+            None => "",
+        };
         match format {
             "date-time" => {
                 let day = self.rng.random_range(1..28);
@@ -360,7 +369,6 @@ impl<'a> Faker<'a> {
             "byte" => return "ZGVtbw==".into(),
             _ => {}
         }
-        let lower = hint.to_ascii_lowercase();
         // Before the default: the spec writes `default: Assigned` for ids the server assigns.
         if lower == "id" || lower.ends_with("id") {
             return okta_id(self.id_prefix, &mut self.rng);

@@ -463,12 +463,15 @@ impl Engine<'_> {
             if !object.is_object() {
                 continue;
             }
-            if let Some(old) = object.get("id").and_then(Value::as_str).map(str::to_string) {
+            // The id, else a key's `kid` (`your-key-id` in the examples).
+            let field = ["id", "kid"].into_iter().find(|f| object.get(*f).is_some());
+            let old = field.and_then(|f| object[f].as_str()).map(str::to_string);
+            if let (Some(field), Some(old)) = (field, old) {
                 let new = fresh_id(&old, &prefix, &mut rng);
                 // A placeholder id (`policyId`) is written `{policyId}` in the example's links.
                 replace_in_strings(&mut object, &format!("{{{old}}}"), &new);
                 replace_in_strings(&mut object, &old, &new);
-                object["id"] = Value::from(new);
+                object[field] = Value::from(new);
             }
             let key = key_of(&object);
             if key.as_ref().is_some_and(|k| find(&out, k).is_some()) {
@@ -1043,7 +1046,9 @@ fn fresh_id(old: &str, prefix: &str, rng: &mut SmallRng) -> String {
             .into_uuid()
             .to_string();
     }
+    // `{policyId}`, `policyId`, and the examples' `your-key-id` / `your-kid`.
     let placeholder = old.contains('{')
+        || old.starts_with("your")
         || old.bytes().all(|b| b.is_ascii_alphabetic())
             && (old.ends_with("Id") || old.ends_with("ID"));
     if placeholder {
