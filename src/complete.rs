@@ -212,16 +212,36 @@ fn resources(command: &str, word: &str, data: &Candidates) -> Vec<String> {
     match word.rfind('/') {
         Some(slash) => {
             let prefix = &word[..=slash];
+            let parent = prefix.trim_end_matches('/');
+            // Without the spec, any id may follow.
+            let mut takes_id = true;
             if let Some(index) = index {
-                let parent = spec::api_path(prefix.trim_end_matches('/'));
+                let method = lang::commands::http_method(command).unwrap_or("GET");
+                let children = index.children(&spec::api_path(parent), method);
+                takes_id = children.ids;
                 out.extend(
-                    index
-                        .children(&parent)
+                    children
+                        .paths
                         .into_iter()
                         .map(|child| format!("{prefix}{child}")),
                 );
             }
-            out.extend(data.ids.iter().map(|id| format!("{prefix}{id}")));
+            // An id where the spec takes one, of the kind its prefix says where it says
+            // (`users/` → `00u…`, not the `aus…` of `authorizationServers/aus…/`).
+            let fits = |id: &&String| {
+                okta::resource_for_id(id).is_none_or(|resource| {
+                    let parent = parent.trim_start_matches("/api/v1/");
+                    parent == resource || parent.ends_with(&format!("/{resource}"))
+                })
+            };
+            if takes_id {
+                out.extend(
+                    data.ids
+                        .iter()
+                        .filter(fits)
+                        .map(|id| format!("{prefix}{id}")),
+                );
+            }
         }
         None if command != "ls" => out.extend(data.ids.iter().cloned()),
         None => {}
@@ -371,6 +391,42 @@ mod tests {
         assert!(
             apps.contains(&"apps/0oa1/credentials/keys".to_string()),
             "{apps:?}"
+        );
+    }
+
+    #[test]
+    fn ids_where_the_spec_takes_one_and_paths_the_command_s_method_reaches() {
+        let data = Candidates {
+            ids: vec![
+                "00ubAZw58Vl4o59ytXDg".into(),
+                "aushMwrXrmhU7jjSQ7HB".into(),
+                "ann@example.com".into(),
+            ],
+            ..Candidates::default()
+        };
+        let users = offered("ls users/", &data);
+        assert!(
+            users.contains(&"users/00ubAZw58Vl4o59ytXDg".to_string()),
+            "{users:?}"
+        );
+        assert!(
+            users.contains(&"users/ann@example.com".to_string()),
+            "{users:?}"
+        );
+        assert!(!users.iter().any(|u| u.contains("aus")), "{users:?}");
+        // Below an authorization server come its sub-resources, no id; `ls` reads, so no
+        // lifecycle call, which `post` offers.
+        let under = offered("ls authorizationServers/aushMwrXrmhU7jjSQ7HB/", &data);
+        assert!(under.iter().any(|p| p.ends_with("/scopes")), "{under:?}");
+        assert!(
+            !under.iter().any(|p| p.ends_with("/aushMwrXrmhU7jjSQ7HB")),
+            "{under:?}"
+        );
+        assert!(!under.iter().any(|p| p.contains("lifecycle")), "{under:?}");
+        let post = offered("post authorizationServers/aushMwrXrmhU7jjSQ7HB/", &data);
+        assert!(
+            post.iter().any(|p| p.ends_with("/lifecycle/deactivate")),
+            "{post:?}"
         );
     }
 

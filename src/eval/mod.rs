@@ -358,6 +358,7 @@ impl Shell {
     ) -> Result<Option<Outcome>, Failure> {
         let outcome = match command {
             Command::Exit => return Ok(None),
+            Command::Clear => self.clear_screen()?,
             Command::EnvList => self.env_list(),
             Command::EnvAdd {
                 name,

@@ -102,6 +102,18 @@ impl Shell {
         Ok(())
     }
 
+    /// `clear`: the terminal's screen emptied, and its scrollback, as a shell's `clear` does.
+    /// Nothing when stdout is no terminal: a pipe or file gets no escape codes.
+    pub(super) fn clear_screen(&self) -> Result<Outcome, Failure> {
+        if self.style.terminal {
+            let mut out = std::io::stdout().lock();
+            write!(out, "\x1b[H\x1b[2J\x1b[3J")
+                .and_then(|()| out.flush())
+                .map_err(|e| Failure::Message(format!("cannot write to stdout: {e}")))?;
+        }
+        Ok(Outcome::Nothing)
+    }
+
     /// An entry's body on a terminal: a table (a screenful of rows) for a list of objects,
     /// JSON (a few screenfuls) for the rest.
     fn body_text(&self, entry: &Entry) -> Option<String> {

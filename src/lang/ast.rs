@@ -122,6 +122,8 @@ pub enum Command {
     Record { file: Option<Word> },
     /// `help [TOPIC]`
     Help { topic: Option<String> },
+    /// `clear` / `cls`
+    Clear,
     /// `exit` / `quit`
     Exit,
 }

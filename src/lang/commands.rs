@@ -436,6 +436,11 @@ pub const OPTION: CommandDef = CommandDef {
         "session options: parallel, big …",
     )
 };
+pub const CLEAR: CommandDef = CommandDef {
+    aliases: &["cls"],
+    help: "  clear empties the terminal's screen (Ctrl-L does it while typing); the\n  session, its history and variables stay.",
+    ..def("clear", "clear", "empty the screen")
+};
 pub const EXIT: CommandDef = CommandDef {
     aliases: &["quit"],
     ..def("exit", "exit", "leave")
@@ -472,6 +477,7 @@ pub const COMMANDS: &[&CommandDef] = &[
     &RECORD,
     &OPTION,
     &HELP,
+    &CLEAR,
     &EXIT,
 ];
 

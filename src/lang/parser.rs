@@ -11,9 +11,9 @@ use super::{suggest, ParseError, COMMAND_NAMES};
 type PResult<T> = Result<T, ParseError>;
 
 use super::commands::{
-    flag_owner, CommandDef as Spec, Flag, AS, AS_CURL, COLLECTIONS, DELETE, DEMO, DEMO_RESET, ECHO,
-    ENV, ENV_ADD, ENV_RM, EXIT, FLAGS, FOLLOW, GET, HELP, HISTORY, IMPORT, LS, OPTION, PATCH, PLAY,
-    POST, PUT, RECORD, RUN, SET, SHOW, SOURCE, UNSET, USE, VARS,
+    flag_owner, CommandDef as Spec, Flag, AS, AS_CURL, CLEAR, COLLECTIONS, DELETE, DEMO,
+    DEMO_RESET, ECHO, ENV, ENV_ADD, ENV_RM, EXIT, FLAGS, FOLLOW, GET, HELP, HISTORY, IMPORT, LS,
+    OPTION, PATCH, PLAY, POST, PUT, RECORD, RUN, SET, SHOW, SOURCE, UNSET, USE, VARS,
 };
 
 enum ArgKind<'a> {
@@ -591,6 +591,10 @@ impl<'a> Parser<'a> {
                     name: words.next(),
                     value: words.next(),
                 }
+            }
+            "clear" | "cls" => {
+                self.no_args(&CLEAR)?;
+                Command::Clear
             }
             "exit" | "quit" => {
                 self.no_args(&EXIT)?;

@@ -209,6 +209,14 @@ pub fn api_path(word: &str) -> String {
     }
 }
 
+/// What may follow a path (see [`Index::children`]).
+#[derive(Debug, Default)]
+pub struct Children {
+    pub paths: BTreeSet<String>,
+    /// An id (a parameter) may come next.
+    pub ids: bool,
+}
+
 /// A template with its parameter names left out: `/users/{id}` and `/users/{userId}` are one.
 fn shape(template: &str) -> String {
     template
@@ -301,14 +309,16 @@ impl Index {
             .collect()
     }
 
-    /// What lies under a concrete path: `users/00u…` → `groups`, `appLinks`, `lifecycle/activate`
-    /// … (each cut before its next parameter).
-    pub fn children(&self, path: &str) -> BTreeSet<String> {
+    /// What lies under a concrete path for a method: `users/00u…` → `groups`, `appLinks`,
+    /// `factors` … for GET, `lifecycle/activate` … for POST (each cut before its next
+    /// parameter); with `ids`, whether an id may come next (`users/` takes one, `users/00u…/`
+    /// does not).
+    pub fn children(&self, path: &str, method: &str) -> Children {
         let path = bare_path(path);
         let depth = path.split('/').count();
         let mut best = 0;
-        let mut found: Vec<(usize, String)> = Vec::new();
-        for op in &self.operations {
+        let mut found: Vec<(usize, Option<String>)> = Vec::new();
+        for op in self.operations.iter().filter(|op| op.method == method) {
             let segments: Vec<&str> = op.path.split('/').collect();
             if segments.len() <= depth {
                 continue;
@@ -322,17 +332,21 @@ impl Index {
                 .copied()
                 .collect::<Vec<_>>()
                 .join("/");
-            if !child.is_empty() {
-                best = best.max(score);
-                found.push((score, child));
-            }
+            best = best.max(score);
+            found.push((score, (!child.is_empty()).then_some(child)));
         }
         // `groups/rules/…` are not children of a group whose id is `rules`.
-        found
-            .into_iter()
-            .filter(|(score, _)| *score == best)
-            .map(|(_, child)| child)
-            .collect()
+        let found = found.into_iter().filter(|(score, _)| *score == best);
+        let mut children = Children::default();
+        for (_, child) in found {
+            match child {
+                Some(child) => {
+                    children.paths.insert(child);
+                }
+                None => children.ids = true,
+            }
+        }
+        children
     }
 
     /// Operations whose summary, id, tag or path hold every word (case ignored).
@@ -455,16 +469,14 @@ mod tests {
                 .id,
             "deactivateUser"
         );
-        let children = index.children("/api/v1/users/00u1");
-        for child in [
-            "groups",
-            "appLinks",
-            "factors",
-            "roles",
-            "lifecycle/activate",
-        ] {
-            assert!(children.contains(child), "{child} in {children:?}");
+        let read = index.children("/api/v1/users/00u1", "GET");
+        for child in ["groups", "appLinks", "factors", "roles"] {
+            assert!(read.paths.contains(child), "{child} in {read:?}");
         }
+        assert!(!read.paths.contains("lifecycle/activate") && !read.ids);
+        let written = index.children("/api/v1/users/00u1", "POST");
+        assert!(written.paths.contains("lifecycle/activate"), "{written:?}");
+        assert!(index.children("/api/v1/users", "GET").ids);
         assert!(index.collections().contains("groups/rules"));
         assert_eq!(index.closest_paths("/api/v1/user")[0], "/api/v1/users");
     }

@@ -50,6 +50,24 @@ fn ctrl_c_cancels_the_line_and_keeps_the_session() {
     sh.expect(expectrl::Eof).expect("Ctrl-D exits");
 }
 
+/// `clear`, as in any shell: the screen is emptied, the session is not.
+#[test]
+fn clear_empties_the_screen_and_keeps_the_session() {
+    let home = Home::new();
+    let mut sh = home.pty_demo();
+    sh.send_line("ls groups limit=1").unwrap();
+    sh.expect("#1 GET").unwrap();
+    sh.expect("]> ").unwrap();
+    sh.send_line("clear").unwrap();
+    sh.expect("\x1b[2J").expect("the screen is cleared");
+    sh.expect("]> ").unwrap();
+    sh.send_line("history").unwrap();
+    sh.expect("#1 GET /api/v1/groups?limit=1").unwrap();
+    sh.expect("]> ").unwrap();
+    sh.send(ControlCode::EndOfTransmission).unwrap();
+    sh.expect(expectrl::Eof).expect("Ctrl-D exits");
+}
+
 #[test]
 fn the_history_file_is_private_and_holds_no_token() {
     let home = Home::new();
