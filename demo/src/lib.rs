@@ -724,7 +724,7 @@ async fn answer(org: &Org, req: Request, n: u64, rid: &str) -> Response {
         request_id: rid.to_string(),
     };
     match route(org, &ctx) {
-        Ok(reply) => reply_response(reply, rid, quota),
+        Ok(reply) => reply_response(views::omit_as_asked(&ctx, reply), rid, quota),
         Err(e) => error_response(&e, rid, quota),
     }
 }

@@ -6,6 +6,7 @@ use serde_json::{json, Map, Value};
 use super::clock::iso;
 use super::lifecycle::LifecycleOp;
 use super::store::{Actor, App, Group, LogEvent, Store, User, USER_TYPE_ID};
+use super::{Ctx, Reply};
 
 fn link(href: String) -> Value {
     json!({ "href": href })
@@ -224,3 +225,77 @@ pub(super) fn render_event(e: &LogEvent) -> Value {
         "target": e.targets.iter().map(render_actor).collect::<Vec<_>>(),
     })
 }
+
+/// The parts of users a GET of `/api/v1/users` or `/api/v1/users/{id}` asks Okta to leave out,
+/// as `Content-Type: application/json; okta-response=omitCredentials,omitCredentialsLinks,
+/// omitTransitioningToStatus` (the spec's OktaResponse; the value may be quoted).
+pub(super) fn omit_as_asked(ctx: &Ctx, reply: Reply) -> Reply {
+    let Reply::Json {
+        status,
+        mut body,
+        links,
+        etag,
+    } = reply
+    else {
+        return reply;
+    };
+    let asked: Vec<String> = ctx
+        .headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split_once("okta-response="))
+        .map(|(_, list)| {
+            list.split(';')
+                .next()
+                .unwrap_or_default()
+                .trim_matches('"')
+                .split(',')
+                .map(|w| w.trim().to_string())
+                .collect()
+        })
+        .unwrap_or_default();
+    let users_get = ctx.method == axum::http::Method::GET
+        && (ctx.path == "/api/v1/users" || ctx.path.starts_with("/api/v1/users/"))
+        && ctx.path.matches('/').count() <= 4;
+    if users_get && !asked.is_empty() {
+        let omit = |user: &mut Value| {
+            let Some(user) = user.as_object_mut() else {
+                return;
+            };
+            if asked.iter().any(|a| a == "omitCredentials") {
+                user.remove("credentials");
+            }
+            if asked.iter().any(|a| a == "omitTransitioningToStatus") {
+                user.remove("transitioningToStatus");
+            }
+            if asked.iter().any(|a| a == "omitCredentialsLinks") {
+                if let Some(links) = user.get_mut("_links").and_then(Value::as_object_mut) {
+                    for name in CREDENTIALS_LINKS {
+                        links.remove(name);
+                    }
+                }
+            }
+        };
+        match &mut body {
+            Value::Array(users) => users.iter_mut().for_each(omit),
+            user => omit(user),
+        }
+    }
+    Reply::Json {
+        status,
+        body,
+        links,
+        etag,
+    }
+}
+
+/// The links `omitCredentialsLinks` leaves out: "Update password, Change recovery question,
+/// Start forgot password flow, Reset password, Reset factors, Unlock".
+const CREDENTIALS_LINKS: [&str; 6] = [
+    "changePassword",
+    "changeRecoveryQuestion",
+    "forgotPassword",
+    "resetPassword",
+    "resetFactors",
+    "unlock",
+];
