@@ -306,7 +306,7 @@ for f in "${files[@]}"; do
         row "$c" "$folder" "$s" "$o" "$u" "$why"
         sent=$((sent + s)) ok=$((ok + o)) unsent=$((unsent + u))
     done < <(tally "$base" "$work/$base.items" "$work/$base.out")
-    row "$base" "= all folders" "$sent" "$ok" "$unsent" "$( ((sent)) && echo "$((100 * ok / sent))% of sent answered 2xx")"
+    row "$base" "= all folders" "$sent" "$ok" "$unsent" "$( ((sent)) && echo "$(( (200 * ok + sent) / (2 * sent) ))% of sent answered 2xx")"
     all_sent=$((all_sent + sent)) all_ok=$((all_ok + ok)) all_unsent=$((all_unsent + unsent))
 done
 row "(all collections)" "" "$all_sent" "$all_ok" "$all_unsent" ""
