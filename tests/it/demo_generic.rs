@@ -716,3 +716,33 @@ async fn a_wrapped_list_pages_by_its_own_next_link() {
     assert_eq!(ids, ids_of(&whole["roles"]), "every role once, in order");
     assert!(whole.pointer("/_links/next").is_none(), "{whole}");
 }
+
+/// A user of the demo org linked to an identity provider, as Okta's "Link a user to an IdP":
+/// the POST makes the link, a GET finds it, the DELETE unlinks; an id the org lacks is a 404.
+#[tokio::test]
+async fn a_user_is_linked_to_an_identity_provider_and_unlinked() {
+    let org = Org::default().await;
+    let (_, _, users) = org.get("/api/v1/users?limit=1").await;
+    let user = users[0]["id"].as_str().unwrap();
+    let (_, _, idps) = org.get("/api/v1/idps").await;
+    let idp = idps[0]["id"].as_str().unwrap();
+    let link = format!("/api/v1/idps/{idp}/users/{user}");
+    let (status, _, body) = org.get(&link).await;
+    assert_error(status, &body, 404, "E0000007");
+    let (status, _, linked) = org
+        .post(&link, json!({"externalId": "121749775026145"}))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{linked}");
+    assert_eq!(linked["id"], user);
+    assert_eq!(linked["externalId"], "121749775026145");
+    let (_, _, listed) = org.get(&format!("/api/v1/idps/{idp}/users")).await;
+    assert!(find(&listed, user).is_some(), "{listed}");
+    org.delete_and_find_gone(&link).await;
+    let (status, _, body) = org
+        .post(
+            &format!("/api/v1/idps/{idp}/users/00uNOTAUSER000000000"),
+            json!({}),
+        )
+        .await;
+    assert_error(status, &body, 404, "E0000007");
+}

@@ -181,6 +181,7 @@ pub(crate) fn answer(org: &Org, ctx: &Ctx) -> Answer {
     check_query(op, ctx)?;
     let body = read_body(spec, op, ctx)?;
 
+    let links_hand_object = names_hand_object(org, ctx, op, &request);
     let mut state = org.generic();
     let engine = Engine {
         spec,
@@ -188,6 +189,7 @@ pub(crate) fn answer(org: &Org, ctx: &Ctx) -> Answer {
         max_objects: org.max_objects,
         ctx,
         request: &request,
+        links_hand_object,
     };
     engine.parents_exist(&mut state, op)?;
     if let Some(media) = &op.media {
@@ -231,6 +233,26 @@ fn hand_parents_exist(
         found?;
     }
     Ok(())
+}
+
+/// Whether the path ends in a parameter that names a user, group or app (`{userId}`) and the
+/// hand-made store holds one by that id.
+fn names_hand_object(org: &Org, ctx: &Ctx, op: &Operation, request: &[&str]) -> bool {
+    let segs = op.template.segments();
+    let Some(name) = op.path.rsplit('/').next() else {
+        return false;
+    };
+    if segs.last() != Some(&Segment::Param) || request.len() != segs.len() {
+        return false;
+    }
+    let key = request[request.len() - 1];
+    let store = org.read();
+    match name.trim_matches(['{', '}']).to_ascii_lowercase().as_str() {
+        "userid" => crate::find::user(&store, ctx, key).is_ok(),
+        "groupid" => crate::find::group(&store, key).is_ok(),
+        "appid" => crate::find::app(&store, key).is_ok(),
+        _ => false,
+    }
 }
 
 /// Required query parameters present, enum ones with an allowed value.
@@ -282,6 +304,9 @@ struct Engine<'a> {
     max_objects: usize,
     ctx: &'a Ctx,
     request: &'a [&'a str],
+    /// The item the path ends in is a user, group or app of the hand-made store (`{userId}` of
+    /// `/idps/{idpId}/users/{userId}`): a PUT or POST there links it, as Okta's do.
+    links_hand_object: bool,
 }
 
 impl Engine<'_> {
@@ -752,6 +777,13 @@ impl Engine<'_> {
             .item_schema(&shape)
             .map(|s| self.read_only(&s))
             .unwrap_or_default();
+        let writes = matches!(op.method, Method::PUT | Method::POST);
+        if writes
+            && self.links_hand_object
+            && find(self.items(state, &collection, &shape), id).is_none()
+        {
+            return self.link_hand_object(state, op, &collection, &shape, id, body);
+        }
         let items = self.items(state, &collection, &shape);
         let at = find(items, id).ok_or_else(|| ApiError::not_found(id, &noun))?;
         match op.method {
@@ -812,6 +844,46 @@ impl Engine<'_> {
             }
             _ => Err(method_not_allowed()),
         }
+    }
+
+    /// A user, group or app of the hand-made store linked below an engine object (an IdP's
+    /// user): the link is made from the schema, the body laid over it, under the object's id.
+    fn link_hand_object(
+        &self,
+        state: &mut State,
+        op: &Operation,
+        collection: &str,
+        shape: &str,
+        id: &str,
+        body: Option<Value>,
+    ) -> Answer {
+        let schema = self.item_schema(shape);
+        let rng = self.rng(collection, 2000 + state.created);
+        let prefix: String = id.chars().take(3).collect();
+        let mut faker = Faker::new(self.spec, rng, &prefix);
+        let made = schema
+            .as_ref()
+            .map(|s| faker.value(s, None))
+            .unwrap_or_else(|| json!({}));
+        let mut object = merge(made, body.unwrap_or_else(|| json!({})));
+        if !object.is_object() {
+            return Err(ApiError::bad_body());
+        }
+        object["id"] = Value::from(id);
+        self.link_self(&mut object, collection, shape, schema.as_ref());
+        let items = self.items(state, collection, shape);
+        if items.len() >= self.max_objects {
+            return Err(ApiError::validation(
+                "collection",
+                &format!(
+                    "The demo org holds at most {} objects here",
+                    self.max_objects
+                ),
+            ));
+        }
+        items.push(object.clone());
+        state.created += 1;
+        Ok(self.json(op.status, self.render(&object)))
     }
 
     fn lifecycle(&self, state: &mut State, op: &Operation, pos: usize, activate: bool) -> Answer {
