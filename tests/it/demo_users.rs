@@ -802,7 +802,8 @@ fn a_script_chains_create_activate_and_get_on_settled_statuses() {
 #[tokio::test]
 async fn a_lifecycle_change_that_takes_time_shows_transitioning_to_status() {
     let org = Org::start(DemoOptions {
-        transition: std::time::Duration::from_millis(400),
+        // Long enough that the requests meant to see a change under way do, on a loaded machine.
+        transition: std::time::Duration::from_millis(2000),
         ..DemoOptions::default()
     })
     .await;
@@ -835,7 +836,7 @@ async fn a_lifecycle_change_that_takes_time_shows_transitioning_to_status() {
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{refused}");
 
-    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    tokio::time::sleep(std::time::Duration::from_millis(2200)).await;
     let (_, _, after) = org.get(&path).await;
     assert_eq!(after["status"], "ACTIVE", "{after}");
     assert!(after.get("transitioningToStatus").is_none(), "{after}");
@@ -869,7 +870,7 @@ async fn a_lifecycle_change_that_takes_time_shows_transitioning_to_status() {
     assert!(trimmed.get("transitioningToStatus").is_none(), "{trimmed}");
     assert!(trimmed.get("credentials").is_none(), "{trimmed}");
     assert!(trimmed["profile"].is_object(), "{trimmed}");
-    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    tokio::time::sleep(std::time::Duration::from_millis(2200)).await;
     let (_, _, after) = org.get(&path).await;
     assert_eq!(after["status"], "DEPROVISIONED", "{after}");
     assert!(after.get("transitioningToStatus").is_none(), "{after}");
@@ -887,7 +888,7 @@ async fn a_lifecycle_change_that_takes_time_shows_transitioning_to_status() {
         (&made["status"], &made["transitioningToStatus"]),
         (&json!("STAGED"), &json!("ACTIVE"))
     );
-    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    tokio::time::sleep(std::time::Duration::from_millis(2200)).await;
     let (_, _, after) = org
         .get(&format!("/api/v1/users/{}", made["id"].as_str().unwrap()))
         .await;
