@@ -317,10 +317,11 @@ pub fn lifecycle_object(url: &Url, delete: bool) -> Option<Url> {
         return None;
     }
     let path = format!("/{}", segments[..len].join("/"));
+    // (`find` fits a template of as many segments as the path.)
     let readable = match crate::spec::index() {
-        Ok(index) => index.find("GET", &path).is_some_and(|op| {
-            op.path.ends_with('}') && op.path.split('/').count() == path.split('/').count()
-        }),
+        Ok(index) => index
+            .find("GET", &path)
+            .is_some_and(|op| op.path.ends_with('}')),
         Err(_) => len == 4 && matches!(segments[2], "users" | "groups" | "apps"),
     };
     if !readable {
@@ -341,10 +342,9 @@ pub fn action_path(object_path: &str, rel: &str) -> Option<String> {
         .iter()
         .map(|infix| format!("{object_path}/{infix}{rel}"))
         .find(|path| {
-            index.find("POST", path).is_some_and(|op| {
-                op.path.ends_with(&format!("/{rel}"))
-                    && op.path.split('/').count() == path.split('/').count()
-            })
+            index
+                .find("POST", path)
+                .is_some_and(|op| op.path.ends_with(&format!("/{rel}")))
         })
 }
 

@@ -227,10 +227,9 @@ pub fn body_summary(body: &Body, url: &str) -> String {
                 map["file"].as_str().unwrap_or("?")
             )
         }
-        Body::Json(Value::Object(map)) if wrapped_list(map).is_some() => {
-            let (name, items) = wrapped_list(map).unwrap_or_default();
-            list_kind(Kind::of_path(&format!("/{name}")), items)
-                .count(items.len(), &wrapped_list_path(name, url))
+        Body::Json(Value::Object(map)) if wrapped_list(map, url).is_some() => {
+            let list = wrapped_list(map, url).expect("matched above");
+            list.kind.count(list.items.len(), &list.named_by)
         }
         Body::Json(Value::Object(map)) if map.contains_key("errorCode") => map
             .get("errorCode")
@@ -250,27 +249,42 @@ pub fn body_summary(body: &Body, url: &str) -> String {
     }
 }
 
-/// The list inside an object, as Okta wraps some (`{"roles": [...], "_links": {"next": …}}`,
-/// `{"domains": [...]}`): the one property that holds objects, beside nothing but links.
-pub fn wrapped_list(map: &serde_json::Map<String, Value>) -> Option<(&str, &[Value])> {
+/// A list Okta wraps in an object (`{"roles": [...], "_links": {"next": …}}`,
+/// `{"domains": [...]}`).
+pub struct WrappedList<'a> {
+    pub items: &'a [Value],
+    /// What it holds, by its property alone: the assignees at `…/iam/assignees/users` are no
+    /// users.
+    pub kind: Kind,
+    /// The path that names it in a count: its property when that reads as a plural (`/roles`),
+    /// else `url` (`{"value": [...]}`).
+    pub named_by: String,
+}
+
+/// The list inside an object that came from `url`: the one property that holds objects, beside
+/// nothing but links.
+pub fn wrapped_list<'a>(
+    map: &'a serde_json::Map<String, Value>,
+    url: &str,
+) -> Option<WrappedList<'a>> {
     let mut lists = map.iter().filter(|(k, _)| !k.starts_with('_'));
     let (name, Value::Array(items)) = lists.next()? else {
         return None;
     };
-    let objects = items.iter().all(Value::is_object);
-    (lists.next().is_none() && objects).then_some((name.as_str(), items.as_slice()))
-}
-
-/// What names a wrapped list: its property when that reads as a plural (`roles`), else the
-/// path it came from (`{"value": [...]}` at `/iam/assignees/users`). Its kind is its property's
-/// alone: the assignees at `…/users` are no users.
-pub fn wrapped_list_path(name: &str, url: &str) -> String {
+    if lists.next().is_some() || !items.iter().all(Value::is_object) {
+        return None;
+    }
     let by_name = format!("/{name}");
-    if Kind::Other.noun(&by_name) == "items" {
+    let named_by = if Kind::Other.noun(&by_name) == "items" {
         url.to_string()
     } else {
-        by_name
-    }
+        by_name.clone()
+    };
+    Some(WrappedList {
+        items,
+        kind: list_kind(Kind::of_path(&by_name), items),
+        named_by,
+    })
 }
 
 pub fn looks_like_html(text: &str) -> bool {
@@ -522,8 +536,6 @@ fn fit(header: &mut Vec<String>, rows: &mut [Vec<String>], pad: u16, width: usiz
     }
 }
 
-/// Columns for objects of unknown kind: `id` first, then the first few scalar fields; times in
-/// the one format of every table.
 /// Which columns a list the shell has no table for shows first: what names an item (its id, a
 /// key's `kid`, a name), its status and its type; the rest in the order Okta writes them.
 fn column_rank(key: &str) -> u8 {
@@ -536,6 +548,8 @@ fn column_rank(key: &str) -> u8 {
     }
 }
 
+/// Columns for objects of unknown kind: the first few scalar fields by [`column_rank`]; times in
+/// the one format of every table.
 fn generic_table(items: &[Value], style: Style) -> Option<String> {
     let first = items[0].as_object()?;
     let mut keys: Vec<&String> = first

@@ -229,64 +229,50 @@ pub(super) fn render_event(e: &LogEvent) -> Value {
 /// The parts of users a GET of `/api/v1/users` or `/api/v1/users/{id}` asks Okta to leave out,
 /// as `Content-Type: application/json; okta-response=omitCredentials,omitCredentialsLinks,
 /// omitTransitioningToStatus` (the spec's OktaResponse; the value may be quoted).
-pub(super) fn omit_as_asked(ctx: &Ctx, reply: Reply) -> Reply {
-    let Reply::Json {
-        status,
-        mut body,
-        links,
-        etag,
-    } = reply
-    else {
-        return reply;
-    };
-    let asked: Vec<String> = ctx
-        .headers
-        .get(axum::http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split_once("okta-response="))
-        .map(|(_, list)| {
-            list.split(';')
-                .next()
-                .unwrap_or_default()
-                .trim_matches('"')
-                .split(',')
-                .map(|w| w.trim().to_string())
-                .collect()
-        })
-        .unwrap_or_default();
+pub(super) fn omit_as_asked(ctx: &Ctx, mut reply: Reply) -> Reply {
     let users_get = ctx.method == axum::http::Method::GET
         && (ctx.path == "/api/v1/users" || ctx.path.starts_with("/api/v1/users/"))
         && ctx.path.matches('/').count() <= 4;
-    if users_get && !asked.is_empty() {
-        let omit = |user: &mut Value| {
-            let Some(user) = user.as_object_mut() else {
-                return;
-            };
-            if asked.iter().any(|a| a == "omitCredentials") {
-                user.remove("credentials");
-            }
-            if asked.iter().any(|a| a == "omitTransitioningToStatus") {
-                user.remove("transitioningToStatus");
-            }
-            if asked.iter().any(|a| a == "omitCredentialsLinks") {
-                if let Some(links) = user.get_mut("_links").and_then(Value::as_object_mut) {
-                    for name in CREDENTIALS_LINKS {
-                        links.remove(name);
-                    }
+    let asked: Vec<&str> = ctx
+        .headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .filter(|_| users_get)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split_once("okta-response="))
+        .map(|(_, list)| {
+            let list = list.split(';').next().unwrap_or_default().trim_matches('"');
+            list.split(',').map(str::trim).collect()
+        })
+        .unwrap_or_default();
+    let Reply::Json { body, .. } = &mut reply else {
+        return reply;
+    };
+    if asked.is_empty() {
+        return reply;
+    }
+    let omit = |user: &mut Value| {
+        let Some(user) = user.as_object_mut() else {
+            return;
+        };
+        if asked.contains(&"omitCredentials") {
+            user.remove("credentials");
+        }
+        if asked.contains(&"omitTransitioningToStatus") {
+            user.remove("transitioningToStatus");
+        }
+        if asked.contains(&"omitCredentialsLinks") {
+            if let Some(links) = user.get_mut("_links").and_then(Value::as_object_mut) {
+                for name in CREDENTIALS_LINKS {
+                    links.remove(name);
                 }
             }
-        };
-        match &mut body {
-            Value::Array(users) => users.iter_mut().for_each(omit),
-            user => omit(user),
         }
+    };
+    match body {
+        Value::Array(users) => users.iter_mut().for_each(omit),
+        user => omit(user),
     }
-    Reply::Json {
-        status,
-        body,
-        links,
-        etag,
-    }
+    reply
 }
 
 /// The links `omitCredentialsLinks` leaves out: "Update password, Change recovery question,

@@ -1,9 +1,9 @@
 //! Checks of a request against Okta's spec before it is sent. A path, method or query parameter
-//! the spec does not have, or a required query parameter missing, is a warning (the request still goes: the spec may lag the org, and
-//! custom paths exist); a body that breaks the operation's schema in a way that is certain to
-//! fail (a missing required field, a wrong JSON type, a value outside an enum) is an error that
-//! `--force` overrides. Unknown body fields warn unless the schema allows extra ones (user
-//! profiles do: custom attributes are real).
+//! the spec does not have, or a required query parameter missing, is a warning (the request
+//! still goes: the spec may lag the org, and custom paths exist); a body that breaks the
+//! operation's schema in a way that is certain to fail (a missing required field, a wrong JSON
+//! type, a value outside an enum) is an error that `--force` overrides. Unknown body fields warn
+//! unless the schema allows extra ones (user profiles do: custom attributes are real).
 
 use std::collections::BTreeSet;
 

@@ -118,10 +118,9 @@ impl Shell {
     /// JSON (a few screenfuls) for the rest.
     fn body_text(&self, entry: &Entry) -> Option<String> {
         let rows = render::rows_per_screen();
-        // What names the list, and what kind it is: its path, or the property an object wraps
-        // it in.
+        // What names the list: its path, or the property an object wraps it in.
         let mut path = Cow::Borrowed(entry.url.as_str());
-        let mut kind_path = Cow::Borrowed(entry.url.as_str());
+        let mut wrapped_kind = None;
         // The rows a table shows and the length of the list; a compact list parses only those.
         let (items, len): (Cow<[Value]>, usize) = match &entry.body {
             Body::Empty => return None,
@@ -132,15 +131,17 @@ impl Shell {
             Body::Compact(c) if c.list_len().is_some() => {
                 (Cow::Owned(c.first_items(rows)), c.list_len().unwrap_or(0))
             }
-            Body::Json(Value::Object(map)) if render::wrapped_list(map).is_some() => {
-                let (name, items) = render::wrapped_list(map).unwrap_or_default();
-                path = Cow::Owned(render::wrapped_list_path(name, &entry.url));
-                kind_path = Cow::Owned(format!("/{name}"));
+            Body::Json(Value::Object(map)) if render::wrapped_list(map, &entry.url).is_some() => {
+                let list = render::wrapped_list(map, &entry.url).expect("matched above");
+                path = Cow::Owned(list.named_by);
+                wrapped_kind = Some(list.kind);
+                let items = list.items;
                 (Cow::Borrowed(&items[..items.len().min(rows)]), items.len())
             }
             body => return Some(self.screenful_of_json(body, Some(entry.number))),
         };
-        let kind = render::list_kind(Kind::of_path(&kind_path), &items);
+        let kind =
+            wrapped_kind.unwrap_or_else(|| render::list_kind(Kind::of_path(&entry.url), &items));
         let shown = items.len();
         if len == 0 {
             // `[]` says nothing to a person; the count says what was looked for.

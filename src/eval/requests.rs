@@ -905,14 +905,11 @@ fn missing_link(
     }
     let wrapped_list = body
         .as_object()
-        .is_some_and(|map| render::wrapped_list(map).is_some());
-    if rel == "next" && wrapped_list {
+        .is_some_and(|map| render::wrapped_list(map, "").is_some());
+    if rel == "next" && (body.is_array() || wrapped_list) {
         return "no `next` link: this is the last page".to_string();
     }
     if body.is_array() {
-        if rel == "next" {
-            return "no `next` link: this is the last page".to_string();
-        }
         return format!(
             "no link `{rel}`: {source} is a list, and list items carry only `self`; `get` one item first (get {source}[0]), then `follow {rel}`"
         );
@@ -927,18 +924,16 @@ fn missing_link(
         None => label.to_string(),
     };
     let listed = names.join(", ");
-    if names.iter().all(|n| n == "self") && only_self.whole {
-        return match only_self.action {
-            Some(path) => format!(
+    if names.iter().all(|n| n == "self") {
+        return match (only_self.whole, only_self.action) {
+            (true, Some(path)) => format!(
                 "no link `{rel}` on {on}: Okta gave it only `self`; the spec has `post {path}` for it"
             ),
-            None => format!("no link `{rel}` on {on}: Okta gave it only `self`"),
+            (true, None) => format!("no link `{rel}` on {on}: Okta gave it only `self`"),
+            (false, _) => format!(
+                "no link `{rel}` on {on}: it carries only `self`, as items of a list do; `get {source}` for its full links, then `follow {rel}`"
+            ),
         };
-    }
-    if names.iter().all(|n| n == "self") {
-        return format!(
-            "no link `{rel}` on {on}: it carries only `self`, as items of a list do; `get {source}` for its full links, then `follow {rel}`"
-        );
     }
     let refs: Vec<&str> = names.iter().map(String::as_str).collect();
     let known = okta::LINK_NAMES.contains(&rel);

@@ -223,16 +223,28 @@ fn hand_parents_exist(
         if pos == 0 || segs[pos] != Segment::Param || !names_an_id {
             continue;
         }
-        let store = org.read();
-        let found = match spec::shape(&Template::from_segments(&segs[..pos])).as_str() {
-            "/api/v1/users" => crate::find::user(&store, ctx, key).map(drop),
-            "/api/v1/groups" => crate::find::group(&store, key).map(drop),
-            "/api/v1/apps" => crate::find::app(&store, key).map(drop),
-            _ => Ok(()),
-        };
-        found?;
+        let collection = spec::shape(&Template::from_segments(&segs[..pos]));
+        find_hand_made(org, ctx, &collection, key).unwrap_or(Ok(()))?;
     }
     Ok(())
+}
+
+/// Looks up `key` in the hand-made store when `collection` is one of its own (`/api/v1/users`,
+/// `/api/v1/groups`, `/api/v1/apps`): Okta's 404 when it holds no such object. None for any
+/// other collection.
+fn find_hand_made(
+    org: &Org,
+    ctx: &Ctx,
+    collection: &str,
+    key: &str,
+) -> Option<Result<(), ApiError>> {
+    let store = org.read();
+    Some(match collection {
+        "/api/v1/users" => crate::find::user(&store, ctx, key).map(drop),
+        "/api/v1/groups" => crate::find::group(&store, key).map(drop),
+        "/api/v1/apps" => crate::find::app(&store, key).map(drop),
+        _ => return None,
+    })
 }
 
 /// Whether the path ends in a parameter that names a user, group or app (`{userId}`) and the
@@ -245,14 +257,14 @@ fn names_hand_object(org: &Org, ctx: &Ctx, op: &Operation, request: &[&str]) -> 
     if segs.last() != Some(&Segment::Param) || request.len() != segs.len() {
         return false;
     }
+    let collection = match name.trim_matches(['{', '}']).to_ascii_lowercase().as_str() {
+        "userid" => "/api/v1/users",
+        "groupid" => "/api/v1/groups",
+        "appid" => "/api/v1/apps",
+        _ => return false,
+    };
     let key = request[request.len() - 1];
-    let store = org.read();
-    match name.trim_matches(['{', '}']).to_ascii_lowercase().as_str() {
-        "userid" => crate::find::user(&store, ctx, key).is_ok(),
-        "groupid" => crate::find::group(&store, key).is_ok(),
-        "appid" => crate::find::app(&store, key).is_ok(),
-        _ => false,
-    }
+    find_hand_made(org, ctx, collection, key).is_some_and(|found| found.is_ok())
 }
 
 /// Required query parameters present, enum ones with an allowed value.
@@ -526,6 +538,14 @@ impl Engine<'_> {
         let item_shape = format!("{shape}/{{}}");
         rebase_links(&mut object["_links"], &href, &item_shape);
         object["_links"]["self"] = json!({ "href": href });
+        self.offer_lifecycle_link(object, &item_shape);
+    }
+
+    /// The lifecycle link an object's status calls for, where the spec has the operation at
+    /// `item_shape` (`…/{}/lifecycle/deactivate` or `…/{}/deactivate`): `deactivate` while
+    /// ACTIVE or ENABLED, `activate` while inactive, the other one withdrawn, as Okta's objects
+    /// offer them. Only an object with links, at its `self`.
+    fn offer_lifecycle_link(&self, object: &mut Value, item_shape: &str) {
         let active = match object.get("status").and_then(Value::as_str) {
             Some("ACTIVE" | "ENABLED") => true,
             Some("INACTIVE" | "DEACTIVATED" | "DISABLED") => false,
@@ -536,22 +556,29 @@ impl Engine<'_> {
         } else {
             ("activate", "deactivate")
         };
-        let lifecycle_path = ["/lifecycle/", "/"].into_iter().find(|infix| {
+        let infix = ["/lifecycle/", "/"].into_iter().find(|infix| {
             let shape = format!("{item_shape}{infix}{offered}");
             let offers = self.spec.at(&shape).any(|o| o.method == Method::POST);
             offers
         });
-        let Some(infix) = lifecycle_path else { return };
-        let links = &mut object["_links"];
-        if let Some(map) = links.as_object_mut() {
-            map.remove(withdrawn);
-        }
-        if links.get(offered).is_none() {
-            links[offered] = json!({
-                "href": format!("{href}{infix}{offered}"),
+        let Some(links) = object.get_mut("_links").and_then(Value::as_object_mut) else {
+            return;
+        };
+        let own = links
+            .get("self")
+            .and_then(|l| l.get("href"))
+            .and_then(Value::as_str)
+            .map(str::to_string);
+        let (Some(infix), Some(own)) = (infix, own) else {
+            return;
+        };
+        links.remove(withdrawn);
+        links.entry(offered).or_insert_with(|| {
+            json!({
+                "href": format!("{own}{infix}{offered}"),
                 "hints": { "allow": ["POST"] },
-            });
-        }
+            })
+        });
     }
 
     /// A schema's properties, its `allOf` parts' included.
@@ -667,17 +694,8 @@ impl Engine<'_> {
             .map(|s| self.properties(s))
             .unwrap_or_default();
         let state_created = state.created;
-        let held: usize = state.collections.values().map(Vec::len).sum();
+        self.room_for_one(state, path, &op.shape)?;
         let items = self.items(state, path, &op.shape);
-        if items.len() >= self.max_objects || held >= MAX_ALL_OBJECTS {
-            return Err(ApiError::validation(
-                "collection",
-                &format!(
-                    "The demo org holds at most {} objects here",
-                    self.max_objects
-                ),
-            ));
-        }
         let body = body.unwrap_or_else(|| json!({}));
         let prefix = items
             .iter()
@@ -846,6 +864,22 @@ impl Engine<'_> {
         }
     }
 
+    /// Okta's 400 when the collection at `path` holds `--max-objects` objects, or all of them
+    /// together [`MAX_ALL_OBJECTS`]: memory stays bounded whatever is created.
+    fn room_for_one(&self, state: &mut State, path: &str, shape: &str) -> Result<(), ApiError> {
+        let held: usize = state.collections.values().map(Vec::len).sum();
+        if self.items(state, path, shape).len() >= self.max_objects || held >= MAX_ALL_OBJECTS {
+            return Err(ApiError::validation(
+                "collection",
+                &format!(
+                    "The demo org holds at most {} objects here",
+                    self.max_objects
+                ),
+            ));
+        }
+        Ok(())
+    }
+
     /// A user, group or app of the hand-made store linked below an engine object (an IdP's
     /// user): the link is made from the schema, the body laid over it, under the object's id.
     fn link_hand_object(
@@ -871,17 +905,8 @@ impl Engine<'_> {
         }
         object["id"] = Value::from(id);
         self.link_self(&mut object, collection, shape, schema.as_ref());
-        let items = self.items(state, collection, shape);
-        if items.len() >= self.max_objects {
-            return Err(ApiError::validation(
-                "collection",
-                &format!(
-                    "The demo org holds at most {} objects here",
-                    self.max_objects
-                ),
-            ));
-        }
-        items.push(object.clone());
+        self.room_for_one(state, collection, shape)?;
+        self.items(state, collection, shape).push(object.clone());
         state.created += 1;
         Ok(self.json(op.status, self.render(&object)))
     }
@@ -910,7 +935,7 @@ impl Engine<'_> {
         if object.get("lastUpdated").is_some() {
             object["lastUpdated"] = Value::from(clock::iso(clock::now_ms()));
         }
-        offer_the_other_lifecycle_link(object, activate);
+        self.offer_lifecycle_link(object, &format!("{shape}/{{}}"));
         let object = object.clone();
         let same_schema = self.spec.name_of(op.response.as_ref()) == Some(noun);
         if same_schema {
@@ -1361,29 +1386,6 @@ fn page_links_in_body(outer: &mut Value, header_links: &[String]) {
         let rel = rel.trim_matches('"');
         if rel == "next" || rel == "self" {
             links.insert(rel.to_string(), json!({ "href": url }));
-        }
-    }
-}
-
-/// After an activation an object offers `deactivate` in its `_links`, and after a deactivation
-/// `activate`, as Okta's objects do: the link just followed gives way to the other one, at the
-/// same place but for its last word (`…/lifecycle/deactivate` → `…/lifecycle/activate`).
-fn offer_the_other_lifecycle_link(object: &mut Value, activated: bool) {
-    let (done, other) = if activated {
-        ("activate", "deactivate")
-    } else {
-        ("deactivate", "activate")
-    };
-    let Some(links) = object.get_mut("_links").and_then(Value::as_object_mut) else {
-        return;
-    };
-    let Some(mut link) = links.remove(done) else {
-        return;
-    };
-    if let Some(href) = link.get("href").and_then(Value::as_str) {
-        if let Some(base) = href.strip_suffix(done) {
-            link["href"] = Value::from(format!("{base}{other}"));
-            links.insert(other.to_string(), link);
         }
     }
 }
