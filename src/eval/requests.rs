@@ -947,8 +947,11 @@ fn missing_link(
     if let Some(s) = typo {
         return format!("no link `{rel}` on {on}; did you mean `{s}`? (links: {listed})");
     }
+    // Which statuses offer a link is known for users only: an authorization server's
+    // `activate` is no user's.
+    let user = body.pointer("/profile/login").is_some();
     let why = match (okta::user_link_offered(rel), status) {
-        (Some(offered), Some(_)) => format!(": Okta offers it to {offered}"),
+        (Some(offered), Some(_)) if user => format!(": Okta offers it to {offered}"),
         _ => String::new(),
     };
     format!(

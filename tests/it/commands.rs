@@ -119,6 +119,12 @@ fn a_missing_link_is_explained_not_corrected_to_its_opposite() {
     assert!(!ok);
     assert!(stderr.contains(": Okta gave it only `self`"), "{stderr}");
     assert!(!stderr.contains("as items of a list do"), "{stderr}");
+    // Which statuses offer a link is said of users only.
+    let (ok, _, stderr) =
+        home.run_demo("ls authorizationServers; get $last[0].id; follow activate");
+    assert!(!ok);
+    assert!(stderr.contains("no link `activate` on "), "{stderr}");
+    assert!(!stderr.contains("user"), "{stderr}");
 
     // A typo that is no link name of its own is still corrected.
     let (ok, _, stderr) = home.run_demo(&format!("{FETCH_U}; follow deactivte $u"));
