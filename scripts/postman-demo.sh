@@ -210,6 +210,16 @@ declare -A after_request=(
     ["identity-sources.json|Create an import session"]='set sessionId = $last.id'
 )
 
+# Whether one of a folder's requests has its own variables. A loop, not `printf | grep -q`:
+# under pipefail that pipeline fails at random when grep exits before printf has written.
+has_own_variables() { # file-base folder
+    local key
+    for key in "${!per_request[@]}"; do
+        [[ $key == "$1|$2/"* ]] && return 0
+    done
+    return 1
+}
+
 # The `run` lines for one collection: a folder whole, or request by request when one of its
 # requests has its own variables.
 runs() { # file-base collection-name items-file
@@ -219,7 +229,7 @@ runs() { # file-base collection-name items-file
             F)
                 folder=$name
                 if [[ -z ${AS_IS:-} ]] && grep -q "^Q	$folder/" "$3" &&
-                    printf '%s\n' "${!per_request[@]}" | grep -qF "$base|$folder/"; then
+                    has_own_variables "$base" "$folder"; then
                     while IFS=$'\t' read -r _ request; do
                         echo "run \"$request\" ${per_request[$base|$request]:-} --yes"
                     done < <(grep -F "Q	$folder/" "$3")
