@@ -91,13 +91,17 @@ async fn latency_delays_each_answer_but_not_the_others() {
     assert_eq!(one.status, StatusCode::OK);
     assert!(one.took >= Duration::from_millis(100), "{:?}", one.took);
 
-    // Served one after another, 50 answers would take 5 s.
+    // Served one after another, 50 answers would take 5 s; at once, a little over 0.1 s (the
+    // bound leaves room for a loaded machine).
     let began = Instant::now();
     let answers = burst(&http, &demo, 50).await;
     let wall = began.elapsed();
     assert!(answers.iter().all(|a| a.status == StatusCode::OK));
     assert!(answers.iter().all(|a| a.took >= Duration::from_millis(100)));
-    assert!(wall < Duration::from_secs(1), "50 answers took {wall:?}");
+    assert!(
+        wall < Duration::from_millis(2500),
+        "50 answers took {wall:?}"
+    );
 }
 
 #[tokio::test]
@@ -120,7 +124,7 @@ async fn the_request_beyond_the_limit_gets_the_concurrency_429() {
         "--concurrency",
         "5",
         "--latency",
-        "300",
+        "1000",
         "--rate-limit",
         "1000",
     ]);
@@ -149,8 +153,8 @@ async fn the_request_beyond_the_limit_gets_the_concurrency_429() {
             .parse()
             .unwrap();
         assert!((before + 1..=epoch_secs() + 1).contains(&reset), "{reset}");
-        // Turned away at once, not after the latency.
-        assert!(r.took < Duration::from_millis(300), "{:?}", r.took);
+        // Turned away at once, not after the latency (the bound leaves room for a loaded machine).
+        assert!(r.took < Duration::from_millis(700), "{:?}", r.took);
     }
 
     // Only the admitted requests were charged to the per-minute bucket.
