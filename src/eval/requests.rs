@@ -909,7 +909,25 @@ fn missing_link(
     if rel == "next" && (body.is_array() || wrapped_list) {
         return "no `next` link: this is the last page".to_string();
     }
-    if body.is_array() {
+    if let Some(items) = body.as_array() {
+        let first_links = items
+            .first()
+            .and_then(|item| item.get("_links"))
+            .and_then(Value::as_object);
+        if first_links.is_some_and(|links| links.contains_key(rel)) {
+            return format!(
+                "no link `{rel}`: {source} is a list; follow one item's: `follow {rel} {source}[0]`"
+            );
+        }
+        let item_links: Vec<&str> = first_links
+            .map(|links| links.keys().map(String::as_str).collect())
+            .unwrap_or_default();
+        if item_links.iter().any(|name| *name != "self") {
+            return format!(
+                "no link `{rel}`: {source} is a list, and its items' links are {}; `get` one item first (get {source}[0]), then `follow {rel}`",
+                item_links.join(", ")
+            );
+        }
         return format!(
             "no link `{rel}`: {source} is a list, and list items carry only `self`; `get` one item first (get {source}[0]), then `follow {rel}`"
         );

@@ -47,6 +47,30 @@ fn follow_reads_a_link_that_allows_reading_among_other_methods() {
     assert!(!stderr.contains("POST"), "{stderr}");
 }
 
+/// Objects made from the schema link what the spec keeps under them (a sign-on policy's
+/// rules, a server's scopes); on a list, `follow` says which item's link to take.
+#[test]
+fn follow_on_a_list_names_the_item_whose_link_to_take() {
+    let home = Home::new();
+    let (_, _, stderr) = home.run(&[
+        "--demo",
+        "-k",
+        "-c",
+        "ls policies type=OKTA_SIGN_ON; follow rules; follow rules $last[0]; ls users limit=1; follow groups",
+    ]);
+    assert!(
+        stderr.contains("$last is a list; follow one item's: `follow rules $last[0]`"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("#2 GET /api/v1/policies/00p"), "{stderr}");
+    assert!(stderr.contains("/rules  200"), "{stderr}");
+    // A user in a list carries only `self`, as Okta's do.
+    assert!(
+        stderr.contains("list items carry only `self`; `get` one item first (get $last[0])"),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn follow_posts_a_lifecycle_link_the_spec_has_only_as_post() {
     // No hint on the link: the spec's only operation at …/lifecycle/suspend is a POST.

@@ -25,7 +25,7 @@ mod fake;
 mod spec;
 mod validate;
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 
 use axum::http::Method;
 use rand::rngs::SmallRng;
@@ -539,6 +539,48 @@ impl Engine<'_> {
         rebase_links(&mut object["_links"], &href, &item_shape);
         object["_links"]["self"] = json!({ "href": href });
         self.offer_lifecycle_link(object, &item_shape);
+        self.offer_child_links(object, &item_shape);
+    }
+
+    /// Links to what the spec keeps one step under the object and can GET (a policy's `rules`
+    /// and `mappings`, an authorization server's `scopes` and `claims`), as Okta's objects offer
+    /// them, with the methods the spec has there: an object made from the schema, not from an
+    /// example that has them already, can then be followed too. A link the object has is kept.
+    fn offer_child_links(&self, object: &mut Value, item_shape: &str) {
+        let Some(links) = object.get_mut("_links").and_then(Value::as_object_mut) else {
+            return;
+        };
+        let Some(own) = links
+            .get("self")
+            .and_then(|l| l.get("href"))
+            .and_then(Value::as_str)
+            .map(str::to_string)
+        else {
+            return;
+        };
+        let prefix = format!("{item_shape}/");
+        let mut children: BTreeMap<&str, Vec<&Method>> = BTreeMap::new();
+        for op in &self.spec.operations {
+            match op.shape.strip_prefix(&prefix) {
+                Some(child) if !child.contains(['/', '{']) => {
+                    children.entry(child).or_default().push(&op.method)
+                }
+                _ => {}
+            }
+        }
+        for (child, methods) in children {
+            if !methods.contains(&&Method::GET) {
+                continue;
+            }
+            let allow: Vec<&str> = [Method::GET, Method::POST, Method::PUT, Method::DELETE]
+                .iter()
+                .filter(|m| methods.contains(m))
+                .map(Method::as_str)
+                .collect();
+            links.entry(child).or_insert_with(
+                || json!({ "href": format!("{own}/{child}"), "hints": { "allow": allow } }),
+            );
+        }
     }
 
     /// The lifecycle link an object's status calls for, where the spec has the operation at
