@@ -283,31 +283,56 @@ export async function generic({ call, direct, demoSpecPath, specPath, operations
     values.set(concretePrefix, value);
     return value;
   }
-  // A path param with an enum: a value an object listed above it has, else the first.
+  // The objects a list answers at a concrete path (a wrapped list's items too).
+  async function listedAt(templatePrefix, concretePrefix) {
+    const list = (byPath.get(templatePrefix) ?? []).find((o) => o.method === 'GET' && o.response);
+    if (!list) return [];
+    const r = await direct('GET', concretePrefix + query(list));
+    return Array.isArray(r.json) ? r.json : Object.values(r.json ?? {}).find(Array.isArray) ?? [];
+  }
+  // A path param with an enum: a value an object listed above it has (`hit`), else the first.
   async function enumValue(op, name, templatePrefix, concretePrefix) {
     const allowed = resolveSchema(paramsOf(op).find((p) => p.in === 'path' && p.name === name)?.schema).enum;
     if (!allowed) return undefined;
-    const list = (byPath.get(templatePrefix) ?? []).find((o) => o.method === 'GET' && o.response);
-    if (list) {
-      const r = await direct('GET', concretePrefix + query(list));
-      const objects = Array.isArray(r.json) ? r.json : Object.values(r.json ?? {}).find(Array.isArray) ?? [];
-      for (const o of objects) {
-        const hit = Object.values(o ?? {}).find((v) => allowed.includes(v));
-        if (hit !== undefined) return hit;
-      }
+    for (const o of await listedAt(templatePrefix, concretePrefix)) {
+      const hit = Object.values(o ?? {}).find((v) => allowed.includes(v));
+      if (hit !== undefined) return { value: hit, hit: true };
     }
-    return allowed[0];
+    return { value: allowed[0], hit: false };
   }
   async function concrete(template, op) {
     const segs = template.split('/').slice(1);
     let t = '';
     let c = '';
+    // The last id filled in: where its collection is, and where the path goes on after it.
+    let parent;
     for (const s of segs) {
-      const fixed = s.startsWith('{') && op ? await enumValue(op, s.slice(1, -1), t, c) : undefined;
-      if (fixed !== undefined) {
-        c += '/' + encodeURIComponent(fixed);
+      const chosen = s.startsWith('{') && op ? await enumValue(op, s.slice(1, -1), t, c) : undefined;
+      if (chosen !== undefined) {
+        let { value } = chosen;
+        if (!chosen.hit && parent) {
+          // No object under the chosen parent has the value (an email authenticator has no
+          // webauthn method): another object of the parent's collection may (the first ten
+          // are asked: a list of users is long).
+          const rest = c.slice(parent.end);
+          for (const other of (await listedAt(parent.t, parent.c)).slice(0, 10)) {
+            const key = keyOf(other, parent.name);
+            if (key === undefined) continue;
+            const below = parent.c + '/' + encodeURIComponent(key) + rest;
+            const found = await enumValue(op, s.slice(1, -1), t, below);
+            if (found.hit) {
+              c = below;
+              value = found.value;
+              break;
+            }
+          }
+        }
+        c += '/' + encodeURIComponent(value);
       } else if (s.startsWith('{')) {
-        c += '/' + encodeURIComponent(await valueAt(t, c, s.slice(1, -1)));
+        const name = s.slice(1, -1);
+        const key = encodeURIComponent(await valueAt(t, c, name));
+        parent = { t, c, name, end: c.length + 1 + key.length };
+        c += '/' + key;
       } else {
         c += '/' + s;
       }

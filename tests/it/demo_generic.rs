@@ -760,3 +760,43 @@ async fn a_user_is_linked_to_an_identity_provider_and_unlinked() {
         .await;
     assert_error(status, &body, 404, "E0000007");
 }
+
+/// What is kept below a typed parent is of its kind, as in Okta: a password policy's rules are
+/// PASSWORD rules and a sign-on policy's SIGN_ON ones, for seeded policies and new ones alike.
+#[tokio::test]
+async fn a_policy_s_rules_are_of_its_type() {
+    let org = Org::default().await;
+    let (status, _, created) = org
+        .call(
+            Method::POST,
+            "/api/v1/policies",
+            Some(json!({"name": "Enrollment", "type": "MFA_ENROLL"})),
+        )
+        .await;
+    assert!(status.is_success(), "{status} {created}");
+    let mut policies = vec![created];
+    for kind in ["PASSWORD", "OKTA_SIGN_ON", "ACCESS_POLICY"] {
+        let (_, _, listed) = org.get(&format!("/api/v1/policies?type={kind}")).await;
+        policies.push(listed[0].clone());
+    }
+    for policy in policies {
+        let id = policy["id"].as_str().unwrap();
+        let (status, _, rules) = org.get(&format!("/api/v1/policies/{id}/rules")).await;
+        assert!(status.is_success(), "{status} {rules}");
+        let kinds: Vec<&str> = rules
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["type"].as_str().unwrap_or_default())
+            .collect();
+        let expected = match policy["type"].as_str().unwrap() {
+            "OKTA_SIGN_ON" => "SIGN_ON",
+            other => other,
+        };
+        assert!(
+            !kinds.is_empty() && kinds.iter().all(|k| *k == expected),
+            "{} policy: {kinds:?}",
+            policy["type"]
+        );
+    }
+}

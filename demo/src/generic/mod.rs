@@ -372,7 +372,8 @@ impl Engine<'_> {
     /// The collection at `path`, seeded on first touch.
     fn items<'s>(&self, state: &'s mut State, path: &str, shape: &str) -> &'s mut Vec<Value> {
         if !state.collections.contains_key(path) {
-            let seeded = self.seed_collection(path, shape);
+            let parent_type = parent_type(state, path);
+            let seeded = self.seed_collection(path, shape, parent_type.as_deref());
             state.remember(path);
             state.collections.insert(path.to_string(), seeded);
         }
@@ -412,7 +413,10 @@ impl Engine<'_> {
             .unwrap_or_else(|| "Resource".into())
     }
 
-    fn seed_collection(&self, path: &str, shape: &str) -> Vec<Value> {
+    /// The objects a collection starts with: the spec's examples (those that fit the parent's
+    /// `type`, see [`fit_parent_type`]), then objects made from the schema for each value of a
+    /// required filter and up to three in all.
+    fn seed_collection(&self, path: &str, shape: &str, parent_type: Option<&str>) -> Vec<Value> {
         let item_shape = format!("{shape}/{{}}");
         let list = self
             .spec
@@ -462,6 +466,10 @@ impl Engine<'_> {
             }
         }
         let schema = self.item_schema(shape);
+        let made_for_parent = match parent_type {
+            Some(parent) => self.fit_parent_type(&mut objects, schema.as_ref(), parent),
+            None => None,
+        };
         let prefix = objects
             .iter()
             .find_map(|o| {
@@ -492,7 +500,11 @@ impl Engine<'_> {
                 }
             }
             while objects.len() < 3 {
-                objects.push(faker.value(schema, None));
+                let mut v = faker.value(schema, made_for_parent.as_deref());
+                if let (Some(kind), Some(obj)) = (&made_for_parent, v.as_object_mut()) {
+                    obj.insert("type".into(), Value::from(kind.as_str()));
+                }
+                objects.push(v);
             }
         }
         let mut out: Vec<Value> = Vec::new();
@@ -518,6 +530,45 @@ impl Engine<'_> {
             out.push(object);
         }
         out
+    }
+
+    /// Objects below a typed parent are of its type, as Okta keeps them: a PASSWORD policy's
+    /// rules are PASSWORD rules, an OKTA_SIGN_ON policy's SIGN_ON ones. Keeps the examples whose
+    /// `type` fits `parent`, else none, and names the type (from the examples, else the schema's
+    /// `type` enum or discriminator) that the objects made beside them take. Where no type fits
+    /// (an authenticator's methods), the examples stay as they are.
+    fn fit_parent_type(
+        &self,
+        objects: &mut Vec<Value>,
+        schema: Option<&Value>,
+        parent: &str,
+    ) -> Option<String> {
+        let type_of = |o: &Value| o.get("type").and_then(Value::as_str).map(str::to_string);
+        if let Some(kind) = objects.iter().filter_map(type_of).find(|t| fits(t, parent)) {
+            objects.retain(|o| type_of(o).as_deref() == Some(kind.as_str()));
+            return Some(kind);
+        }
+        let schema = self.spec.resolve(schema?);
+        let declared = self
+            .properties(schema)
+            .get("type")
+            .and_then(|t| self.spec.resolve(t).get("enum"))
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .map(str::to_string)
+            .chain(
+                schema
+                    .pointer("/discriminator/mapping")
+                    .and_then(Value::as_object)
+                    .into_iter()
+                    .flat_map(|m| m.keys().cloned()),
+            )
+            .collect::<Vec<_>>();
+        let kind = declared.into_iter().find(|t| fits(t, parent))?;
+        objects.clear();
+        Some(kind)
     }
 
     /// `_links.self` at the object's own path, where its schema has links. The examples' other
@@ -1212,6 +1263,24 @@ fn key_str(object: &Value) -> &str {
     KEYS.iter()
         .find_map(|k| object.get(*k).and_then(Value::as_str))
         .unwrap_or("")
+}
+
+/// The `type` of the object a collection is below (`/api/v1/policies/{id}` of
+/// `/api/v1/policies/{id}/rules`), where that object is held.
+fn parent_type(state: &State, path: &str) -> Option<String> {
+    let (item, _) = path.rsplit_once('/')?;
+    let (collection, key) = item.rsplit_once('/')?;
+    let items = state.collections.get(collection)?;
+    let parent = &items[find(items, key)?];
+    parent.get("type")?.as_str().map(str::to_string)
+}
+
+/// Whether a child's type is of its parent's kind: the same, or one names the other with a
+/// prefix (`SIGN_ON` rules of an `OKTA_SIGN_ON` policy).
+fn fits(child: &str, parent: &str) -> bool {
+    child == parent
+        || parent.ends_with(&format!("_{child}"))
+        || child.ends_with(&format!("_{parent}"))
 }
 
 /// The object whose key (see [`KEYS`]) is `key`.
