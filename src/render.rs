@@ -623,6 +623,10 @@ fn text(value: &Value, path: &[&str]) -> String {
     match v {
         Value::String(s) => s.clone(),
         Value::Null => String::new(),
+        // An empty object or list says nothing in a cell (an IdP user's profile values, which
+        // Okta's spec types as objects).
+        Value::Object(map) if map.is_empty() => String::new(),
+        Value::Array(items) if items.is_empty() => String::new(),
         other => other.to_string(),
     }
 }
@@ -840,6 +844,10 @@ mod tests {
         assert!(out.contains("LOGIN"), "{out}");
         assert!(out.contains("Ann Lee"), "{out}");
         assert!(out.contains("2024-05-01 10:20"), "{out}");
+        // An IdP user's profile values, which Okta's spec types as objects, read as nothing.
+        let idp_users = vec![json!({"id":"00u2","profile":{"firstName":{},"lastName":[]}})];
+        let out = table(&idp_users, Kind::Users, style).unwrap();
+        assert!(!out.contains("{}") && !out.contains("[]"), "{out}");
     }
 
     #[test]
