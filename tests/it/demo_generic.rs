@@ -800,3 +800,43 @@ async fn a_policy_s_rules_are_of_its_type() {
         );
     }
 }
+
+/// The examples' flaws are not served: an OAuth client's `{clientId}` placeholder becomes an
+/// app's id, the same example client is one object, and YAML's `null,` typo is no value.
+#[tokio::test]
+async fn an_authorization_server_s_clients_have_ids_of_their_own() {
+    let org = Org::default().await;
+    let (_, _, servers) = org.get("/api/v1/authorizationServers").await;
+    let server = servers[0]["id"].as_str().unwrap();
+    let (status, _, clients) = org
+        .get(&format!("/api/v1/authorizationServers/{server}/clients"))
+        .await;
+    assert!(status.is_success(), "{status} {clients}");
+    let clients = clients.as_array().unwrap();
+    let mut ids: Vec<&str> = clients
+        .iter()
+        .map(|c| c["client_id"].as_str().unwrap())
+        .collect();
+    assert!(ids.iter().all(|id| id.starts_with("0oa")), "{ids:?}");
+    let first = ids[0];
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), clients.len(), "{clients:?}");
+    let text = serde_json::to_string(clients).unwrap();
+    assert!(
+        !text.contains("null,") && !text.contains("{clientId}"),
+        "{text}"
+    );
+    // Its tokens link below it, and answer.
+    let tokens = clients[0]["_links"]["tokens"]["href"].as_str().unwrap();
+    assert!(
+        tokens.ends_with(&format!("/clients/{first}/tokens")),
+        "{tokens}"
+    );
+    let (status, _, _) = org
+        .get(&format!(
+            "/api/v1/authorizationServers/{server}/clients/{first}/tokens"
+        ))
+        .await;
+    assert!(status.is_success(), "{status}");
+}

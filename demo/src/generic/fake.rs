@@ -247,6 +247,14 @@ impl<'a> Faker<'a> {
             }
         }
         if let Value::String(s) = value {
+            if super::spec::is_null_typo(s) {
+                *value = if nullable {
+                    Value::Null
+                } else {
+                    Value::String(self.string(schema, hint))
+                };
+                return;
+            }
             fit_length(schema, s);
             let bad = match schema.get("format").and_then(Value::as_str) {
                 Some("date-time") => !is_date_time(s),
@@ -387,6 +395,9 @@ impl<'a> Faker<'a> {
         }
         if lower.contains("url") || lower.contains("uri") || lower.contains("href") {
             return format!("https://{}.example.com/{}", word.to_lowercase(), n);
+        }
+        if ["image", "logo", "icon"].iter().any(|w| lower.contains(w)) {
+            return format!("https://{}.example.com/{n}.png", word.to_lowercase());
         }
         if lower.contains("phone") {
             return format!("+1-555-01{n:02}");

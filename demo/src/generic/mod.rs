@@ -473,8 +473,9 @@ impl Engine<'_> {
         let prefix = objects
             .iter()
             .find_map(|o| {
-                o.get("id")
-                    .and_then(Value::as_str)
+                ID_FIELDS
+                    .iter()
+                    .find_map(|f| o.get(*f).and_then(Value::as_str))
                     .filter(|id| looks_like_okta_id(id))
             })
             .map_or_else(|| id_prefix(&self.noun(shape)), |id| id[..3].to_string());
@@ -508,14 +509,22 @@ impl Engine<'_> {
             }
         }
         let mut out: Vec<Value> = Vec::new();
+        // The examples' real ids: a list's object and the single example of it differ in a
+        // field or two, and are one object.
+        let mut example_ids: Vec<String> = Vec::new();
         for mut object in objects {
             if !object.is_object() {
                 continue;
             }
-            // The id, else a key's `kid` (`your-key-id` in the examples).
-            let field = ["id", "kid"].into_iter().find(|f| object.get(*f).is_some());
+            let field = ID_FIELDS.into_iter().find(|f| object.get(*f).is_some());
             let old = field.and_then(|f| object[f].as_str()).map(str::to_string);
             if let (Some(field), Some(old)) = (field, old) {
+                if looks_like_okta_id(&old) {
+                    if example_ids.contains(&old) {
+                        continue;
+                    }
+                    example_ids.push(old.clone());
+                }
                 let new = fresh_id(&old, &prefix, &mut rng);
                 // A placeholder id (`policyId`) is written `{policyId}` in the example's links.
                 replace_in_strings(&mut object, &format!("{{{old}}}"), &new);
@@ -1211,6 +1220,8 @@ const KNOWN_PREFIXES: &[(&str, &str)] = &[
     ("AuthorizationServerPolicy", "00p"),
     ("AuthorizationServerPolicyRule", "0pr"),
     ("PolicyRule", "0pr"),
+    // An OAuth client's id is its app's.
+    ("OAuth2Client", "0oa"),
 ];
 
 /// The prefix of made-up ids of a kind of object: Okta's own where it is known (`aus` for an
@@ -1247,8 +1258,13 @@ fn fresh_id(old: &str, prefix: &str, rng: &mut SmallRng) -> String {
     old.to_string()
 }
 
-/// What addresses an object in its collection, in order: its `id`, a key's `kid`, its `name`.
-const KEYS: [&str; 3] = ["id", "kid", "name"];
+/// What addresses an object in its collection, in order: its `id`, a key's `kid`, an OAuth
+/// client's `client_id`, its `name`.
+const KEYS: [&str; 4] = ["id", "kid", "client_id", "name"];
+
+/// The fields of [`KEYS`] that hold an id the seeding makes fresh (`your-key-id` and
+/// `{clientId}` in the examples become ids of their own).
+const ID_FIELDS: [&str; 3] = ["id", "kid", "client_id"];
 
 /// What addresses an object in its collection (see [`KEYS`]); an id in a list of ids is its own.
 fn key_of(object: &Value) -> Option<String> {

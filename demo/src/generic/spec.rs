@@ -194,6 +194,12 @@ fn parse(text: &str) -> Spec {
 
 /// Every string in `value` under the name of the property that holds it (an array's strings
 /// count for the array's name), once each. Ids are left out: they name objects of the examples.
+/// Okta's examples write YAML's null with a stray comma (`client_uri: null,`): a string that
+/// means null.
+pub fn is_null_typo(s: &str) -> bool {
+    s == "null,"
+}
+
 fn collect_strings(value: &Value, name: Option<&str>, seen: &mut HashMap<String, Vec<String>>) {
     match value {
         Value::String(s) => {
@@ -206,7 +212,7 @@ fn collect_strings(value: &Value, name: Option<&str>, seen: &mut HashMap<String,
                 .contains('{');
             // Nor may a value point into some other org (`https://testorgone.okta.com`).
             let other_org = s.contains(".okta.com") || s.contains(".oktapreview.com");
-            if okta_id || placeholder || other_org || s.is_empty() {
+            if okta_id || placeholder || other_org || s.is_empty() || is_null_typo(s) {
                 return;
             }
             let values = seen.entry(name.to_string()).or_default();
