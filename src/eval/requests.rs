@@ -910,6 +910,9 @@ fn missing_link(
         return "no `next` link: this is the last page".to_string();
     }
     if let Some(items) = body.as_array() {
+        if items.is_empty() {
+            return format!("no link `{rel}`: {source} is an empty list");
+        }
         let first_links = items
             .first()
             .and_then(|item| item.get("_links"))

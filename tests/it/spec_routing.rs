@@ -56,7 +56,7 @@ fn follow_on_a_list_names_the_item_whose_link_to_take() {
         "--demo",
         "-k",
         "-c",
-        "ls policies type=OKTA_SIGN_ON; follow rules; follow rules $last[0]; ls users limit=1; follow groups",
+        "ls policies type=OKTA_SIGN_ON; follow rules; follow rules $last[0]; ls users limit=1; follow groups; ls groups/rules; follow activate",
     ]);
     assert!(
         stderr.contains("$last is a list; follow one item's: `follow rules $last[0]`"),
@@ -67,6 +67,11 @@ fn follow_on_a_list_names_the_item_whose_link_to_take() {
     // A user in a list carries only `self`, as Okta's do.
     assert!(
         stderr.contains("list items carry only `self`; `get` one item first (get $last[0])"),
+        "{stderr}"
+    );
+    // The demo org has no group rules until one is made.
+    assert!(
+        stderr.contains("no link `activate`: $last is an empty list"),
         "{stderr}"
     );
 }
