@@ -665,6 +665,12 @@ async fn links_lead_to_the_object_itself_and_its_next_lifecycle_step() {
     for child in ["scopes", "claims", "policies"] {
         assert!(servers[0]["_links"][child]["href"].is_string(), "{child}");
     }
+    // A server's issuer is its own, made from the schema or not.
+    for server in servers.as_array().unwrap() {
+        let id = server["id"].as_str().unwrap();
+        let issuer = server["issuer"].as_str().unwrap_or_default();
+        assert!(issuer.ends_with(&format!("/oauth2/{id}")), "{server}");
+    }
     // Followed, the links answer.
     let readable = hrefs
         .iter()

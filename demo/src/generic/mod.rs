@@ -480,6 +480,8 @@ impl Engine<'_> {
             })
             .map_or_else(|| id_prefix(&self.noun(shape)), |id| id[..3].to_string());
         let mut rng = self.rng(path, 0);
+        // Where the objects made from the schema begin, after the examples.
+        let made_from = objects.len();
         if let Some(schema) = &schema {
             let mut faker = Faker::new(self.spec, self.rng(path, 1), &prefix);
             for object in &mut objects {
@@ -512,7 +514,7 @@ impl Engine<'_> {
         // The examples' real ids: a list's object and the single example of it differ in a
         // field or two, and are one object.
         let mut example_ids: Vec<String> = Vec::new();
-        for mut object in objects {
+        for (at, mut object) in objects.into_iter().enumerate() {
             if !object.is_object() {
                 continue;
             }
@@ -529,6 +531,9 @@ impl Engine<'_> {
                 // A placeholder id (`policyId`) is written `{policyId}` in the example's links.
                 replace_in_strings(&mut object, &format!("{{{old}}}"), &new);
                 replace_in_strings(&mut object, &old, &new);
+                if at >= made_from {
+                    point_urls_at(&mut object, &new);
+                }
                 object[field] = Value::from(new);
             }
             let key = key_of(&object);
@@ -1333,6 +1338,32 @@ fn encode(segment: &str) -> String {
 }
 
 /// Replaces `old` in every string of `value` (an example's id in its own links).
+/// In an object made from the schema, a URL that names an id of its own kind names itself:
+/// its `issuer` came from the examples' vocabulary (`…/oauth2/ausain6…`, the example's server)
+/// and is made its own (`…/oauth2/` and its id). Links are left to [`rebase_links`].
+fn point_urls_at(value: &mut Value, id: &str) {
+    if !looks_like_okta_id(id) {
+        return;
+    }
+    match value {
+        Value::String(s) if s.contains("://") => {
+            let other = s
+                .split(['/', '?', '#', '='])
+                .find(|seg| looks_like_okta_id(seg) && seg[..3] == id[..3] && *seg != id)
+                .map(str::to_string);
+            if let Some(other) = other {
+                *s = s.replace(&other, id);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|v| point_urls_at(v, id)),
+        Value::Object(map) => map
+            .iter_mut()
+            .filter(|(k, _)| *k != "_links")
+            .for_each(|(_, v)| point_urls_at(v, id)),
+        _ => {}
+    }
+}
+
 fn replace_in_strings(value: &mut Value, old: &str, new: &str) {
     if old.len() < 6 {
         return;
