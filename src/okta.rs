@@ -129,20 +129,32 @@ impl Kind {
     }
 }
 
-/// The last segment of a list's path as lower-case words, if it is a plural made of letters.
+/// The last segment of a list's path as lower-case words, if it is a plural made of letters;
+/// a singular one below a plural reads with it (`meta/types/user` → `user types`,
+/// `meta/schemas/logStream` → `log stream schemas`).
 fn collection_words(path: &str) -> Option<String> {
     let path = path.split(['?', '#']).next().unwrap_or("");
-    let last = path.trim_end_matches('/').rsplit('/').next()?;
-    if last.len() < 3
-        || !last.ends_with('s')
-        || !last
-            .chars()
-            .all(|c| c.is_ascii_alphabetic() || c == '-' || c == '_')
-    {
+    let mut segments = path.trim_end_matches('/').rsplit('/');
+    let last = segments.next()?;
+    let wordy = |s: &str| {
+        s.len() >= 3
+            && s.chars()
+                .all(|c| c.is_ascii_alphabetic() || c == '-' || c == '_')
+    };
+    if !wordy(last) {
         return None;
     }
+    if last.ends_with('s') {
+        return Some(words(last));
+    }
+    let above = segments.next().filter(|s| wordy(s) && s.ends_with('s'))?;
+    Some(format!("{} {}", words(last), words(above)))
+}
+
+/// `authorizationServers` → `authorization servers`, `api-tokens` → `api tokens`.
+fn words(segment: &str) -> String {
     let mut words = String::new();
-    for c in last.chars() {
+    for c in segment.chars() {
         match c {
             '-' | '_' => words.push(' '),
             c if c.is_ascii_uppercase() => {
@@ -152,7 +164,7 @@ fn collection_words(path: &str) -> Option<String> {
             c => words.push(c),
         }
     }
-    Some(words)
+    words
 }
 
 /// `users` → `user`, `policies` → `policy`, `addresses` → `address`.
@@ -382,8 +394,14 @@ mod tests {
             "0 factors"
         );
         assert_eq!(count(1, "http://o/api/v1/users"), "1 user");
+        // A singular below a plural reads with it.
+        assert_eq!(count(2, "http://o/api/v1/meta/types/user"), "2 user types");
+        assert_eq!(
+            count(1, "http://o/api/v1/meta/schemas/logStream"),
+            "1 log stream schema"
+        );
         // Not a plural of letters: no guess.
-        assert_eq!(count(2, "http://o/api/v1/meta/types/user"), "2 items");
+        assert_eq!(count(2, "http://o/.well-known/assetlinks.json"), "2 items");
         assert_eq!(
             count(2, "http://o/api/v1/groups/00g1a2b3c4d5e6f7g8h9"),
             "2 items"
