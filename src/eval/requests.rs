@@ -631,8 +631,17 @@ impl Shell {
                 body,
             )?));
         };
+        // The value the command named saves a GET, unless this session has written to the
+        // object since (then its status may be stale: a reset user is no longer ACTIVE).
+        let written = self.session.history.iter().any(|e| {
+            e.method != reqwest::Method::GET
+                && e.url
+                    .strip_prefix(object.as_str())
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with(['/', '?']))
+        });
         let stored = known.filter(|v| {
-            v.get("status").is_some()
+            !written
+                && v.get("status").is_some()
                 && v.pointer("/_links/self/href")
                     .and_then(Value::as_str)
                     .and_then(|href| self.url_for_text(href).ok())

@@ -132,6 +132,24 @@ fn a_missing_link_is_explained_not_corrected_to_its_opposite() {
     assert!(stderr.contains("did you mean `deactivate`?"), "{stderr}");
 }
 
+/// A variable fetched before a write to its object does not speak for its status after it.
+#[test]
+fn a_change_after_another_reads_the_status_okta_has_not_the_stale_one() {
+    let home = Home::new();
+    let (ok, _, stderr) = home.run_demo(&format!(
+        "{FETCH_U}; follow resetPassword $u sendEmail=false; follow deactivate $u"
+    ));
+    assert!(ok, "{stderr}");
+    assert!(
+        stderr.contains("emma.gomez@example.com: ACTIVE → RECOVERY"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("emma.gomez@example.com: RECOVERY → DEPROVISIONED"),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn lifecycle_writes_and_deletes_say_what_happened() {
     let home = Home::new();
