@@ -406,6 +406,20 @@ impl Engine<'_> {
         })
     }
 
+    /// The prefix of a collection's ids: the one its objects' ids have (`00p` of
+    /// `00p1a2b3…`), else its kind's ([`id_prefix`]).
+    fn prefix_of(&self, objects: &[Value], shape: &str) -> String {
+        objects
+            .iter()
+            .find_map(|o| {
+                ID_FIELDS
+                    .iter()
+                    .find_map(|f| o.get(*f).and_then(Value::as_str))
+                    .filter(|id| looks_like_okta_id(id))
+            })
+            .map_or_else(|| id_prefix(&self.noun(shape)), |id| id[..3].to_string())
+    }
+
     /// What a collection's objects are called in a 404: the schema's name.
     fn noun(&self, shape: &str) -> String {
         self.spec
@@ -470,15 +484,7 @@ impl Engine<'_> {
             Some(parent) => self.fit_parent_type(&mut objects, schema.as_ref(), parent),
             None => None,
         };
-        let prefix = objects
-            .iter()
-            .find_map(|o| {
-                ID_FIELDS
-                    .iter()
-                    .find_map(|f| o.get(*f).and_then(Value::as_str))
-                    .filter(|id| looks_like_okta_id(id))
-            })
-            .map_or_else(|| id_prefix(&self.noun(shape)), |id| id[..3].to_string());
+        let prefix = self.prefix_of(&objects, shape);
         let mut rng = self.rng(path, 0);
         // Where the objects made from the schema begin, after the examples.
         let made_from = objects.len();
@@ -615,14 +621,7 @@ impl Engine<'_> {
         let Some(links) = object.get_mut("_links").and_then(Value::as_object_mut) else {
             return;
         };
-        let Some(own) = links
-            .get("self")
-            .and_then(|l| l.get("href"))
-            .and_then(Value::as_str)
-            .map(str::to_string)
-        else {
-            return;
-        };
+        let Some(own) = self_href(links) else { return };
         let prefix = format!("{item_shape}/");
         let mut children: BTreeMap<&str, Vec<&Method>> = BTreeMap::new();
         for op in &self.spec.operations {
@@ -671,12 +670,7 @@ impl Engine<'_> {
         let Some(links) = object.get_mut("_links").and_then(Value::as_object_mut) else {
             return;
         };
-        let own = links
-            .get("self")
-            .and_then(|l| l.get("href"))
-            .and_then(Value::as_str)
-            .map(str::to_string);
-        let (Some(infix), Some(own)) = (infix, own) else {
+        let (Some(infix), Some(own)) = (infix, self_href(links)) else {
             return;
         };
         links.remove(withdrawn);
@@ -804,17 +798,7 @@ impl Engine<'_> {
         self.room_for_one(state, path, &op.shape)?;
         let items = self.items(state, path, &op.shape);
         let body = body.unwrap_or_else(|| json!({}));
-        let prefix = items
-            .iter()
-            .find_map(|o| {
-                o.get("id")
-                    .and_then(Value::as_str)
-                    .filter(|id| looks_like_okta_id(id))
-            })
-            .map_or_else(
-                || id_prefix(&self.noun(&op.shape)),
-                |id| id[..3].to_string(),
-            );
+        let prefix = self.prefix_of(items, &op.shape);
         let mut faker = Faker::new(self.spec, self.rng(path, 1000 + state_created), &prefix);
         let want = body
             .as_object()
@@ -1337,7 +1321,15 @@ fn encode(segment: &str) -> String {
     percent_encoding::utf8_percent_encode(segment, percent_encoding::NON_ALPHANUMERIC).to_string()
 }
 
-/// Replaces `old` in every string of `value` (an example's id in its own links).
+/// The href of an object's `_links.self`.
+fn self_href(links: &Map<String, Value>) -> Option<String> {
+    links
+        .get("self")
+        .and_then(|l| l.get("href"))
+        .and_then(Value::as_str)
+        .map(str::to_string)
+}
+
 /// In an object made from the schema, a URL that names an id of its own kind names itself:
 /// its `issuer` came from the examples' vocabulary (`…/oauth2/ausain6…`, the example's server)
 /// and is made its own (`…/oauth2/` and its id). Links are left to [`rebase_links`].
@@ -1364,6 +1356,7 @@ fn point_urls_at(value: &mut Value, id: &str) {
     }
 }
 
+/// Replaces `old` in every string of `value` (an example's id in its own links).
 fn replace_in_strings(value: &mut Value, old: &str, new: &str) {
     if old.len() < 6 {
         return;

@@ -192,14 +192,14 @@ fn parse(text: &str) -> Spec {
     }
 }
 
-/// Every string in `value` under the name of the property that holds it (an array's strings
-/// count for the array's name), once each. Ids are left out: they name objects of the examples.
 /// Okta's examples write YAML's null with a stray comma (`client_uri: null,`): a string that
 /// means null.
 pub fn is_null_typo(s: &str) -> bool {
     s == "null,"
 }
 
+/// Every string in `value` under the name of the property that holds it (an array's strings
+/// count for the array's name), once each. Ids are left out: they name objects of the examples.
 fn collect_strings(value: &Value, name: Option<&str>, seen: &mut HashMap<String, Vec<String>>) {
     match value {
         Value::String(s) => {
